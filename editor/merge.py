@@ -1,0 +1,197 @@
+"""Merge tags (``{{ first_name | default("ami") }}``): marking, checking and filling them in.
+
+The renderer never lets Jinja see the user's text as a template. Each ``{{ … }}`` found in a
+text or URL is replaced by an inert alphanumeric marker *before* HTML escaping and CSS inlining
+(premailer would otherwise URL-encode the braces inside ``href``), and the expression itself is
+compiled once in a sandboxed Jinja environment. Personalising a message is then a single regex
+pass that swaps each marker for its value, escaped for the place it stands in:
+
+- ``T`` text: HTML-escaped in the HTML part, verbatim in the text part;
+- ``Q`` part of a URL (``https://shop.fr/?m={{ email }}``): percent-encoded;
+- ``W`` a whole URL (``{{ website }}``): kept only if it is an http(s)/mailto/tel URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+from jinja2 import meta
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from editor.i18n import t
+
+MERGE_TAG = re.compile(r"{{(.*?)}}", re.S)
+MARKER = re.compile(r"BMT([TQW])([0-9a-f]{12})Z")
+
+BUILTIN_FIELDS: tuple[str, ...] = ("first_name", "last_name", "email", "unsubscribe_url")
+SAMPLE_CONTACT: dict[str, str] = {
+    "first_name": "Marie",
+    "last_name": "Dupont",
+    "email": "marie.dupont@example.com",
+}
+_SAFE_URL = re.compile(r"^(https?://|mailto:|tel:)", re.I)
+
+
+class MergeTagError(ValueError):
+    """A merge tag that cannot be used, with a message meant for the user."""
+
+
+def _default(value: Any, default_value: Any = "", boolean: bool = True) -> Any:
+    """Like Jinja's ``default``, but an empty field also takes the default (« Bonjour ami »)."""
+    if isinstance(value, jinja2.Undefined) or (boolean and not value):
+        return default_value
+    return value
+
+
+def _environment() -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
+    env.filters["default"] = _default
+    env.filters["d"] = _default
+    return env
+
+
+@dataclass
+class Expression:
+    """One distinct ``{{ … }}`` expression, compiled once."""
+
+    source: str
+    template: jinja2.Template
+    names: frozenset[str]
+
+
+@dataclass
+class MergeTags:
+    """The registry of expressions met while rendering one document (markers → expressions)."""
+
+    env: ImmutableSandboxedEnvironment = field(default_factory=_environment)
+    expressions: dict[str, Expression] = field(default_factory=dict)
+
+    def compile(self, source: str) -> str:
+        """Register ``source`` (the text between the braces) and return its key."""
+        source = " ".join(html.unescape(source).split())
+        key = hashlib.sha256(source.encode()).hexdigest()[:12]
+        if key not in self.expressions:
+            text = "{{ " + source + " }}"
+            try:
+                parsed = self.env.parse(text)
+                template = self.env.from_string(text)
+            except jinja2.TemplateSyntaxError as exc:
+                raise MergeTagError(
+                    t(
+                        f"La balise {text} est mal écrite ({exc.message}).",
+                        f"The merge tag {text} is malformed ({exc.message}).",
+                    )
+                ) from exc
+            names = frozenset(meta.find_undeclared_variables(parsed))
+            self.expressions[key] = Expression(source, template, names)
+        return key
+
+    def mark_text(self, text: str) -> str:
+        """Replace each tag of a plain text by a text marker."""
+        return MERGE_TAG.sub(lambda m: f"BMTT{self.compile(m.group(1))}Z", text)
+
+    def mark_url(self, url: str) -> str:
+        """Replace the tags of a URL: a lone tag is a whole URL, others are parts of one."""
+        url = url.strip()
+        whole = MERGE_TAG.fullmatch(url)
+        if whole:
+            return f"BMTW{self.compile(whole.group(1))}Z"
+        return MERGE_TAG.sub(lambda m: f"BMTQ{self.compile(m.group(1))}Z", url)
+
+    def mark_html(self, fragment: str) -> str:
+        """Mark tags inside a (sanitised) HTML fragment: in ``href``/``src`` as URLs, else text."""
+
+        def attr(m: re.Match[str]) -> str:
+            return f'{m.group(1)}="{self.mark_url(html.unescape(m.group(2)))}"'
+
+        fragment = re.sub(r'\b(href|src)="([^"]*)"', attr, fragment)
+        return self.mark_text(fragment)
+
+    def names(self, markers: Iterable[str] | None = None) -> set[str]:
+        """Every field name used by the given marker keys (all when None)."""
+        keys = self.expressions.keys() if markers is None else markers
+        return {n for k in keys if k in self.expressions for n in self.expressions[k].names}
+
+
+def used_keys(rendered: str) -> list[str]:
+    """The expression keys that appear in a rendered text, in first-seen order."""
+    return list(dict.fromkeys(m.group(2) for m in MARKER.finditer(rendered)))
+
+
+def unknown_fields(tags: MergeTags, rendered: str, available: Iterable[str]) -> list[str]:
+    """Field names used in ``rendered`` that no contact field provides (reported before sending)."""
+    known = set(available) | set(BUILTIN_FIELDS)
+    return sorted(tags.names(used_keys(rendered)) - known)
+
+
+def evaluate(tags: MergeTags, key: str, values: Mapping[str, Any]) -> str:
+    """The value of one expression for one contact, with a clear error when it cannot be had."""
+    expression = tags.expressions[key]
+    try:
+        return expression.template.render(dict(values))
+    except SecurityError as exc:
+        raise MergeTagError(
+            t(
+                f"La balise {{{{ {expression.source} }}}} n'est pas autorisée "
+                "(seuls les champs des contacts peuvent être utilisés).",
+                f"The merge tag {{{{ {expression.source} }}}} is not allowed "
+                "(only contact fields can be used).",
+            )
+        ) from exc
+    except jinja2.UndefinedError as exc:
+        missing = ", ".join(sorted(expression.names - set(values))) or expression.source
+        raise MergeTagError(
+            t(
+                f"La balise {{{{ {expression.source} }}}} utilise un champ inconnu : {missing}. "
+                'Ajoutez ce champ aux contacts ou une valeur par défaut : | default("…").',
+                f"The merge tag {{{{ {expression.source} }}}} uses an unknown field: {missing}. "
+                'Add that field to the contacts or a default: | default("…").',
+            )
+        ) from exc
+    except Exception as exc:  # any other template error (bad filter, wrong call...)
+        raise MergeTagError(
+            t(
+                f"La balise {{{{ {expression.source} }}}} ne peut pas être calculée : {exc}",
+                f"The merge tag {{{{ {expression.source} }}}} cannot be computed: {exc}",
+            )
+        ) from exc
+
+
+def fill(tags: MergeTags, rendered: str, values: Mapping[str, Any], *, for_html: bool) -> str:
+    """Swap every marker of ``rendered`` for its value, escaped for where it stands."""
+    cache: dict[tuple[str, str], str] = {}
+
+    def one(m: re.Match[str]) -> str:
+        kind, key = m.group(1), m.group(2)
+        if (kind, key) not in cache:
+            cache[(kind, key)] = _escape(kind, evaluate(tags, key, values), for_html)
+        return cache[(kind, key)]
+
+    return MARKER.sub(one, rendered)
+
+
+def _escape(kind: str, value: str, for_html: bool) -> str:
+    if kind == "Q":
+        value = quote(value, safe="")
+    elif kind == "W":
+        value = value.strip()
+        if not _SAFE_URL.match(value):
+            value = "#"
+    return html.escape(value, quote=True) if for_html else value
+
+
+def sample_values(fields: Iterable[str] = ()) -> dict[str, str]:
+    """Values for previews: a sample person, and each custom field shown as its own name."""
+    values = {name: f"[{name}]" for name in fields}
+    values.update(SAMPLE_CONTACT)
+    return values
+
+
+Filler = Callable[[str], str]

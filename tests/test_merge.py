@@ -1,0 +1,86 @@
+"""Merge tags: marking, sandboxing, escaping for their context, unknown-field reports."""
+
+from __future__ import annotations
+
+import pytest
+
+from editor.merge import MergeTagError, MergeTags, fill, unknown_fields
+
+
+def test_text_tag_is_replaced_and_html_escaped() -> None:
+    tags = MergeTags()
+    marked = tags.mark_text("Bonjour {{ first_name }} !")
+    assert "{{" not in marked and marked.startswith("Bonjour BMTT")
+    values = {"first_name": "<Zoé & Cie>"}
+    assert fill(tags, marked, values, for_html=True) == "Bonjour &lt;Zoé &amp; Cie&gt; !"
+    assert fill(tags, marked, values, for_html=False) == "Bonjour <Zoé & Cie> !"
+
+
+def test_default_applies_to_missing_and_empty_fields() -> None:
+    tags = MergeTags()
+    marked = tags.mark_text('Bonjour {{ first_name | default("ami") }}')
+    assert fill(tags, marked, {}, for_html=False) == "Bonjour ami"
+    assert fill(tags, marked, {"first_name": ""}, for_html=False) == "Bonjour ami"
+    assert fill(tags, marked, {"first_name": "Léa"}, for_html=False) == "Bonjour Léa"
+
+
+def test_html_escaped_quotes_in_stored_rich_text_still_parse() -> None:
+    tags = MergeTags()
+    marked = tags.mark_html("<p>Salut {{ first_name | default(&quot;toi&quot;) }}</p>")
+    assert fill(tags, marked, {}, for_html=True) == "<p>Salut toi</p>"
+
+
+def test_url_part_is_percent_encoded_and_whole_url_is_checked() -> None:
+    tags = MergeTags()
+    part = tags.mark_url("https://shop.fr/?m={{ email }}")
+    assert fill(tags, part, {"email": "a+b@x.fr"}, for_html=True) == (
+        "https://shop.fr/?m=a%2Bb%40x.fr"
+    )
+    whole = tags.mark_url("{{ website }}")
+    assert fill(tags, whole, {"website": "https://ok.fr/a?b=1&c=2"}, for_html=True) == (
+        "https://ok.fr/a?b=1&amp;c=2"
+    )
+    assert fill(tags, whole, {"website": "javascript:alert(1)"}, for_html=True) == "#"
+
+
+def test_marked_href_inside_rich_text_is_url_context() -> None:
+    tags = MergeTags()
+    marked = tags.mark_html('<a href="https://x.fr/?e={{ email }}">{{ first_name }}</a>')
+    out = fill(tags, marked, {"email": "é@x.fr", "first_name": "Ana"}, for_html=True)
+    assert out == '<a href="https://x.fr/?e=%C3%A9%40x.fr">Ana</a>'
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "{{ ''.__class__ }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ first_name.__init__.__globals__ }}",
+        "{{ cycler.__init__.__globals__.os }}",
+    ],
+)
+def test_sandbox_refuses_attribute_escapes(payload: str) -> None:
+    tags = MergeTags()
+    marked = tags.mark_text(payload)
+    with pytest.raises(MergeTagError) as info:
+        fill(tags, marked, {"first_name": "x"}, for_html=True)
+    assert "{{" in str(info.value)
+
+
+def test_malformed_tag_is_a_clear_error() -> None:
+    with pytest.raises(MergeTagError, match="malformed"):
+        MergeTags().mark_text("Hello {{ first_name | }}")
+
+
+def test_unknown_field_is_reported_before_sending() -> None:
+    tags = MergeTags()
+    marked = tags.mark_text("{{ first_name }} {{ frist_name }} {{ ville }}")
+    assert unknown_fields(tags, marked, ["ville"]) == ["frist_name"]
+    with pytest.raises(MergeTagError, match="frist_name"):
+        fill(tags, marked, {"first_name": "A", "ville": "Lyon"}, for_html=False)
+
+
+def test_same_expression_gets_the_same_marker() -> None:
+    tags = MergeTags()
+    assert tags.mark_text("{{ email }}") == tags.mark_text("{{  email  }}")
+    assert len(tags.expressions) == 1
