@@ -1,0 +1,581 @@
+"""Feeds against a real HTTP server on 127.0.0.1 serving the fixtures in tests/data/feeds/."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import socket
+import threading
+import time
+import urllib.parse
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from editor import feeds
+from editor.feeds import FeedCache, FeedError, Post, fetch, parse, plain_text, safe_url, shorten
+from editor.settings import feeds_cache_dir
+
+DATA = Path(__file__).parent / "data" / "feeds"
+RSS = "application/rss+xml; charset=UTF-8"
+
+
+def fixture(name: str) -> bytes:
+    return (DATA / name).read_bytes()
+
+
+# ----------------------------------------------------------------------------------- the server
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    length: bool = True  # send Content-Length (False: the body ends when the connection does)
+
+
+@dataclass
+class Site:
+    """A running local server: its base URL, the requests it saw, and a switch for slow routes."""
+
+    base: str
+    requests: list[tuple[str, dict[str, str]]]
+    release: threading.Event
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+
+Route = Reply | Callable[[BaseHTTPRequestHandler, threading.Event], None]
+
+
+@contextmanager
+def serve(routes: dict[str, Route]) -> Iterator[Site]:
+    """Serve ``routes`` on 127.0.0.1 (port 0) in a thread; shut down and join on exit."""
+    release = threading.Event()
+    requests: list[tuple[str, dict[str, str]]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            path = urllib.parse.unquote(self.path)
+            requests.append((path, dict(self.headers.items())))
+            route = routes.get(
+                path, Reply(404, b"<h1>Not Found</h1>", {"Content-Type": "text/html"})
+            )
+            if callable(route):
+                route(self, release)
+                return
+            self.send_response(route.status)
+            for name, value in route.headers.items():
+                self.send_header(name, value)
+            if route.length:
+                self.send_header("Content-Length", str(len(route.body)))
+            self.end_headers()
+            self.wfile.write(route.body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            """Quiet: the tests check what matters."""
+
+    class Server(ThreadingHTTPServer):
+        daemon_threads = False  # so server_close() joins every handler thread
+
+    server = Server(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield Site(f"http://127.0.0.1:{server.server_address[1]}", requests, release)
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        assert not thread.is_alive()
+
+
+def slow(handler: BaseHTTPRequestHandler, release: threading.Event) -> None:
+    """Never answers in time: waits until the test is over."""
+    release.wait(timeout=10)
+    try:
+        handler.send_response(200)
+        handler.end_headers()
+    except OSError:
+        pass
+
+
+def trickle(handler: BaseHTTPRequestHandler, release: threading.Event) -> None:
+    """Answers at once, then sends its body one byte at a time, forever (until released)."""
+    try:
+        handler.send_response(200)
+        handler.send_header("Content-Type", RSS)
+        handler.end_headers()
+        handler.wfile.write(b"<?xml version='1.0'?><rss version='2.0'><channel>")
+        while not release.wait(0.05):
+            handler.wfile.write(b" ")
+            handler.wfile.flush()
+    except OSError:
+        pass
+
+
+def big_feed() -> bytes:
+    items = "".join(
+        f"<item><title>Article {i}</title><link>https://big.example/{i}</link>"
+        f"<description>{'Lorem ipsum dolor sit amet. ' * 10}</description></item>"
+        for i in range(100)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'.encode()
+
+
+ROUTES: dict[str, Route] = {
+    "/feed/": Reply(body=fixture("wordpress.xml"), headers={"Content-Type": RSS}),
+    "/atom.xml": Reply(body=fixture("atom.xml"), headers={"Content-Type": "application/atom+xml"}),
+    "/media.xml": Reply(body=fixture("media.xml"), headers={"Content-Type": "text/xml"}),
+    "/hostile.xml": Reply(body=fixture("hostile.xml"), headers={"Content-Type": RSS}),
+    "/page/": Reply(body=fixture("page.html"), headers={"Content-Type": "text/html"}),
+    "/broken/": Reply(500, b"Internal Server Error", {"Content-Type": "text/plain"}),
+    "/gzip/feed/": Reply(
+        body=gzip.compress(fixture("wordpress.xml")),
+        headers={"Content-Type": RSS, "Content-Encoding": "gzip"},
+    ),
+    "/deflate/feed/": Reply(
+        body=zlib.compress(fixture("wordpress.xml")),
+        headers={"Content-Type": RSS, "Content-Encoding": "deflate"},
+    ),
+    "/big-declared.xml": Reply(body=big_feed(), headers={"Content-Type": RSS}),
+    "/big-streamed.xml": Reply(body=big_feed(), headers={"Content-Type": RSS}, length=False),
+    "/gzip-bomb.xml": Reply(
+        body=gzip.compress(b"<rss>" + b" " * 2_000_000),
+        headers={"Content-Type": RSS, "Content-Encoding": "gzip"},
+    ),
+    "/brotli.xml": Reply(body=b"xx", headers={"Content-Encoding": "br"}),
+    "/old-feed": Reply(301, headers={"Location": "/feed/"}),
+    "/to-ftp": Reply(302, headers={"Location": "ftp://127.0.0.1/feed.xml"}),
+    "/loop": Reply(302, headers={"Location": "/loop"}),
+    "/catégorie/café/feed/": Reply(body=fixture("atom.xml"), headers={"Content-Type": RSS}),
+    "/empty/feed/": Reply(
+        body=b'<?xml version="1.0"?><rss version="2.0"><channel><title>Vide</title>'
+        b"<link>https://vide.example/</link><description>Rien</description></channel></rss>",
+        headers={"Content-Type": RSS},
+    ),
+    "/slow/": slow,
+    "/trickle/": trickle,
+}
+
+
+@pytest.fixture(autouse=True)
+def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Everything goes straight to 127.0.0.1, whatever proxy the machine has configured."""
+    for name in ("http_proxy", "https_proxy", "all_proxy", "ftp_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.setenv("no_proxy", "*")
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    with serve(ROUTES) as running:
+        yield running
+
+
+def closed_port_url() -> str:
+    """An address where nothing listens (connection refused), on this machine."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/feed/"
+
+
+# ------------------------------------------------------------------------------------- parsing
+
+
+def test_wordpress_feed_in_french(site: Site) -> None:
+    posts = fetch(site.url("/feed/"))
+
+    assert [p.link for p in posts] == [
+        "https://brulerie.example/2024/11/cafe-chocolat-accord-parfait/",
+        "https://brulerie.example/2024/11/atelier-latte-art/",
+        "https://brulerie.example/2024/11/colombie-el-paraiso/",
+    ]
+    first, second, third = posts
+    assert first.title == "Café & chocolat : l’accord parfait pour l’hiver"
+    assert first.date == datetime(2024, 11, 19, 8, 30, tzinfo=UTC)
+    assert second.date == datetime(2024, 11, 15, 16, 45, tzinfo=UTC)  # +0100 → UTC
+    assert all(p.date is not None and p.date.utcoffset() == timedelta(0) for p in posts)
+
+    # The description, cut at WordPress' "[…]": the "L'article … est apparu en premier" is gone.
+    assert first.excerpt == (
+        "Cet hiver, nous associons nos cafés d’Éthiopie aux chocolats de la maison Bernachon. "
+        "Notes de fruits rouges, cacao amer & une pointe d’agrumes\u00a0: voici comment réussir "
+        "l’accord chez vous."
+    )
+    # The first real image: the WordPress emoji before it is skipped.
+    assert first.image == (
+        "https://brulerie.example/wp-content/uploads/2024/11/cafe-chocolat-1024x683.jpg"
+    )
+    # A relative <img src> is resolved against the feed's own address.
+    assert second.image == site.url("/wp-content/uploads/2024/11/latte-art.png")
+    # Long descriptions are cut on a word boundary.
+    assert 200 <= len(second.excerpt) <= feeds.EXCERPT_MAX + 1
+    assert second.excerpt.endswith("à emporter…")
+    # No description: the excerpt comes from content:encoded; its data: image is refused.
+    assert third.excerpt == "Un café fermenté aux arômes de litchi & de rose."
+    assert third.image == ""
+
+    for post in posts:
+        assert "<" not in post.title + post.excerpt
+        assert "trackingPixel" not in post.excerpt
+        assert "color:red" not in post.excerpt
+        assert "evil.example" not in post.excerpt
+
+
+def test_atom_feed(site: Site) -> None:
+    slow_mornings, updated_only = fetch(site.url("/atom.xml"))
+
+    assert slow_mornings.title == "Notes on slow mornings"
+    assert slow_mornings.link == "https://notes.example/2024/slow-mornings"
+    assert slow_mornings.date == datetime(2024, 10, 2, 18, 30, 2, tzinfo=UTC)  # published
+    assert slow_mornings.excerpt == "Why we stopped checking email before nine."
+    assert slow_mornings.image == "https://notes.example/img/mornings.webp"  # image enclosure
+
+    assert updated_only.date == datetime(2024, 9, 12, 7, 0, tzinfo=UTC)  # falls back to updated
+    assert updated_only.excerpt == (
+        "A longer piece, published as XHTML content. It has two paragraphs."
+    )
+    assert updated_only.image == ""
+
+
+def test_media_images_in_order_of_preference(site: Site) -> None:
+    thumbnail, both, enclosure, hostile = fetch(site.url("/media.xml"))
+
+    assert thumbnail.image == "https://galerie.example/thumbs/1.jpg"
+    # media:content of image type wins over the thumbnail and the inline <img>; video skipped.
+    assert both.image == "https://galerie.example/full/2.jpg"
+    assert both.excerpt == "Avec image en ligne."
+    assert enclosure.image == "https://galerie.example/covers/3.png"  # not the audio one
+    assert hostile.image == ""  # javascript: thumbnail
+
+
+def test_hostile_values_are_neutralised(site: Site) -> None:
+    posts = fetch(site.url("/hostile.xml"))
+
+    assert [p.link for p in posts] == ["", "", "", ""]  # javascript:, JaVaScRiPt:, data:, ftp:
+    html_title, long_title, data_link, relative = posts
+    assert html_title.title == "Bold claim"  # tags stripped, script contents dropped
+    assert html_title.excerpt == "Plain words & more."
+    assert html_title.image == ""  # data: thumbnail
+    assert len(long_title.title) <= feeds.TITLE_MAX + 1
+    assert long_title.title.endswith("Interminable…")
+    assert long_title.excerpt == "fine"
+    assert long_title.image == ""  # <img src="javascript:…">
+    assert data_link.image == ""  # vbscript: enclosure
+    assert relative.image == "http://cdn.hostile.example/pic.jpg"  # resolved, scheme-relative
+    for post in posts:
+        text = post.title + post.excerpt
+        assert "<" not in text and "alert" not in text and "display:none" not in text
+
+
+def test_empty_feed_has_no_posts(site: Site) -> None:
+    assert fetch(site.url("/empty/feed/")) == []
+
+
+def test_accented_feed_address(site: Site) -> None:
+    posts = fetch(site.url("/catégorie/café/feed/"))
+    assert len(posts) == 2
+    assert site.requests[-1][0] == "/catégorie/café/feed/"
+
+
+def test_request_headers(site: Site) -> None:
+    fetch(site.url("/feed/"))
+    _, headers = site.requests[-1]
+    assert headers["User-Agent"] == "Bulletin/0.1"
+    assert "gzip" in headers["Accept-Encoding"]
+
+
+@pytest.mark.parametrize("path", ["/gzip/feed/", "/deflate/feed/"])
+def test_compressed_responses(site: Site, path: str) -> None:
+    assert fetch(site.url(path)) == fetch(site.url("/feed/"))
+
+
+def test_redirect_is_followed(site: Site) -> None:
+    assert fetch(site.url("/old-feed")) == fetch(site.url("/feed/"))
+
+
+def test_feedparser_never_fetches_by_itself(site: Site) -> None:
+    """Bytes that look like a URL or a path are parsed as a document, never opened."""
+    for data in (site.url("/feed/").encode(), str(DATA / "wordpress.xml").encode()):
+        with pytest.raises(FeedError):
+            parse(data, url=site.url("/x"))
+    assert site.requests == []
+
+
+# -------------------------------------------------------------------------------------- errors
+
+
+def test_html_page_is_not_a_feed(site: Site) -> None:
+    url = site.url("/page/")
+    with pytest.raises(FeedError) as caught:
+        fetch(url)
+    assert url in str(caught.value)
+    assert "not an RSS or Atom feed" in str(caught.value)
+    assert "/feed/" in str(caught.value)
+    assert caught.value.url == url
+
+
+@pytest.mark.parametrize(
+    ("path", "cause"),
+    [
+        ("/nowhere/feed/", "page not found (HTTP error 404)"),
+        ("/broken/", "server error (HTTP 500)"),
+        ("/to-ftp", "redirected to an address that is not a web page"),
+        ("/loop", "too many redirects"),
+        ("/brotli.xml", 'unsupported compression "br"'),
+    ],
+)
+def test_http_errors(site: Site, path: str, cause: str) -> None:
+    url = site.url(path)
+    with pytest.raises(FeedError) as caught:
+        fetch(url)
+    assert url in str(caught.value)
+    assert cause in str(caught.value)
+
+
+def test_messages_are_in_french_too(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BULLETIN_LANG", "fr")
+    url = site.url("/nowhere/feed/")
+    with pytest.raises(FeedError) as caught:
+        fetch(url)
+    assert str(caught.value) == (
+        f"Impossible de lire le flux « {url} » : page introuvable (erreur HTTP 404)."
+    )
+
+
+@pytest.mark.parametrize("path", ["/big-declared.xml", "/big-streamed.xml", "/gzip-bomb.xml"])
+def test_oversize_response(site: Site, path: str) -> None:
+    with pytest.raises(FeedError, match="larger than 10 kB"):
+        fetch(site.url(path), max_bytes=10_000)
+
+
+def test_oversize_limit_leaves_normal_feeds_alone(site: Site) -> None:
+    assert len(fetch(site.url("/big-declared.xml"), max_bytes=100_000)) == feeds.MAX_POSTS
+
+
+def test_timeout(site: Site) -> None:
+    start = time.monotonic()
+    with pytest.raises(FeedError, match=r"did not answer in time \(0.3 s\)"):
+        fetch(site.url("/slow/"), timeout=0.3)
+    assert time.monotonic() - start < 3
+
+
+def test_trickling_server_hits_the_overall_deadline(site: Site) -> None:
+    start = time.monotonic()
+    with pytest.raises(FeedError, match="did not answer in time"):
+        fetch(site.url("/trickle/"), timeout=0.3)
+    assert time.monotonic() - start < 3
+
+
+def test_connection_refused() -> None:
+    url = closed_port_url()
+    with pytest.raises(FeedError, match="connection refused") as caught:
+        fetch(url)
+    assert url in str(caught.value)
+
+
+def test_dns_failure(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_dns(*args: object, **kwargs: object) -> list[object]:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    with pytest.raises(FeedError, match="address not found") as caught:
+        fetch("https://blog.example.invalid/feed/")
+    assert "https://blog.example.invalid/feed/" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "url", ["", "blog.example/feed/", "file:///etc/passwd", "javascript:alert(1)", "ftp://x/y"]
+)
+def test_invalid_addresses_are_refused_without_network(url: str) -> None:
+    with pytest.raises(FeedError, match="invalid address"):
+        fetch(url)
+
+
+# --------------------------------------------------------------------------------------- cache
+
+
+def test_cache_serves_posts_when_the_server_is_down(tmp_path: Path) -> None:
+    cache = FeedCache(tmp_path)
+    with serve(ROUTES) as running:
+        url = running.url("/feed/")
+        before = datetime.now(UTC)
+        fetched = cache.refresh(url)
+    # The server is gone: reading the cache needs no network.
+    cached = cache.get(url)
+    assert cached is not None
+    assert cached.url == url
+    assert cached.posts == fetched
+    assert before <= cached.fetched_at <= datetime.now(UTC)
+    assert cache.posts(url, 2) == fetched[:2]
+    assert cache.posts(url, 10) == fetched
+    assert cache.path(url).name == hashlib.sha256(url.encode()).hexdigest() + ".json"
+    assert [p.name for p in tmp_path.iterdir()] == [cache.path(url).name]  # no temp files left
+
+
+def test_refresh_failure_keeps_the_previous_cache(tmp_path: Path) -> None:
+    cache = FeedCache(tmp_path)
+    with serve(ROUTES) as running:
+        url = running.url("/feed/")
+        fetched = cache.refresh(url)
+        stored = cache.path(url).read_bytes()
+    # Same address, server down: the refresh fails loudly, the old copy stays.
+    with pytest.raises(FeedError, match="connection refused"):
+        cache.refresh(url)
+    assert cache.path(url).read_bytes() == stored
+    assert cache.posts(url, 3) == fetched
+
+
+def test_refresh_error_response_keeps_the_previous_cache(tmp_path: Path) -> None:
+    cache = FeedCache(tmp_path)
+    routes = dict(ROUTES)
+    with serve(routes) as running:
+        url = running.url("/feed/")
+        fetched = cache.refresh(url)
+        stored = cache.path(url).read_bytes()
+        # The site breaks: the same address now answers with an HTML page, then a 500.
+        routes["/feed/"] = routes["/page/"]
+        with pytest.raises(FeedError, match="not an RSS or Atom feed"):
+            cache.refresh(url)
+        routes["/feed/"] = routes["/broken/"]
+        with pytest.raises(FeedError, match="HTTP 500"):
+            cache.refresh(url)
+    assert cache.path(url).read_bytes() == stored
+    assert cache.posts(url, 3) == fetched
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"{not json",
+        b"\xff\xfe\x00garbage",
+        b"[]",
+        b'{"format": 1}',
+        b'{"format": 99, "url": "URL", "fetched_at": "2024-01-01T00:00:00+00:00", "posts": []}',
+        b'{"format": 1, "url": "URL", "fetched_at": "yesterday", "posts": []}',
+        b'{"format": 1, "url": "URL", "fetched_at": "2024-01-01T00:00:00+00:00", "posts": [3]}',
+        b'{"format": 1, "url": "URL", "fetched_at": "2024-01-01T00:00:00+00:00",'
+        b' "posts": [{"title": ["x"]}]}',
+        b'{"format": 1, "url": "URL", "fetched_at": "2024-01-01T00:00:00+00:00",'
+        b' "posts": [{"title": "x", "date": "soon"}]}',
+        b'{"format": 1, "url": "https://elsewhere.example/feed/",'
+        b' "fetched_at": "2024-01-01T00:00:00+00:00", "posts": []}',
+        b"[" * 100_000 + b"]" * 100_000,
+    ],
+)
+def test_corrupt_cache_is_ignored(tmp_path: Path, content: bytes) -> None:
+    url = "https://blog.example/feed/"
+    cache = FeedCache(tmp_path)
+    cache.path(url).write_bytes(content.replace(b"URL", url.encode()))
+    assert cache.get(url) is None
+    assert cache.posts(url, 3) == []
+
+
+def test_corrupt_cache_is_replaced_by_a_refresh(site: Site, tmp_path: Path) -> None:
+    url = site.url("/feed/")
+    cache = FeedCache(tmp_path)
+    cache.path(url).write_text("{half a file", encoding="utf-8")
+    assert cache.get(url) is None
+    assert len(cache.refresh(url)) == 3
+    assert len(cache.posts(url, 3)) == 3
+
+
+def test_cached_links_are_checked_again(tmp_path: Path) -> None:
+    url = "https://blog.example/feed/"
+    cache = FeedCache(tmp_path)
+    payload = {
+        "format": 1,
+        "url": url,
+        "fetched_at": "2024-11-19T09:00:00+00:00",
+        "posts": [
+            {
+                "title": "T",
+                "link": "javascript:alert(1)",
+                "date": "2024-11-19T08:30:00",
+                "excerpt": "",
+                "image": "data:image/png;base64,AAAA",
+            }
+        ],
+    }
+    cache.path(url).write_text(json.dumps(payload), encoding="utf-8")
+    cached = cache.get(url)
+    assert cached is not None
+    assert cached.posts == [Post("T", "", datetime(2024, 11, 19, 8, 30, tzinfo=UTC), "", "")]
+
+
+def test_missing_cache_and_default_directory(bulletin_home: Path) -> None:
+    cache = FeedCache()
+    assert cache.directory == feeds_cache_dir()
+    assert cache.directory.is_relative_to(bulletin_home)
+    assert cache.get("https://never.example/feed/") is None
+    assert cache.posts("https://never.example/feed/", 3) == []
+
+
+def test_post_json_round_trip() -> None:
+    post = Post(
+        title="Été « brûlant »",
+        link="https://blog.example/ete/",
+        date=datetime(2024, 7, 1, 6, 0, tzinfo=UTC),
+        excerpt="Chaud\u00a0!",
+        image="https://blog.example/ete.jpg",
+    )
+    assert Post.from_json(json.loads(json.dumps(post.to_json()))) == post
+    undated = Post("Sans date")
+    assert Post.from_json(undated.to_json()) == undated
+
+
+# ----------------------------------------------------------------------------------- text/URLs
+
+
+def test_plain_text() -> None:
+    assert plain_text("<p>Un</p><p>deux</p>") == "Un deux"
+    assert plain_text("a <script>alert(1)</script><style>p{}</style>b") == "a b"
+    assert plain_text("Caf&eacute; &amp; th&#233; &lt;b&gt;") == "Café & thé <b>"
+    assert plain_text("  lots \n\t of   space ") == "lots of space"
+    assert plain_text("Vite\u00a0! « Oui »") == "Vite\u00a0! « Oui »"
+    assert plain_text("bell\x07 char") == "bell char"
+    assert plain_text("") == ""
+
+
+def test_shorten() -> None:
+    assert shorten("court", 10) == "court"
+    assert shorten("un deux trois quatre", 12) == "un deux…"
+    assert shorten("mot, virgule suivante", 7) == "mot…"  # trailing comma dropped
+    assert shorten("x" * 50, 10) == "x" * 10 + "…"
+    assert len(shorten("word " * 100, 260)) <= 261
+
+
+def test_safe_url() -> None:
+    assert safe_url("https://blog.example/a?b=1#c") == "https://blog.example/a?b=1#c"
+    assert safe_url("HTTP://Blog.Example/A") == "http://blog.example/A"
+    assert safe_url("/img.png", "https://blog.example/feed/") == "https://blog.example/img.png"
+    assert safe_url("https://café.example/été") == "https://xn--caf-dma.example/%C3%A9t%C3%A9"
+    assert safe_url('https://x.example/"><script>') == "https://x.example/%22%3E%3Cscript%3E"
+    for hostile in (
+        "javascript:alert(1)",
+        " JaVaScRiPt:alert(1)",
+        "java\tscript:alert(1)",
+        "data:text/html,hi",
+        "vbscript:x",
+        "file:///etc/passwd",
+        "https://",
+        "https://x.example:99999/",
+        "https://x.example/\x00",
+        "https://x.example/" + "a" * 3000,
+        "",
+    ):
+        assert safe_url(hostile) == "", hostile
