@@ -1,0 +1,243 @@
+"""The command-line interface: every data job the app does, scriptable.
+
+Errors are written to stderr as one plain sentence and exit with status 2; stdout carries only
+the requested output, so commands compose in scripts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import mimetypes
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from editor.document import DocumentError, PostsBlock
+from editor.i18n import t
+from editor.merge import MergeTagError
+
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """An error to show the user as is, then exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"bulletin: {message}\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="bulletin",
+        description=t(
+            "Bulletin : lettres d'information, contacts et envoi.",
+            "Bulletin: newsletters, contacts and sending.",
+        ),
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("templates", help=t("liste les modèles de départ", "list starter templates"))
+    p.set_defaults(func=cmd_templates)
+
+    p = sub.add_parser("new", help=t("crée une lettre depuis un modèle", "create from a template"))
+    p.add_argument("--template", required=True, metavar="NAME")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help=t("remplace le fichier s'il existe", "overwrite an existing file"),
+    )
+    p.add_argument("out", metavar="OUT.bulletin", type=Path)
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser(
+        "render",
+        help=t("produit le HTML, le texte et le message", "write the HTML, text and message"),
+    )
+    p.add_argument("doc", metavar="DOC.bulletin", type=Path)
+    p.add_argument("--html", type=Path, metavar="OUT.html")
+    p.add_argument("--text", type=Path, metavar="OUT.txt")
+    p.add_argument("--eml", type=Path, metavar="OUT.eml")
+    p.add_argument("--contact-json", type=Path, metavar="FILE")
+    p.add_argument(
+        "--refresh-feeds",
+        action="store_true",
+        help=t(
+            "récupère d'abord les derniers articles des flux",
+            "fetch the latest posts of the feeds first",
+        ),
+    )
+    p.set_defaults(func=cmd_render)
+    return parser
+
+
+def run(argv: Sequence[str]) -> int:
+    """Run one command; return the process exit status."""
+    args = build_parser().parse_args(list(argv))
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except (CliError, DocumentError, MergeTagError, ValueError) as exc:
+        sys.stderr.write(f"bulletin: {exc}\n")
+        return EXIT_USAGE
+    except OSError as exc:
+        name = exc.filename or ""
+        sys.stderr.write(f"bulletin: {exc.strerror or exc} {f'({name})' if name else ''}\n")
+        return EXIT_USAGE
+
+
+# ------------------------------------------------------------------------------------ commands
+
+
+def cmd_templates(args: argparse.Namespace) -> int:
+    from editor.starters import list_starters
+
+    starters = list_starters()
+    width = max(len(s.name) for s in starters)
+    for starter in starters:
+        print(f"{starter.name:<{width}}  {starter.description}")
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from editor.package import save
+    from editor.starters import create
+
+    out: Path = args.out
+    if out.exists() and not args.force:
+        raise CliError(
+            t(
+                f"{out} existe déjà (ajoutez --force pour le remplacer).",
+                f"{out} already exists (add --force to replace it).",
+            )
+        )
+    if out.suffix != ".bulletin":
+        out = out.with_name(out.name + ".bulletin")
+    save(create(args.template), out)
+    print(out)
+    return 0
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from editor.feeds import FeedCache, FeedError
+    from editor.package import load
+    from editor.render.engine import Renderer
+    from editor.render.mime import build_message, image_bytes
+
+    if not (args.html or args.text or args.eml):
+        raise CliError(
+            t(
+                "Indiquez au moins une sortie : --html, --text ou --eml.",
+                "Give at least one output: --html, --text or --eml.",
+            )
+        )
+    doc = load(args.doc)
+    contact = _read_contact(args.contact_json) if args.contact_json else None
+    feeds = FeedCache()
+    if args.refresh_feeds:
+        for block in doc.newsletter.walk():
+            if isinstance(block, PostsBlock) and block.feed_url:
+                try:
+                    feeds.refresh(block.feed_url)
+                except FeedError as exc:
+                    _warn(str(exc))
+    rendered = Renderer(doc.images, feeds).render(doc.newsletter)
+    for warning in rendered.warnings:
+        _warn(warning)
+    if contact is None:
+        from editor.merge import unknown_fields
+
+        for name in unknown_fields(rendered.tags, rendered.html + rendered.text, []):
+            _warn(
+                t(
+                    f"Champ de fusion inconnu : {name} (une valeur d'exemple est utilisée).",
+                    f"Unknown merge field: {name} (a sample value is used).",
+                )
+            )
+        from editor.merge import sample_values
+
+        contact_values: dict[str, Any] | None = sample_values(
+            rendered.tags.names() - {"unsubscribe_url"}
+        )
+    else:
+        contact_values = contact
+    if args.html:
+
+        def data_url(ref: str) -> str:
+            kind = mimetypes.guess_type(ref)[0] or "application/octet-stream"
+            return f"data:{kind};base64,{base64.b64encode(image_bytes(ref, doc.images)).decode()}"
+
+        _write(args.html, rendered.html_for(contact_values, image_url=data_url))
+    if args.text:
+        _write(args.text, rendered.text_for(contact_values))
+    if args.eml:
+        sender = doc.newsletter.sender
+        message = build_message(
+            rendered,
+            sender_name=sender.name,
+            sender_email=sender.email,
+            reply_to=sender.reply_to,
+            images=doc.images,
+            contact=contact_values,
+        )
+        _write_bytes(args.eml, message.as_bytes())
+    return 0
+
+
+# ------------------------------------------------------------------------------------- helpers
+
+
+def _read_contact(path: Path) -> dict[str, Any]:
+    """A contact from JSON: ``{"email":…, "first_name":…, "fields": {…}}`` or flat fields."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise CliError(
+            t(f"{path} n'est pas un fichier texte UTF-8.", f"{path} is not a UTF-8 text file.")
+        ) from exc
+    except json.JSONDecodeError as exc:
+        raise CliError(
+            t(
+                f"{path} n'est pas du JSON valide (ligne {exc.lineno}).",
+                f"{path} is not valid JSON (line {exc.lineno}).",
+            )
+        ) from exc
+    if not isinstance(data, dict):
+        raise CliError(
+            t(
+                f"{path} doit contenir un objet JSON (un contact).",
+                f"{path} must hold a JSON object (one contact).",
+            )
+        )
+    values = {k: v for k, v in data.items() if k != "fields"}
+    extra = data.get("fields", {})
+    if isinstance(extra, dict):
+        values.update(extra)
+    if not isinstance(values.get("email", ""), str) or "@" not in str(values.get("email", "")):
+        raise CliError(
+            t(
+                f"{path} : le contact n'a pas d'adresse e-mail valide (clé « email »).",
+                f'{path}: the contact has no valid email address ("email" key).',
+            )
+        )
+    return {k: "" if v is None else str(v) for k, v in values.items()}
+
+
+def _write(path: Path, text: str) -> None:
+    _write_bytes(path, text.encode("utf-8"))
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    from editor.atomic import write_atomic
+
+    write_atomic(path, data)
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(f"{t('attention', 'warning')}: {message}\n")

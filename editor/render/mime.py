@@ -1,0 +1,112 @@
+"""A complete MIME message for one contact.
+
+Structure: multipart/alternative (text/plain, then multipart/related holding the HTML and its
+images as ``cid:`` attachments), so the message shows its images offline, with no hosting,
+and text-only readers get a real text part. Headers include List-Unsubscribe (one-click when
+the unsubscribe link is https), as Gmail and Yahoo require of bulk senders since 2024.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Mapping
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, make_msgid
+from typing import Any
+
+from editor.i18n import t
+from editor.merge import SAMPLE_CONTACT
+from editor.render.engine import Rendered, content_id
+from editor.settings import resources_dir
+
+
+class MessageError(ValueError):
+    """A message that cannot be built (bad sender or recipient address…)."""
+
+
+def image_bytes(ref: str, images: Mapping[str, bytes]) -> bytes:
+    """Bytes of an image reference: a document image, or an icon bundled in resources/."""
+    if ref.startswith("images/"):
+        return images[ref]
+    path = (resources_dir() / ref).resolve()
+    if resources_dir().resolve() not in path.parents:
+        raise MessageError(f"image reference outside resources: {ref}")
+    return path.read_bytes()
+
+
+def build_message(
+    rendered: Rendered,
+    *,
+    sender_name: str,
+    sender_email: str,
+    reply_to: str = "",
+    images: Mapping[str, bytes],
+    contact: Mapping[str, Any] | None = None,
+) -> EmailMessage:
+    """The message for ``contact`` (a sample person when None), ready for SMTP."""
+    values = rendered.values_for(contact)
+    to_address = str(values.get("email") or SAMPLE_CONTACT["email"])
+    msg = EmailMessage(policy=SMTP)
+    msg["From"] = _address(sender_name, sender_email, t("l'expéditeur", "the sender"))
+    display = " ".join(str(values.get(k) or "") for k in ("first_name", "last_name")).strip()
+    msg["To"] = _address(display, to_address, t("le destinataire", "the recipient"))
+    if reply_to:
+        msg["Reply-To"] = _address("", reply_to, t("l'adresse de réponse", "the reply-to address"))
+    msg["Subject"] = " ".join(rendered.subject_for(values).split())
+    msg["Date"] = format_datetime(_now())
+    domain = sender_email.rpartition("@")[2] or "bulletin.invalid"
+    msg["Message-ID"] = make_msgid(domain=domain)
+    unsubscribe = str(values["unsubscribe_url"])
+    if unsubscribe.startswith("https://"):
+        msg["List-Unsubscribe"] = f"<{unsubscribe}>"
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    elif unsubscribe.startswith("mailto:"):
+        msg["List-Unsubscribe"] = f"<{unsubscribe}>"
+    msg["X-Mailer"] = "Bulletin"
+    msg.set_content(
+        rendered.text_for(values), subtype="plain", charset="utf-8", cte="quoted-printable"
+    )
+    msg.add_alternative(
+        rendered.html_for(values), subtype="html", charset="utf-8", cte="quoted-printable"
+    )
+    parts = msg.get_payload()
+    assert isinstance(parts, list)
+    html_part = parts[1]
+    assert isinstance(html_part, EmailMessage)
+    for ref in rendered.images:
+        data = image_bytes(ref, images)
+        kind = mimetypes.guess_type(ref)[0] or "application/octet-stream"
+        maintype, subtype = kind.split("/", 1)
+        filename = ref.rsplit("/", 1)[1]
+        html_part.add_related(
+            data,
+            maintype=maintype,
+            subtype=subtype,
+            cid=f"<{content_id(ref)}>",
+            filename=filename,
+            disposition="inline",
+        )
+    return msg
+
+
+def _address(name: str, email: str, what: str) -> Address:
+    try:
+        local, _, domain = email.strip().rpartition("@")
+        if not local or not domain:
+            raise ValueError(email)
+        return Address(display_name=" ".join(name.split()), username=local, domain=domain)
+    except (ValueError, IndexError) as exc:
+        raise MessageError(
+            t(
+                f"Adresse invalide pour {what} : « {email} ».",
+                f'Invalid address for {what}: "{email}".',
+            )
+        ) from exc
+
+
+def _now() -> Any:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)

@@ -1,0 +1,119 @@
+"""The plain-text alternative, built from the document itself (not scraped from the HTML).
+
+Spam filters and text-only readers judge this part on its own, so it has to read well:
+underlined headings, wrapped paragraphs, links spelled out, list bullets, and the footer.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from editor import richtext
+from editor.document import (
+    Block,
+    ButtonBlock,
+    ColumnsBlock,
+    DividerBlock,
+    FooterBlock,
+    HeadingBlock,
+    HtmlBlock,
+    ImageBlock,
+    Newsletter,
+    PostsBlock,
+    SocialBlock,
+    TextBlock,
+)
+from editor.render.strings import format_date
+from editor.social import NETWORK_LABELS
+
+if TYPE_CHECKING:
+    from editor.render.engine import Renderer
+
+WIDTH = 76
+
+
+def document_text(
+    newsletter: Newsletter, blocks: list[Block], renderer: Renderer, s: dict[str, str]
+) -> str:
+    """The whole text part, with merge-tag markers (filled per contact like the HTML)."""
+    chunks = [c for b in blocks if (c := block_text(b, newsletter, renderer, s).strip())]
+    return "\n\n".join(chunks).rstrip() + "\n"
+
+
+def block_text(block: Block, newsletter: Newsletter, renderer: Renderer, s: dict[str, str]) -> str:
+    tags = renderer.tags
+    mark, url = tags.mark_text, tags.mark_url
+    lang = 0 if newsletter.language == "fr" else 1
+    if isinstance(block, HeadingBlock):
+        text = mark(" ".join(block.text.split()))
+        rule = "=" if block.level == 1 else "-"
+        return f"{text}\n{rule * min(len(text), WIDTH)}" if block.level < 3 else text
+    if isinstance(block, TextBlock):
+        return tags.mark_html(richtext.to_text(richtext.clean(block.html), width=WIDTH))
+    if isinstance(block, HtmlBlock):
+        return tags.mark_html(richtext.to_text(richtext.sanitize_raw(block.html), width=WIDTH))
+    if isinstance(block, ImageBlock):
+        if not block.link.strip():
+            return ""
+        label = mark(block.alt.strip() or s["image"])
+        return f"{label} : {url(block.link)}" if lang == 0 else f"{label}: {url(block.link)}"
+    if isinstance(block, ButtonBlock):
+        colon = " :" if lang == 0 else ":"
+        return f"{mark(block.label)}{colon} {url(block.url)}"
+    if isinstance(block, DividerBlock):
+        return "-" * 40
+    if isinstance(block, SocialBlock):
+        return "\n".join(
+            f"{NETWORK_LABELS[link.network][lang]} : {url(link.url.strip())}"
+            for link in block.links
+            if link.url.strip()
+        )
+    if isinstance(block, ColumnsBlock):
+        parts = [
+            block_text(child, newsletter, renderer, s) for c in block.columns for child in c.blocks
+        ]
+        return "\n\n".join(p for p in parts if p.strip())
+    if isinstance(block, PostsBlock):
+        return _posts_text(block, newsletter, renderer, s)
+    if isinstance(block, FooterBlock):
+        return _footer_text(block, newsletter, renderer, s)
+    return ""
+
+
+def _posts_text(
+    block: PostsBlock, newsletter: Newsletter, renderer: Renderer, s: dict[str, str]
+) -> str:
+    posts = renderer.posts(block)
+    if not posts:
+        return ""
+    items = []
+    for post in posts:
+        lines = [post["title"]]
+        if block.show_date and post["date"]:
+            when = datetime.fromisoformat(post["date"])
+            lines.append(format_date(when.day, when.month, when.year, newsletter.language))
+        if block.show_excerpt and post["excerpt"]:
+            lines.append(textwrap.fill(post["excerpt"], WIDTH))
+        lines.append(post["link"])
+        items.append("\n".join(lines))
+    return "\n\n".join(items)
+
+
+def _footer_text(
+    block: FooterBlock, newsletter: Newsletter, renderer: Renderer, s: dict[str, str]
+) -> str:
+    from editor.render.engine import unsubscribe_template
+
+    mark = renderer.tags.mark_text
+    lines = ["-- "]
+    if block.company.strip():
+        lines.append(mark(block.company.strip()))
+    lines += [mark(line.strip()) for line in block.address.splitlines() if line.strip()]
+    lines.append("")
+    lines.append(textwrap.fill(mark(block.reason.strip() or s["reason"]), WIDTH))
+    label = mark(block.unsubscribe_label.strip() or s["unsubscribe_text"])
+    colon = " :" if newsletter.language == "fr" else ":"
+    lines.append(f"{label}{colon} {renderer.tags.mark_url(unsubscribe_template(newsletter))}")
+    return "\n".join(lines)

@@ -1,0 +1,150 @@
+"""What every rendered newsletter must hold, whatever its blocks."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from editor.document import (
+    ButtonBlock,
+    Column,
+    ColumnsBlock,
+    HeadingBlock,
+    HtmlBlock,
+    ImageBlock,
+    TextBlock,
+)
+from editor.merge import MergeTagError
+from editor.render.engine import GMAIL_CLIP_BYTES, Renderer, inline_css
+from tests.render.helpers import newsletter, png
+
+IMAGE = "images/" + "b" * 64 + ".png"
+
+
+def test_page_skeleton_has_the_email_essentials() -> None:
+    rendered = Renderer().render(newsletter(TextBlock(html="<p>Hi</p>")))
+    html = rendered.html_for()
+    assert html.startswith("<!DOCTYPE html>")
+    assert '<meta name="color-scheme" content="light dark">' in html
+    assert "<!--[if mso | IE]>" in html
+    assert 'role="presentation"' in html
+    assert "What is new this month" in html  # hidden preheader
+    assert "mso-hide:all" in html
+    assert "@media only screen and (max-width: 620px)" in html
+
+
+def test_important_survives_in_the_mobile_rules() -> None:
+    html = Renderer().render(newsletter(ColumnsBlock())).html
+    media = html[html.index("@media only screen") :]
+    assert ".bl-col { display: block !important; width: 100% !important;" in media
+
+
+def test_premailer_keeps_important_when_inlining() -> None:
+    out = inline_css('<p class="x">a</p>', ".x { color: red !important; }")
+    assert "color:red !important" in out.replace(": ", ":")
+
+
+def test_merge_tag_in_href_is_not_url_encoded_by_premailer() -> None:
+    doc = newsletter(ButtonBlock(label="Go", url="https://x.example/?e={{ email }}"))
+    html = Renderer().render(doc).html_for({"email": "zoé@x.example"})
+    assert 'href="https://x.example/?e=zo%C3%A9%40x.example"' in html
+    assert "%7B%7B" not in html and "{{" not in html
+
+
+def test_personalised_values_are_escaped() -> None:
+    doc = newsletter(HeadingBlock(text="Hi {{ first_name }}"))
+    html = Renderer().render(doc).html_for({"email": "a@b.c", "first_name": "<script>x</script>"})
+    assert "<script>x" not in html and "&lt;script&gt;x" in html
+
+
+def test_sandbox_escape_attempt_fails_clearly() -> None:
+    doc = newsletter(TextBlock(html="<p>{{ ''.__class__.__mro__ }}</p>"))
+    rendered = Renderer().render(doc)
+    with pytest.raises(MergeTagError, match="not allowed"):
+        rendered.html_for()
+
+
+def test_every_image_has_alt_and_width_and_missing_alt_warns() -> None:
+    doc = newsletter(
+        ImageBlock(src=IMAGE, alt=""), ImageBlock(src="https://cdn.example/a.jpg", alt="A")
+    )
+    rendered = Renderer({IMAGE: png(800, 400)}).render(doc)
+    html = rendered.html_for()
+    for tag in re.findall(r"<img\b[^>]*>", html):
+        assert " alt=" in tag and " width=" in tag
+    assert any("alt text" in w for w in rendered.warnings)
+    assert 'width="552" height="276"' in html  # 800×400 shown at the 552 px text width
+
+
+def test_embedded_images_become_cid_and_remote_stay_urls() -> None:
+    doc = newsletter(
+        ImageBlock(src=IMAGE, alt="a"), ImageBlock(src="https://cdn.example/a.jpg", alt="b")
+    )
+    rendered = Renderer({IMAGE: png()}).render(doc)
+    html = rendered.html_for()
+    assert f'src="cid:img-{"b" * 16}.png@bulletin"' in html
+    assert 'src="https://cdn.example/a.jpg"' in html
+    assert IMAGE in rendered.images
+
+
+def test_missing_footer_is_added_with_a_warning() -> None:
+    rendered = Renderer().render(newsletter(TextBlock(html="<p>x</p>"), footer=False))
+    assert any("footer" in w.lower() for w in rendered.warnings)
+    assert "mailto:hello@bakery.example?subject=Unsubscribe%20" in rendered.html_for()
+
+
+def test_unsafe_links_are_neutralised() -> None:
+    doc = newsletter(
+        ButtonBlock(label="x", url="javascript:alert(1)"),
+        TextBlock(html='<p><a href="javascript:alert(2)">y</a></p>'),
+        HtmlBlock(html='<a href="vbscript:z" onmouseover="z()">z</a>'),
+    )
+    rendered = Renderer().render(doc)
+    html = rendered.html_for()
+    assert "javascript:" not in html and "vbscript:" not in html and "onmouseover" not in html
+
+
+def test_editing_one_block_rerenders_only_that_block() -> None:
+    blocks = [TextBlock(html=f"<p>Paragraph {i}</p>") for i in range(10)]
+    doc = newsletter(*blocks)
+    renderer = Renderer()
+    first = renderer.render(doc)
+    assert renderer.misses == 11  # ten texts and the footer
+    blocks[4].html = "<p>Changed</p>"
+    second = renderer.render(doc)
+    assert renderer.misses == 12
+    assert "Changed" in second.html and "Paragraph 4" not in second.html
+    assert first.html.replace("Paragraph 4", "Changed") == second.html
+
+
+def test_theme_change_invalidates_every_block() -> None:
+    doc = newsletter(TextBlock(html="<p>a</p>"), TextBlock(html="<p>b</p>"))
+    renderer = Renderer()
+    renderer.render(doc)
+    doc.theme.text_color = "#ff0000"
+    html = renderer.render(doc).html
+    assert renderer.misses == 6
+    assert "color:#f00" in html  # cssutils shortens colours
+
+
+def test_columns_are_fluid_hybrid_with_ghost_tables() -> None:
+    doc = newsletter(
+        ColumnsBlock(
+            columns=[Column([TextBlock(html="<p>L</p>")]), Column([TextBlock(html="<p>R</p>")])]
+        )
+    )
+    html = Renderer().render(doc).html
+    assert html.count('class="bl-col"') == 2
+    assert "display:inline-block" in html and "max-width:284px" in html
+    assert '<!--[if mso | IE]><td width="284" valign="top"' in html
+
+
+def test_gmail_clipping_warning() -> None:
+    big = "<p>" + ("Lorem ipsum dolor sit amet. " * 40) + "</p>"
+    doc = newsletter(*[TextBlock(html=big) for _ in range(120)])
+    rendered = Renderer().render(doc)
+    assert len(rendered.html.encode()) > GMAIL_CLIP_BYTES
+    assert any("102" in w for w in rendered.warnings)
+    small = Renderer().render(newsletter(TextBlock(html="<p>x</p>")))
+    assert not any("102" in w for w in small.warnings)
