@@ -91,7 +91,8 @@ class Rendered:
 
     def values_for(self, contact: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Merge values for ``contact`` (sample ones when None), ``unsubscribe_url`` included."""
-        values: dict[str, Any] = sample_values() if contact is None else dict(contact)
+        values: dict[str, Any] = {"first_name": "", "last_name": "", "email": ""}
+        values.update(sample_values() if contact is None else contact)
         values["unsubscribe_url"] = fill(self.tags, self.unsubscribe, values, for_html=False)
         return values
 
@@ -106,7 +107,9 @@ class Rendered:
         return _IMAGE_SRC.sub(lambda m: html.escape(resolve(m.group(1))), out)
 
     def text_for(self, contact: Mapping[str, Any] | None = None) -> str:
-        return fill(self.tags, self.text, self.values_for(contact), for_html=False)
+        from editor.render.text import underline
+
+        return underline(fill(self.tags, self.text, self.values_for(contact), for_html=False))
 
     def subject_for(self, contact: Mapping[str, Any] | None = None) -> str:
         return fill(self.tags, self.subject, self.values_for(contact), for_html=False)

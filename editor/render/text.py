@@ -6,6 +6,7 @@ underlined headings, wrapped paragraphs, links spelled out, list bullets, and th
 
 from __future__ import annotations
 
+import re
 import textwrap
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -32,6 +33,13 @@ if TYPE_CHECKING:
     from editor.render.engine import Renderer
 
 WIDTH = 76
+RULE = "BMTRULE"
+_RULE_LINE = re.compile(rf"^(.*)\n{RULE}([=-])$", re.M)
+
+
+def underline(text: str) -> str:
+    """Size each heading's underline to its personalised line (« Bonjour Marie » → 14 signs)."""
+    return _RULE_LINE.sub(lambda m: f"{m[1]}\n{m[2] * min(len(m[1]), WIDTH)}", text)
 
 
 def document_text(
@@ -48,8 +56,8 @@ def block_text(block: Block, newsletter: Newsletter, renderer: Renderer, s: dict
     lang = 0 if newsletter.language == "fr" else 1
     if isinstance(block, HeadingBlock):
         text = mark(" ".join(block.text.split()))
-        rule = "=" if block.level == 1 else "-"
-        return f"{text}\n{rule * min(len(text), WIDTH)}" if block.level < 3 else text
+        # The underline is sized once merge tags are filled in: see ``underline``.
+        return f"{text}\n{RULE}{'=' if block.level == 1 else '-'}" if block.level < 3 else text
     if isinstance(block, TextBlock):
         return tags.mark_html(richtext.to_text(richtext.clean(block.html), width=WIDTH))
     if isinstance(block, HtmlBlock):

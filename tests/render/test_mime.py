@@ -1,0 +1,80 @@
+"""The MIME message: structure, headers, CID images, personalisation."""
+
+from __future__ import annotations
+
+import email
+from email import policy
+
+import pytest
+
+from editor.document import ImageBlock, TextBlock
+from editor.render.engine import Renderer
+from editor.render.mime import MessageError, build_message
+from tests.render.helpers import newsletter, png
+
+IMAGE = "images/" + "d" * 64 + ".png"
+
+
+def message(
+    contact: dict[str, str] | None = None, unsubscribe: str = ""
+) -> email.message.EmailMessage:
+    doc = newsletter(
+        TextBlock(html="<p>Bonjour {{ first_name }}</p>"), ImageBlock(src=IMAGE, alt="Shop")
+    )
+    doc.subject = "News for {{ first_name }}"
+    doc.sender.unsubscribe_url = unsubscribe
+    images = {IMAGE: png()}
+    rendered = Renderer(images).render(doc)
+    msg = build_message(
+        rendered,
+        sender_name="Boulangerie Martin-Élise",
+        sender_email="news@bakery.example",
+        reply_to="hello@bakery.example",
+        images=images,
+        contact=contact,
+    )
+    parsed = email.message_from_bytes(msg.as_bytes(), policy=policy.default)
+    assert isinstance(parsed, email.message.EmailMessage)
+    return parsed
+
+
+def test_structure_is_alternative_with_related_html_and_inline_images() -> None:
+    msg = message({"email": "zoe@exemple.fr", "first_name": "Zoé"})
+    assert msg.get_content_type() == "multipart/alternative"
+    plain, related = msg.get_payload()  # type: ignore[misc]
+    assert plain.get_content_type() == "text/plain"
+    assert related.get_content_type() == "multipart/related"
+    html_part, image = related.get_payload()
+    assert html_part.get_content_type() == "text/html"
+    assert image.get_content_type() == "image/png"
+    cid = image["Content-ID"].strip("<>")
+    assert f"cid:{cid}" in html_part.get_content()
+    assert image.get_payload(decode=True) == png()
+
+
+def test_headers_are_encoded_and_personalised() -> None:
+    msg = message({"email": "zoe@exemple.fr", "first_name": "Zoé"})
+    assert msg["Subject"] == "News for Zoé"
+    assert msg["From"].addresses[0].display_name == "Boulangerie Martin-Élise"
+    assert msg["To"].addresses[0].addr_spec == "zoe@exemple.fr"
+    assert msg["Reply-To"] == "hello@bakery.example"
+    assert msg["Message-ID"].endswith("@bakery.example>")
+    assert str(msg["List-Unsubscribe"]).strip().startswith("<mailto:hello@bakery.example?subject=")
+    assert "Bonjour Zoé" in msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+
+
+def test_https_unsubscribe_is_one_click() -> None:
+    msg = message({"email": "zoe@exemple.fr"}, unsubscribe="https://bakery.example/u?e={{ email }}")
+    assert str(msg["List-Unsubscribe"]).strip() == "<https://bakery.example/u?e=zoe%40exemple.fr>"
+    assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_sample_contact_when_none_given() -> None:
+    msg = message(None)
+    assert msg["To"].addresses[0].addr_spec == "marie.dupont@example.com"
+
+
+def test_bad_sender_address_is_a_clear_error() -> None:
+    rendered = Renderer().render(newsletter(TextBlock(html="<p>x</p>")))
+    with pytest.raises(MessageError, match="sender"):
+        build_message(rendered, sender_name="X", sender_email="not-an-address", images={})

@@ -1,0 +1,91 @@
+"""The plain-text part reads well on its own."""
+
+from __future__ import annotations
+
+from editor.document import (
+    ButtonBlock,
+    Column,
+    ColumnsBlock,
+    DividerBlock,
+    HeadingBlock,
+    ImageBlock,
+    SocialBlock,
+    SocialLink,
+    SpacerBlock,
+    TextBlock,
+)
+from editor.render.engine import Renderer
+from tests.render.helpers import newsletter
+
+
+def text_of(*blocks: object, language: str = "en", contact: dict[str, str] | None = None) -> str:
+    doc = newsletter(*blocks, language=language)  # type: ignore[arg-type]
+    return Renderer().render(doc).text_for(contact)
+
+
+def test_headings_are_underlined_to_the_personalised_length() -> None:
+    out = text_of(
+        HeadingBlock(text="Hello {{ first_name }}", level=1),
+        HeadingBlock(text="Sub", level=2),
+        contact={"email": "a@b.c", "first_name": "Ana"},
+    )
+    assert out.startswith("Hello Ana\n=========\n\nSub\n---\n")
+
+
+def test_paragraphs_links_and_lists() -> None:
+    out = text_of(
+        TextBlock(
+            html='<p>See <a href="https://x.example/a">our shop</a>.</p>'
+            "<ul><li>One</li><li>Two</li></ul><ol><li>First</li></ol>"
+        )
+    )
+    assert "See our shop (https://x.example/a)." in out
+    assert "- One\n- Two" in out
+    assert "1. First" in out
+
+
+def test_buttons_images_social_dividers_spell_out_their_links() -> None:
+    out = text_of(
+        ButtonBlock(label="Order", url="https://x.example/order"),
+        ImageBlock(src="https://cdn.example/i.png", alt="Our shop", link="https://x.example"),
+        DividerBlock(),
+        SpacerBlock(),
+        SocialBlock(links=[SocialLink("instagram", "https://instagram.com/x")]),
+    )
+    assert "Order: https://x.example/order" in out
+    assert "Our shop: https://x.example" in out
+    assert "-" * 40 in out
+    assert "Instagram : https://instagram.com/x" in out
+
+
+def test_columns_are_read_in_order() -> None:
+    out = text_of(
+        ColumnsBlock(
+            columns=[
+                Column([TextBlock(html="<p>Left</p>")]),
+                Column([TextBlock(html="<p>Right</p>")]),
+            ]
+        )
+    )
+    assert out.index("Left") < out.index("Right")
+
+
+def test_footer_has_identity_reason_and_unsubscribe_in_the_newsletter_language() -> None:
+    out = text_of(
+        TextBlock(html="<p>x</p>"),
+        language="fr",
+        contact={"email": "zoe@exemple.fr", "first_name": "Zoé"},
+    )
+    footer = out[out.index("-- \n") :]
+    assert "Bakery Martin\n1 rue du Pain\n75001 Paris" in footer
+    assert "Vous recevez cet e-mail" in footer
+    assert "Pour ne plus recevoir nos e-mails : mailto:hello@bakery.example?subject=" in footer
+    assert "zoe%40exemple.fr" in footer
+
+
+def test_long_paragraphs_are_wrapped_without_breaking_urls() -> None:
+    url = "https://example.com/" + "a" * 90
+    out = text_of(TextBlock(html=f"<p>{'word ' * 40}<a href='{url}'>{url}</a></p>"))
+    body = out.split("\n\n")[0]
+    assert all(len(line) <= 76 for line in body.splitlines() if url not in line)
+    assert url in out
