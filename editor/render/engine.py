@@ -11,6 +11,7 @@ template around the cached fragments and is never run through premailer, so its
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import io
@@ -19,7 +20,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 from urllib.parse import quote
 
 import jinja2
@@ -153,16 +154,9 @@ class Renderer:
         self.feeds = feeds
         self.tags = MergeTags()
         self.misses = 0
-        self._cache: dict[str, str] = {}
+        self._cache: dict[str, tuple[str, str]] = {}
         self._sizes: dict[str, tuple[int, int] | None] = {}
-        self._env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(resources_dir() / "email"),
-            # HTML templates escape; the CSS template must not (quotes in font names).
-            autoescape=jinja2.select_autoescape(["html.j2"], default_for_string=True),
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
+        self._env = _environment()
 
     # ------------------------------------------------------------------------------- public
 
@@ -182,14 +176,15 @@ class Renderer:
             blocks.append(FooterBlock(id="auto-footer", company=newsletter.sender.name))
         ctx = self._context(newsletter, warnings)
         live: set[str] = set()
-        parts = []
+        parts, texts = [], []
         for block in blocks:
-            key, fragment = self._top_level(block, ctx)
+            key, fragment, text_part = self._top_level(block, ctx)
             live.add(key)
             parts.append(fragment)
+            if text_part.strip():
+                texts.append(text_part.strip())
         # Drop fragments of deleted or edited blocks so the cache does not grow forever.
         self._cache = {k: v for k, v in self._cache.items() if k in live}
-        s = ctx.strings
         page = self._env.get_template("email.html.j2").render(
             language=newsletter.language,
             subject=self.tags.mark_text(newsletter.subject),
@@ -199,9 +194,7 @@ class Renderer:
             breakpoint=newsletter.theme.content_width + 20,
             body=Markup("\n".join(parts)),  # noqa: S704 (our own inlined fragments)
         )
-        from editor.render.text import document_text
-
-        text = document_text(newsletter, blocks, self, s)
+        text = "\n\n".join(texts).rstrip() + "\n"
         rendered = Rendered(
             html=page,
             text=text,
@@ -251,7 +244,10 @@ class Renderer:
         css = self._env.get_template("inline.css.j2").render(theme=newsletter.theme)
         return _Ctx(newsletter, fingerprint, css, strings(newsletter.language), warnings)
 
-    def _top_level(self, block: Block, ctx: _Ctx) -> tuple[str, str]:
+    def _top_level(self, block: Block, ctx: _Ctx) -> tuple[str, str, str]:
+        """Cache key, inlined HTML and text part of one top-level block."""
+        from editor.render.text import block_text
+
         width = ctx.newsletter.theme.content_width - 2 * PAD
         extra = self.posts(block) if isinstance(block, PostsBlock) else None
         key = _digest([block_to_json(block), ctx.fingerprint, extra])
@@ -259,9 +255,10 @@ class Renderer:
         if cached is None:
             self.misses += 1
             raw = self._block(block, ctx, width, PAD)
-            cached = f"<!--block:{block.id}-->\n{inline_css(raw, ctx.css)}"
+            fragment = f"<!--block:{block.id}-->\n{inline_css(raw, ctx.css)}"
+            cached = (fragment, block_text(block, ctx.newsletter, self, ctx.strings))
             self._cache[key] = cached
-        return key, cached
+        return key, cached[0], cached[1]
 
     def _block(self, block: Block, ctx: _Ctx, width: int, pad: int) -> str:
         """The raw (not yet inlined) HTML of one block drawn ``width`` px wide."""
@@ -404,6 +401,19 @@ class Renderer:
         return marked
 
 
+@functools.cache
+def _environment() -> jinja2.Environment:
+    """The block templates, compiled once per process and shared by every renderer."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(resources_dir() / "email"),
+        # HTML templates escape; the CSS template must not (quotes in font names).
+        autoescape=jinja2.select_autoescape(["html.j2"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
 def unsubscribe_template(newsletter: Newsletter) -> str:
     """The unsubscribe URL with its merge tags: the sender's own page, else a mailto."""
     sender = newsletter.sender
@@ -414,6 +424,25 @@ def unsubscribe_template(newsletter: Newsletter) -> str:
     return f"mailto:{address}?subject={subject}{{{{ email }}}}"
 
 
+class _Premailer(Premailer):  # type: ignore[misc]
+    """Premailer that parses each stylesheet once per process, not once per block.
+
+    Serialising cssutils rules back to text is most of premailer's cost; the theme's sheet is
+    the same for every block, so its parsed rules are kept (a few sheets at most: one a theme).
+    """
+
+    _rules: ClassVar[dict[tuple[Any, ...], tuple[list[Any], list[Any]]]] = {}
+
+    def _parse_style_rules(self, css_body: str, ruleset_index: int) -> tuple[list[Any], list[Any]]:
+        key = (css_body, ruleset_index, self.strip_important, self.disable_validation)
+        if key not in self._rules:
+            if len(self._rules) > 32:
+                self._rules.clear()
+            self._rules[key] = super()._parse_style_rules(css_body, ruleset_index)
+        rules, leftover = self._rules[key]
+        return list(rules), list(leftover)
+
+
 def inline_css(fragment: str, css: str) -> str:
     """Inline ``css`` into an HTML fragment with premailer and return the fragment alone.
 
@@ -421,7 +450,7 @@ def inline_css(fragment: str, css: str) -> str:
     need to let the mobile rules win. Classes are kept because the ``@media`` rules use them.
     """
     doc = f"<html><head><style>{css}</style></head><body>{fragment}</body></html>"
-    out = Premailer(
+    out = _Premailer(
         doc,
         strip_important=False,
         remove_classes=False,

@@ -42,14 +42,6 @@ def underline(text: str) -> str:
     return _RULE_LINE.sub(lambda m: f"{m[1]}\n{m[2] * min(len(m[1]), WIDTH)}", text)
 
 
-def document_text(
-    newsletter: Newsletter, blocks: list[Block], renderer: Renderer, s: dict[str, str]
-) -> str:
-    """The whole text part, with merge-tag markers (filled per contact like the HTML)."""
-    chunks = [c for b in blocks if (c := block_text(b, newsletter, renderer, s).strip())]
-    return "\n\n".join(chunks).rstrip() + "\n"
-
-
 def block_text(block: Block, newsletter: Newsletter, renderer: Renderer, s: dict[str, str]) -> str:
     tags = renderer.tags
     mark, url = tags.mark_text, tags.mark_url
