@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 from editor.document import DocumentError, PostsBlock
 from editor.i18n import t
 from editor.merge import MergeTagError
+from editor.render.mime import MessageError
 
 EXIT_USAGE = 2
 
@@ -83,7 +84,7 @@ def run(argv: Sequence[str]) -> int:
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
-    except (CliError, DocumentError, MergeTagError, ValueError) as exc:
+    except (CliError, DocumentError, MergeTagError, MessageError) as exc:
         sys.stderr.write(f"bulletin: {exc}\n")
         return EXIT_USAGE
     except OSError as exc:
@@ -99,7 +100,7 @@ def cmd_templates(args: argparse.Namespace) -> int:
     from editor.starters import list_starters
 
     starters = list_starters()
-    width = max(len(s.name) for s in starters)
+    width = max((len(s.name) for s in starters), default=0)
     for starter in starters:
         print(f"{starter.name:<{width}}  {starter.description}")
     return 0
