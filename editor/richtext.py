@@ -123,7 +123,6 @@ _DROP = frozenset(
     {
         "script",
         "style",
-        "head",
         "title",
         "template",
         "noscript",
@@ -822,7 +821,8 @@ def sanitize_raw(html: str) -> str:
 # --------------------------------------------------------------------------------- plain text
 
 _TEXT_BLOCKS = _BLOCKS - {"li", "body", "html"}
-_TEXT_SKIP = frozenset({"script", "style", "head", "title", "template", "noscript", "svg"})
+# Not <head>: an unclosed one would swallow the text; what it holds is skipped tag by tag.
+_TEXT_SKIP = frozenset({"script", "style", "title", "template", "noscript", "svg"})
 _WORD = re.compile(r"(?:\{\{.*?\}\}|[^ \t\n\r\f\v])+", re.S)
 
 

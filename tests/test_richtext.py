@@ -333,6 +333,7 @@ def test_merge_tags_cannot_assemble_a_script_url(href: str) -> None:
         ("<p>nul\x00byte</p>", "<p>nulbyte</p>"),
         ("nul\x00byte", "<p>nulbyte</p>"),
         ("<?xml version='1.0' encoding='latin-1'?><p>é</p>", "<p>é</p>"),
+        ("<head><title>T</title><meta charset='utf-8'><body>unclosed head", "<p>unclosed head</p>"),
         ("<p>\ue000" + "0\ue001 placeholder lookalike</p>", "<p>0 placeholder lookalike</p>"),
     ],
 )
@@ -585,6 +586,7 @@ def test_raw_merge_tags_cannot_break_out_of_attributes() -> None:
         ("<p>{{ a &amp; b }}</p>", "{{ a &amp; b }}"),
         ("<p>nul\x00byte</p>", "nulbyte"),
         ("<p>unclosed <b>bold", "unclosed bold"),
+        ("<html><head><title>T</title><style>p{}</style><body><p>text", "text"),
     ],
 )
 def test_to_text(source: str, expected: str) -> None:
