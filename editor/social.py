@@ -7,6 +7,7 @@ high-density screens.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from editor.document import SOCIAL_NETWORKS, SOCIAL_STYLES
@@ -53,3 +54,15 @@ def icon_path(network: str, style: str) -> Path:
             t(f"Style d'icônes inconnu : « {style} ».", f'Unknown icon style "{style}".')
         )
     return resources_dir() / "social" / style / f"{network}.png"
+
+
+def social_url(network: str, value: str) -> str:
+    """The link of a social icon: bare e-mail addresses, phone numbers and domains completed."""
+    value = value.strip()
+    if network == "email" and "@" in value and not value.startswith(("mailto:", "{{")):
+        return f"mailto:{value}"
+    if network == "whatsapp" and re.fullmatch(r"\+?[0-9 .-]{6,}", value):
+        return "https://wa.me/" + re.sub(r"\D", "", value)
+    if value and "://" not in value and not value.startswith(("mailto:", "tel:", "{{")):
+        return "https://" + value
+    return value

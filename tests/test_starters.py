@@ -131,7 +131,8 @@ def test_renders_without_warnings(name: str) -> None:
     doc = _doc(name)
     bulletin = create(name)
     rendered = Renderer(bulletin.images).render(doc)
-    assert rendered.warnings == []
+    # The only acceptable warning: the feed of a latest-posts block was never fetched here.
+    assert [w for w in rendered.warnings if not w.startswith("No posts fetched yet")] == []
     html = rendered.html_for()
     text = rendered.text_for()
     for part in (html, text):

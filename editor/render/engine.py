@@ -49,7 +49,7 @@ from editor.i18n import t
 from editor.merge import MergeTagError, MergeTags, evaluate, fill, sample_values, used_keys
 from editor.render.strings import format_date, strings
 from editor.settings import resources_dir
-from editor.social import NETWORK_LABELS
+from editor.social import NETWORK_LABELS, social_url
 
 GMAIL_CLIP_BYTES = 102 * 1024
 PAD = 24  # horizontal padding of a top-level block, px
@@ -108,9 +108,11 @@ class Rendered:
         return _IMAGE_SRC.sub(lambda m: html.escape(resolve(m.group(1))), out)
 
     def text_for(self, contact: Mapping[str, Any] | None = None) -> str:
-        from editor.render.text import underline
+        from editor.render.text import rewrap, underline
 
-        return underline(fill(self.tags, self.text, self.values_for(contact), for_html=False))
+        return rewrap(
+            underline(fill(self.tags, self.text, self.values_for(contact), for_html=False))
+        )
 
     def subject_for(self, contact: Mapping[str, Any] | None = None) -> str:
         return fill(self.tags, self.subject, self.values_for(contact), for_html=False)
@@ -154,7 +156,7 @@ class Renderer:
         self.feeds = feeds
         self.tags = MergeTags()
         self.misses = 0
-        self._cache: dict[str, tuple[str, str]] = {}
+        self._cache: dict[str, tuple[str, str, tuple[str, ...]]] = {}
         self._sizes: dict[str, tuple[int, int] | None] = {}
         self._env = _environment()
 
@@ -209,6 +211,7 @@ class Renderer:
                 evaluate(self.tags, key, rendered.values_for(sample_values(self.tags.names())))
             except MergeTagError as exc:
                 warnings.append(str(exc))
+        warnings[:] = list(dict.fromkeys(warnings))  # one line per distinct problem
         size = len(page.encode())  # markers are about as long as the values they stand for
         if size > GMAIL_CLIP_BYTES:
             warnings.append(
@@ -254,10 +257,14 @@ class Renderer:
         cached = self._cache.get(key)
         if cached is None:
             self.misses += 1
+            before = len(ctx.warnings)
             raw = self._block(block, ctx, width, PAD)
             fragment = f"<!--block:{block.id}-->\n{inline_css(raw, ctx.css)}"
-            cached = (fragment, block_text(block, ctx.newsletter, self, ctx.strings))
+            text = block_text(block, ctx.newsletter, self, ctx.strings)
+            cached = (fragment, text, tuple(ctx.warnings[before:]))
             self._cache[key] = cached
+        else:  # a cached block still owes its warnings to this render
+            ctx.warnings.extend(cached[2])
         return key, cached[0], cached[1]
 
     def _block(self, block: Block, ctx: _Ctx, width: int, pad: int) -> str:
@@ -293,7 +300,7 @@ class Renderer:
                 size=block.size,
                 links=[
                     {
-                        "url": url(_social_url(link.network, link.url), ctx),
+                        "url": url(social_url(link.network, link.url), ctx),
                         "label": NETWORK_LABELS[link.network][lang],
                         "icon": f"{IMAGE_SCHEME}social/{block.icon_style}/{link.network}.png",
                     }
@@ -313,6 +320,15 @@ class Renderer:
                 read_more_label=mark(block.read_more_label or ctx.strings["read_more"]),
             )
             extra["posts"] = [self._post(p, ctx) for p in self.posts(block)]
+            if not extra["posts"]:
+                ctx.warnings.append(
+                    t(
+                        f"Aucun article récupéré pour « {block.feed_url or '—'} » : le bloc "
+                        "« Derniers articles » affiche un texte d'attente. Actualisez le flux.",
+                        f'No posts fetched yet for "{block.feed_url or "—"}": the latest-posts '
+                        "block shows a placeholder. Refresh the feed.",
+                    )
+                )
         elif isinstance(block, FooterBlock):
             lines = [mark(line.strip()) for line in block.address.splitlines() if line.strip()]
             view.update(
@@ -323,7 +339,12 @@ class Renderer:
             )
             extra["unsubscribe_url"] = self.tags.mark_url(unsubscribe_template(ctx.newsletter))
         template = self._env.get_template(f"blocks/{block.TYPE}.html.j2")
-        return template.render(b=view, theme=theme, s=ctx.strings, width=width, pad=pad, **extra)
+        # Inside columns the padding class differs: the phone rule that widens top-level
+        # padding must not add to the columns' own (children would sit 8 px further in).
+        padclass = "bl-pad" if pad == PAD else "bl-cpad"
+        return template.render(
+            b=view, theme=theme, s=ctx.strings, width=width, pad=pad, padclass=padclass, **extra
+        )
 
     def _columns(self, block: ColumnsBlock, ctx: _Ctx, width: int) -> list[dict[str, Any]]:
         inner = width + 2 * PAD - 2 * (PAD - CHILD_PAD)
@@ -470,17 +491,6 @@ def inline_css(fragment: str, css: str) -> str:
 def _safe_links(fragment: str) -> str:
     """Open links in a new tab (webmail) without giving the page access to the mail client."""
     return fragment.replace("<a href=", '<a target="_blank" href=')
-
-
-def _social_url(network: str, value: str) -> str:
-    value = value.strip()
-    if network == "email" and "@" in value and not value.startswith(("mailto:", "{{")):
-        return f"mailto:{value}"
-    if network == "whatsapp" and re.fullmatch(r"\+?[0-9 .-]{6,}", value):
-        return "https://wa.me/" + re.sub(r"\D", "", value)
-    if value and "://" not in value and not value.startswith(("mailto:", "tel:", "{{")):
-        return "https://" + value
-    return value
 
 
 def _digest(parts: Any) -> str:

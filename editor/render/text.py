@@ -27,12 +27,13 @@ from editor.document import (
     TextBlock,
 )
 from editor.render.strings import format_date
-from editor.social import NETWORK_LABELS
+from editor.social import NETWORK_LABELS, social_url
 
 if TYPE_CHECKING:
     from editor.render.engine import Renderer
 
 WIDTH = 76
+UNWRAPPED = 100_000  # blocks are wrapped after personalisation, see ``rewrap``
 RULE = "BMTRULE"
 _RULE_LINE = re.compile(rf"^(.*)\n{RULE}([=-])$", re.M)
 
@@ -40,6 +41,29 @@ _RULE_LINE = re.compile(rf"^(.*)\n{RULE}([=-])$", re.M)
 def underline(text: str) -> str:
     """Size each heading's underline to its personalised line (« Bonjour Marie » → 14 signs)."""
     return _RULE_LINE.sub(lambda m: f"{m[1]}\n{m[2] * min(len(m[1]), WIDTH)}", text)
+
+
+_HANGING = re.compile(r"^(\s*(?:[-•*] |\d+\. )?)")
+
+
+def rewrap(text: str, width: int = WIDTH) -> str:
+    """Wrap long lines once merge tags hold real values, keeping list indents and whole URLs."""
+    out = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        hanging = " " * len(_HANGING.match(line).group(1))  # type: ignore[union-attr]
+        out.append(
+            textwrap.fill(
+                line,
+                width,
+                subsequent_indent=hanging,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
+    return "\n".join(out)
 
 
 def block_text(block: Block, newsletter: Newsletter, renderer: Renderer, s: dict[str, str]) -> str:
@@ -51,9 +75,9 @@ def block_text(block: Block, newsletter: Newsletter, renderer: Renderer, s: dict
         # The underline is sized once merge tags are filled in: see ``underline``.
         return f"{text}\n{RULE}{'=' if block.level == 1 else '-'}" if block.level < 3 else text
     if isinstance(block, TextBlock):
-        return tags.mark_html(richtext.to_text(richtext.clean(block.html), width=WIDTH))
+        return tags.mark_html(richtext.to_text(richtext.clean(block.html), width=UNWRAPPED))
     if isinstance(block, HtmlBlock):
-        return tags.mark_html(richtext.to_text(richtext.sanitize_raw(block.html), width=WIDTH))
+        return tags.mark_html(richtext.to_text(richtext.sanitize_raw(block.html), width=UNWRAPPED))
     if isinstance(block, ImageBlock):
         if not block.link.strip():
             return ""
@@ -65,8 +89,9 @@ def block_text(block: Block, newsletter: Newsletter, renderer: Renderer, s: dict
     if isinstance(block, DividerBlock):
         return "-" * 40
     if isinstance(block, SocialBlock):
+        colon = " :" if lang == 0 else ":"
         return "\n".join(
-            f"{NETWORK_LABELS[link.network][lang]} : {url(link.url.strip())}"
+            f"{NETWORK_LABELS[link.network][lang]}{colon} {url(social_url(link.network, link.url))}"
             for link in block.links
             if link.url.strip()
         )
@@ -95,7 +120,7 @@ def _posts_text(
             when = datetime.fromisoformat(post["date"])
             lines.append(format_date(when.day, when.month, when.year, newsletter.language))
         if block.show_excerpt and post["excerpt"]:
-            lines.append(textwrap.fill(post["excerpt"], WIDTH))
+            lines.append(post["excerpt"])
         lines.append(post["link"])
         items.append("\n".join(lines))
     return "\n\n".join(items)
@@ -112,7 +137,7 @@ def _footer_text(
         lines.append(mark(block.company.strip()))
     lines += [mark(line.strip()) for line in block.address.splitlines() if line.strip()]
     lines.append("")
-    lines.append(textwrap.fill(mark(block.reason.strip() or s["reason"]), WIDTH))
+    lines.append(mark(block.reason.strip() or s["reason"]))
     label = mark(block.unsubscribe_label.strip() or s["unsubscribe_text"])
     colon = " :" if newsletter.language == "fr" else ":"
     lines.append(f"{label}{colon} {renderer.tags.mark_url(unsubscribe_template(newsletter))}")

@@ -55,7 +55,7 @@ def test_buttons_images_social_dividers_spell_out_their_links() -> None:
     assert "Order: https://x.example/order" in out
     assert "Our shop: https://x.example" in out
     assert "-" * 40 in out
-    assert "Instagram : https://instagram.com/x" in out
+    assert "Instagram: https://instagram.com/x" in out
 
 
 def test_columns_are_read_in_order() -> None:
@@ -79,8 +79,23 @@ def test_footer_has_identity_reason_and_unsubscribe_in_the_newsletter_language()
     footer = out[out.index("-- \n") :]
     assert "Bakery Martin\n1 rue du Pain\n75001 Paris" in footer
     assert "Vous recevez cet e-mail" in footer
-    assert "Pour ne plus recevoir nos e-mails : mailto:hello@bakery.example?subject=" in footer
+    assert "Pour ne plus recevoir nos e-mails :\nmailto:hello@bakery.example?subject=" in footer
     assert "zoe%40exemple.fr" in footer
+
+
+def test_wrapping_happens_after_personalisation() -> None:
+    html = "<p>{{ first_name }}, " + "vous la découvrez en avant-première, " * 4 + "</p>"
+    out = text_of(TextBlock(html=html), contact={"email": "a@b.fr", "first_name": "Marie"})
+    first = out.splitlines()[0]
+    assert first.startswith("Marie, vous") and 60 <= len(first) <= 76
+
+
+def test_hyphenated_domains_and_list_items_wrap_cleanly() -> None:
+    html = "<ul><li>" + "commandez sur maison-pivoine.example " * 4 + "</li></ul>"
+    out = text_of(TextBlock(html=html))
+    lines = out.split("\n\n")[0].splitlines()
+    assert lines[0].startswith("- ") and all(line.startswith("  ") for line in lines[1:])
+    assert "maison-\n" not in out
 
 
 def test_long_paragraphs_are_wrapped_without_breaking_urls() -> None:
