@@ -1,0 +1,865 @@
+"""Read contact tables: text pasted from a spreadsheet, CSV/TSV/TXT files, XLSX workbooks.
+
+:func:`open_table` gives a :class:`Table` whatever the source: its column headers (found even
+below title rows, or generated when the file has none), a preview, and the data rows streamed
+one at a time with the row number the user sees in Excel, so a rejected row can be found and a
+200 MB file costs no more memory than a small one. Every value is a trimmed string.
+
+Files come from anywhere, so the kind is read from the content, not the name (an XLSX renamed
+``.csv`` opens as a workbook), and every way a file can be wrong ends in an
+:class:`ImportFileError` whose message tells the user what to do: a PDF or an image, an old
+``.xls``, a password-protected workbook, an OpenDocument sheet, a truncated download, a zip bomb
+(refused from the zip directory, before anything is decompressed).
+
+Decisions the pipeline relies on:
+
+- Text encoding: UTF-8 (with or without BOM), UTF-16/32 with BOM (Excel's « Unicode text »), else
+  cp1252 as French Excel saves CSV; bytes that the chosen encoding cannot decode are read as cp1252
+  (Latin-1 for the five bytes cp1252 leaves undefined), so a file mixing both never fails and
+  never shows « � » in a name.
+- A first line ``sep=;`` (which Excel writes and hides) sets the delimiter and is not a row.
+- XLSX values: integers as ``123`` (never ``123.0``), other numbers with Excel's 15 significant
+  digits, dates ``2024-03-05``, date-times ``2024-03-05 14:30`` (seconds when not zero), times
+  ``14:30``, booleans ``TRUE``/``FALSE`` whatever the interface language (so re-importing a file
+  does not change a stored value), formulas as the value Excel last computed, errors as Excel
+  shows them (``#N/A``).
+- Blank rows are skipped (row numbers still count them); rows are padded or cut to the headers.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import warnings
+import zipfile
+from collections import Counter
+from collections.abc import Generator, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from itertools import islice
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any, Literal, TypeAlias
+
+import openpyxl
+
+from editor.contacts.emails import looks_like_email
+from editor.contacts.mapping import known_target
+from editor.i18n import t
+
+__all__ = ["ImportFileError", "PastedText", "Table", "open_table"]
+
+HeaderChoice: TypeAlias = int | Literal["auto"] | None
+Rows: TypeAlias = Generator[tuple[int, list[str]], None, None]
+
+MAX_UNCOMPRESSED = 500 * 1024 * 1024  # a workbook's parts once decompressed (zip bombs)
+MAX_RATIO = 300  # real sheets compress 5-50×, bombs ~1000×
+MAX_ENTRIES = 10_000
+MAX_COLUMNS = 16_384  # Excel's limit (column XFD)
+MAX_ROWS = 1_048_576  # Excel's limit; only workbooks are held to it
+MAX_LINE = 4_000_000  # characters in one physical line of text
+MAX_HEADER = 200  # characters kept of a header cell
+HEADER_WINDOW = 30  # rows searched for the header
+_PROBE = 80  # rows read at opening: header search, column count, preview
+_SAMPLE = 64 * 1024  # bytes read to tell the kind, encoding and delimiter
+_DELIMITERS = ("\t", ";", ",", "|")  # in order of preference when equally likely
+_SEP_LINE = re.compile(r"sep=(.)", re.IGNORECASE)
+
+_CP1252 = tuple(
+    bytes([b]).decode("cp1252", errors="ignore") or chr(b)  # undefined bytes: Latin-1
+    for b in range(256)
+)
+
+
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """Decode what the main encoding cannot as cp1252: French files mix UTF-8 and Windows text."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    return "".join(_CP1252[b] for b in exc.object[exc.start : exc.end]), exc.end
+
+
+codecs.register_error("bulletin.cp1252", _cp1252_fallback)
+
+
+class ImportFileError(ValueError):
+    """A source that cannot be read as a table, with a message meant for the user."""
+
+
+@dataclass(frozen=True)
+class PastedText:
+    """Text from the clipboard: cells copied from Excel, LibreOffice or Google Sheets."""
+
+    text: str
+
+
+class Table:
+    """A table being imported: headers and preview at once, then rows streamed on demand.
+
+    Use it as a context manager (or call :meth:`close`): files stay open between calls.
+    :meth:`rows` and :meth:`preview` each read from the start, so they can be called again.
+    """
+
+    kind: str  # "paste" | "csv" | "xlsx"
+    sheets: list[str]
+    sheet: str | None
+    encoding: str | None
+    delimiter: str | None
+    header_row: int | None  # 1-based row of the header in the file; None: no header
+    headers: list[str]
+
+    def __init__(self) -> None:
+        self.sheets = []
+        self.sheet = None
+        self.encoding = None
+        self.delimiter = None
+        self.header_row = None
+        self.headers = []
+        self._start = 1  # first row that may hold data
+        self._done = 0.0  # progress of the last rows() iteration, 0..1
+        self._iterators: list[Rows] = []
+
+    # -- what subclasses provide ------------------------------------------------------------
+
+    def _records(self, track: bool) -> Rows:
+        """Every row from the top as (row number, trimmed cells); ``track`` updates progress."""
+        raise NotImplementedError
+
+    def _position(self) -> float:
+        """How far the tracked iteration has read, 0..1."""
+        raise NotImplementedError
+
+    def _release(self) -> None:
+        """Close what the subclass holds open."""
+
+    # -- public API ---------------------------------------------------------------------------
+
+    def preview(self, limit: int = 20) -> list[list[str]]:
+        """The first ``limit`` data rows, as :meth:`rows` gives them."""
+        with closing(self._data(track=False)) as rows:
+            return [cells for _, cells in islice(rows, limit)]
+
+    def rows(self) -> Rows:
+        """The data rows with their row number in the file, streamed, blank rows skipped."""
+        self._done = 0.0
+        rows = self._data(track=True)
+        self._iterators.append(rows)
+        return rows
+
+    def progress(self) -> float:
+        """How much of the source :meth:`rows` has read, 0..1 (for a progress bar)."""
+        return self._done or min(self._position(), 0.99)
+
+    def close(self) -> None:
+        for rows in self._iterators:
+            rows.close()
+        self._iterators.clear()
+        self._release()
+
+    def __enter__(self) -> Table:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- shared machinery -------------------------------------------------------------------
+
+    def _data(self, track: bool) -> Rows:
+        width = len(self.headers)
+        start = self._start
+        with closing(self._records(track)) as records:
+            for number, cells in records:
+                if number < start or not any(cells):
+                    continue
+                if len(cells) != width:
+                    cells = (cells + [""] * (width - len(cells)))[:width]
+                yield number, cells
+        if track:
+            self._done = 1.0
+
+    def _detect(self, header_row: HeaderChoice) -> None:
+        """Find the header and the columns from the first rows."""
+        with closing(self._records(track=False)) as records:
+            # The first non-blank rows (a sheet may start with many blank ones).
+            filled = ((n, cells) for n, cells in islice(records, 100_000) if any(cells))
+            probe = [(n, cells[:MAX_COLUMNS]) for n, cells in islice(filled, _PROBE)]
+        header: list[str] = []
+        if header_row == "auto":
+            self.header_row = _find_header(probe)
+        elif header_row is not None:
+            if header_row < 1:
+                raise ImportFileError(
+                    t(
+                        "Le numéro de la ligne d'en-tête doit être 1 ou plus.",
+                        "The header row must be 1 or more.",
+                    )
+                )
+            self.header_row = header_row
+        if self.header_row is not None:
+            header = self._find_row(self.header_row, probe)
+            self._start = self.header_row + 1
+            probe = [(n, cells) for n, cells in probe if n > self.header_row]
+        else:
+            self._start = _data_start(probe)
+        widths = sorted((_used(cells) for n, cells in probe if n >= self._start), reverse=True)
+        # Data wider than the header counts when two rows agree: one odd row adds no columns.
+        width = max(_used(header), widths[min(1, len(widths) - 1)] if widths else 0)
+        self.headers = _headers(header, min(width, MAX_COLUMNS))
+
+    def _find_row(self, number: int, probe: list[tuple[int, list[str]]]) -> list[str]:
+        for n, cells in probe:
+            if n == number:
+                return cells
+        with closing(self._records(track=False)) as records:
+            for n, cells in records:
+                if n == number:
+                    return cells[:MAX_COLUMNS]
+        raise ImportFileError(
+            t(
+                f"Il n'y a pas de ligne {number} : le tableau est plus court.",
+                f"There is no row {number}: the table is shorter.",
+            )
+        )
+
+
+def open_table(
+    source: Path | str | PastedText,
+    *,
+    sheet: str | None = None,
+    header_row: HeaderChoice = "auto",
+) -> Table:
+    """Open a file (CSV/TSV/TXT or XLSX, told apart by content) or pasted text as a table.
+
+    ``sheet`` picks a workbook's sheet (default: the one Excel opens on); other sources ignore
+    it. ``header_row`` is found automatically unless given (a row number, or None for none).
+    """
+    if isinstance(source, PastedText):
+        return _TextTable.from_paste(source.text, header_row)
+    path = Path(source)
+    name = path.name
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise ImportFileError(
+            t(
+                f"Impossible d'ouvrir « {name} » : {exc.strerror or exc}.",
+                f'Cannot open "{name}": {exc.strerror or exc}.',
+            )
+        ) from exc
+    try:
+        head = handle.read(_SAMPLE)
+        kind = _sniff(head, name)
+        if kind in ("xlsx", "ole"):
+            return _XlsxTable(handle, name, sheet, header_row)
+        handle.close()
+        return _TextTable.from_file(path, head, header_row)
+    except BaseException:
+        handle.close()
+        raise
+
+
+def _fr(number: int) -> str:
+    """A number as French writes it (thin space between thousands)."""
+    return f"{number:,}".replace(",", "\u202f")
+
+
+# -- telling what a file is ----------------------------------------------------------------
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MAGIC: tuple[tuple[bytes, str, str], ...] = (
+    (b"%PDF", "un document PDF", "a PDF document"),
+    (b"\x89PNG", "une image", "an image"),
+    (b"\xff\xd8\xff", "une image", "an image"),
+    (b"GIF8", "une image", "an image"),
+    (b"BM", "une image", "an image"),
+    (b"\x1f\x8b", "une archive compressée", "a compressed archive"),
+    (b"7z\xbc\xaf", "une archive compressée", "a compressed archive"),
+    (b"Rar!", "une archive compressée", "a compressed archive"),
+    (b"BZh", "une archive compressée", "a compressed archive"),
+    (b"\x7fELF", "un programme", "a program"),
+    (b"MZ\x90\x00", "un programme", "a program"),
+    (b"SQLite format 3\x00", "une base de données", "a database"),
+    (b"{\\rtf", "un document RTF (traitement de texte)", "an RTF document (word processor)"),
+)
+_TEXT_CONTROLS = frozenset(b"\t\n\r\f\v\x1a")
+
+
+def _not_a_table(name: str, fr: str, en: str) -> ImportFileError:
+    return ImportFileError(
+        t(
+            f"« {name} » n'est pas un tableau texte (CSV) ni un classeur Excel : c'est {fr}.",
+            f'"{name}" is not a text table (CSV) nor an Excel workbook: it is {en}.',
+        )
+    )
+
+
+def _sniff(head: bytes, name: str) -> str:
+    """``xlsx`` or ``text``, or the ImportFileError saying what the file really is."""
+    if not head:
+        raise ImportFileError(t(f"Le fichier « {name} » est vide.", f'The file "{name}" is empty.'))
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "xlsx"
+    if head.startswith(_OLE):
+        return "ole"  # read further by _XlsxTable, which says which kind of Office file
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        raise _not_a_table(name, "une image", "an image")
+    for magic, fr, en in _MAGIC:
+        if head.startswith(magic):
+            raise _not_a_table(name, fr, en)
+    if _bom(head) or _utf16_without_bom(head):
+        return "text"
+    controls = sum(1 for b in head if b < 32 and b not in _TEXT_CONTROLS)
+    if controls * 10 > len(head):
+        raise _not_a_table(name, "un fichier binaire", "a binary file")
+    return "text"
+
+
+def _bom(head: bytes) -> tuple[str, int] | None:
+    """The codec and BOM length of a text file that starts with a byte-order mark."""
+    for bom, codec in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if head.startswith(bom):
+            return codec, len(bom)
+    return None
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """UTF-16 text with no BOM: one byte of each pair is nearly always zero."""
+    pairs = len(head) // 2
+    if pairs < 4:
+        return None
+    even = head[0 : pairs * 2 : 2].count(0) / pairs
+    odd = head[1 : pairs * 2 : 2].count(0) / pairs
+    if odd > 0.4 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.4 and odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _encoding(head: bytes, whole: bool) -> tuple[str, str, str]:
+    """(codec, error handler, name shown to the user) for a text file's first bytes."""
+    bom = _bom(head)
+    if bom:
+        codec = bom[0]
+        errors = "bulletin.cp1252" if codec == "utf-8-sig" else "replace"
+        return codec, errors, codec
+    utf16 = _utf16_without_bom(head)
+    if utf16:
+        return utf16, "replace", utf16
+    sample = head if whole else head[: head.rfind(b"\n") + 1] or head
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut at the end of the sample is no evidence against UTF-8.
+        if whole or exc.start < len(sample) - 3:
+            undefined = any(b in sample for b in (0x81, 0x8D, 0x8F, 0x90, 0x9D))
+            name = "latin-1" if undefined else "cp1252"
+            return "cp1252", "bulletin.cp1252", name
+    return "utf-8", "bulletin.cp1252", "utf-8"
+
+
+def _delimiter(text: str, default: str) -> str:
+    """The delimiter that splits the sample's rows into the most equal, multi-cell rows."""
+    best, best_score = default, 0
+    for delimiter in _DELIMITERS:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+        try:
+            widths = [len(row) for row in islice(reader, 50) if len(row) > 1]
+        except csv.Error:
+            continue
+        if widths:
+            score = Counter(widths).most_common(1)[0][1]
+            if score > best_score:
+                best, best_score = delimiter, score
+    return best
+
+
+# -- text: CSV, TSV, pasted cells -------------------------------------------------------------
+
+
+class _TextTable(Table):
+    def __init__(self) -> None:
+        super().__init__()
+        self._path: Path | None = None
+        self._text = ""
+        self._codec = "utf-8"
+        self._errors = "strict"
+        self._skip_first_line = False
+        self._size = 1
+        self._consumed = 0
+
+    @classmethod
+    def from_paste(cls, text: str, header_row: HeaderChoice) -> _TextTable:
+        table = cls()
+        table.kind = "paste"
+        table._text = text
+        table._size = max(len(text), 1)
+        if not text.strip():
+            raise ImportFileError(t("Le texte collé est vide.", "The pasted text is empty."))
+        table._finish(text[:_SAMPLE], "\t", header_row)
+        return table
+
+    @classmethod
+    def from_file(cls, path: Path, head: bytes, header_row: HeaderChoice) -> _TextTable:
+        table = cls()
+        table.kind = "csv"
+        table._path = path
+        size = path.stat().st_size
+        table._size = max(size, 1)
+        table._codec, table._errors, table.encoding = _encoding(head, len(head) == size)
+        text = head.decode(table._codec, errors=table._errors)
+        if not text.strip():
+            raise ImportFileError(
+                t(f"Le fichier « {path.name} » est vide.", f'The file "{path.name}" is empty.')
+            )
+        if len(head) < size:
+            text = text[: max(text.rfind("\n"), text.rfind("\r")) + 1] or text
+        table._finish(text, ",", header_row)
+        return table
+
+    def _finish(self, sample: str, default: str, header_row: HeaderChoice) -> None:
+        sample = sample.lstrip("\ufeff")
+        sep = _SEP_LINE.fullmatch(sample.split("\n", 1)[0].rstrip("\r"))
+        if sep:
+            self.delimiter = sep.group(1)
+            self._skip_first_line = True
+        else:
+            self.delimiter = _delimiter(sample, default)
+        self._detect(header_row)
+
+    def _stream(self) -> IO[str]:
+        if self._path is None:
+            return io.StringIO(self._text, newline="")
+        return open(self._path, encoding=self._codec, errors=self._errors, newline="")
+
+    def _lines(self, stream: IO[str], track: bool) -> Generator[str, None, None]:
+        """Physical lines, NUL bytes removed, each at most MAX_LINE characters long."""
+        readline = stream.readline
+        if self._skip_first_line:
+            readline(MAX_LINE)
+        number = 0
+        while line := readline(MAX_LINE):
+            number += 1
+            if len(line) == MAX_LINE and line[-1] not in "\r\n":
+                raise ImportFileError(
+                    t(
+                        f"La ligne {number} du fichier est démesurée (plus de {_fr(MAX_LINE)} "
+                        "caractères) : ce n'est sans doute pas un tableau.",
+                        f"Line {number} of the file is far too long (over {MAX_LINE:,} "
+                        "characters): this is probably not a table.",
+                    )
+                )
+            if track:
+                self._consumed += len(line)
+            yield line.replace("\x00", "") if "\x00" in line else line
+
+    def _records(self, track: bool) -> Rows:
+        if track:
+            self._consumed = 0
+        with self._stream() as stream:
+            lines = self._lines(stream, track)
+            reader = csv.reader(lines, delimiter=self.delimiter or ",", strict=False)
+            number = lines_read = 0
+            try:
+                for number, row in enumerate(reader, 1):
+                    cells = [cell.strip() for cell in row]
+                    if reader.line_num > lines_read + 1:  # a quoted cell spanned lines
+                        cells = [_one_newline(cell) for cell in cells]
+                    lines_read = reader.line_num
+                    yield number, cells
+            except csv.Error as exc:
+                raise _csv_error(number + 1, exc) from exc
+            except UnicodeError as exc:  # only a broken UTF-16/32 file gets here
+                raise ImportFileError(
+                    t(
+                        f"Le texte est illisible à partir de la ligne {number + 1}.",
+                        f"The text cannot be read from row {number + 1} on.",
+                    )
+                ) from exc
+            finally:
+                lines.close()
+
+    def _position(self) -> float:
+        return self._consumed / self._size
+
+
+def _one_newline(cell: str) -> str:
+    """Line breaks inside a cell as Excel stores them: ``\\n``, whatever the file's line ends."""
+    return cell.replace("\r\n", "\n").replace("\r", "\n") if "\r" in cell else cell
+
+
+def _csv_error(number: int, exc: csv.Error) -> ImportFileError:
+    if "field larger than field limit" in str(exc):
+        limit = csv.field_size_limit()
+        return ImportFileError(
+            t(
+                f"Ligne {number} : une cellule dépasse {_fr(limit)} caractères ; un guillemet "
+                "(\") n'est peut-être pas refermé.",
+                f'Row {number}: a cell is over {limit:,} characters long; perhaps a quote (") '
+                "is not closed.",
+            )
+        )
+    return ImportFileError(
+        t(f"Ligne {number} : tableau mal formé ({exc}).", f"Row {number}: malformed table ({exc}).")
+    )
+
+
+# -- XLSX workbooks -----------------------------------------------------------------------------
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """openpyxl warns about workbook features it drops (validation, extensions): not our users'."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+class _XlsxTable(Table):
+    def __init__(self, handle: IO[bytes], name: str, sheet: str | None, header_row: HeaderChoice):
+        super().__init__()
+        self.kind = "xlsx"
+        self._handle = handle
+        self._name = name
+        self._rows_read = 0
+        self._declared_rows = 0
+        handle.seek(0)
+        if handle.read(8) == _OLE:
+            raise _ole_error(handle, name)
+        _check_zip(handle, name)
+        handle.seek(0)
+        try:
+            with _quiet():
+                self._workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        except ImportFileError:
+            raise
+        except Exception as exc:  # openpyxl raises anything on a damaged workbook
+            raise _damaged(name) from exc
+        try:
+            self._open_sheet(sheet)
+            self._detect(header_row)
+        except BaseException:
+            self._release()
+            raise
+
+    def _open_sheet(self, sheet: str | None) -> None:
+        worksheets = list(self._workbook.worksheets)
+        self.sheets = [ws.title for ws in worksheets]
+        if not worksheets:
+            raise ImportFileError(
+                t(
+                    f"Le classeur « {self._name} » ne contient aucune feuille de calcul.",
+                    f'The workbook "{self._name}" holds no worksheet.',
+                )
+            )
+        if sheet is None:
+            active = self._workbook.active
+            chosen = active if active in worksheets else worksheets[0]
+        else:
+            exact = [ws for ws in worksheets if ws.title == sheet]
+            loose = [ws for ws in worksheets if ws.title.casefold() == sheet.strip().casefold()]
+            if not (exact or loose):
+                listed = ", ".join(f"« {s} »" for s in self.sheets)
+                listed_en = ", ".join(f'"{s}"' for s in self.sheets)
+                raise ImportFileError(
+                    t(
+                        f"Le classeur n'a pas de feuille « {sheet} ». Ses feuilles : {listed}.",
+                        f'The workbook has no sheet "{sheet}". Its sheets: {listed_en}.',
+                    )
+                )
+            chosen = (exact or loose)[0]
+        self.sheet = chosen.title
+        self._sheet = chosen
+        self._declared_rows = chosen.max_row or 0
+        # The <dimension> tag can be wrong (some programs write "A1"): never trust it.
+        chosen.reset_dimensions()
+
+    def _records(self, track: bool) -> Rows:
+        rows: Generator[tuple[Any, ...], None, None] = self._sheet.iter_rows(values_only=True)
+        number = 0
+        try:
+            while True:
+                try:
+                    with _quiet():
+                        batch = list(islice(rows, 256))
+                except Exception as exc:  # openpyxl raises anything on a damaged sheet
+                    raise _damaged(self._name, number + 1) from exc
+                if not batch:
+                    break
+                for values in batch:
+                    number += 1
+                    if number > MAX_ROWS:
+                        raise ImportFileError(
+                            t(
+                                "La feuille a plus de lignes qu'Excel n'en permet "
+                                f"({_fr(MAX_ROWS)}) : le fichier est endommagé.",
+                                f"The sheet has more rows than Excel allows ({MAX_ROWS:,}): "
+                                "the file is damaged.",
+                            )
+                        )
+                    if track:
+                        self._rows_read = number
+                    yield number, [_cell(v) for v in values[:MAX_COLUMNS]]
+        finally:
+            rows.close()
+
+    def _position(self) -> float:
+        if self._declared_rows > 1:
+            return self._rows_read / self._declared_rows
+        # No <dimension> (some generators write none): how far into the sheet's zip entry.
+        try:
+            archive: zipfile.ZipFile = getattr(self._workbook, "_archive")  # noqa: B009
+            info = archive.getinfo(getattr(self._sheet, "_worksheet_path"))  # noqa: B009
+            done = self._handle.tell() - info.header_offset
+            return max(0.0, done / max(info.compress_size, 1)) if self._rows_read else 0.0
+        except Exception:  # progress is a hint; never fail the import for it
+            return 0.0
+
+    def _release(self) -> None:
+        workbook = getattr(self, "_workbook", None)
+        if workbook is not None:
+            workbook.close()
+        self._handle.close()
+
+
+def _damaged(name: str, row: int | None = None) -> ImportFileError:
+    where_fr = f" (lecture arrêtée à la ligne {row})" if row else ""
+    where_en = f" (reading stopped at row {row})" if row else ""
+    return ImportFileError(
+        t(
+            f"Le classeur « {name} » est endommagé ou incomplet{where_fr}. "
+            "Ouvrez-le dans Excel et enregistrez-le de nouveau.",
+            f'The workbook "{name}" is damaged or incomplete{where_en}. '
+            "Open it in Excel and save it again.",
+        )
+    )
+
+
+def _check_zip(handle: IO[bytes], name: str) -> None:
+    """Refuse what is no XLSX, or a zip bomb, from the zip directory alone."""
+    handle.seek(0)
+    try:
+        archive = zipfile.ZipFile(handle)
+    except Exception as exc:  # BadZipFile, NotImplementedError ("zip file version")...
+        raise _damaged(name) from exc
+    try:
+        _check_archive(archive, name)
+    except ImportFileError:
+        raise
+    except Exception as exc:
+        raise _damaged(name) from exc
+    finally:
+        archive.close()
+
+
+def _check_archive(archive: zipfile.ZipFile, name: str) -> None:
+    """Say what a zip that is no workbook is; declared sizes must be sane (lies are caught later:
+    zipfile never inflates an entry past its declared size)."""
+    infos = archive.infolist()
+    names = {info.filename for info in infos}
+    if len(infos) > MAX_ENTRIES:
+        raise _bomb(name)
+    if "mimetype" in names:
+        mimetype = archive.getinfo("mimetype")
+        kind = archive.read(mimetype)[:100] if mimetype.file_size < 200 else b""
+        if b"opendocument.spreadsheet" in kind:
+            raise ImportFileError(
+                t(
+                    f"« {name} » est un classeur OpenDocument (.ods, LibreOffice). Dans "
+                    "LibreOffice, choisissez Fichier › Enregistrer sous… › Excel (.xlsx) ou "
+                    "CSV, puis importez ce fichier.",
+                    f'"{name}" is an OpenDocument spreadsheet (.ods, LibreOffice). In '
+                    "LibreOffice, choose File › Save As… › Excel (.xlsx) or CSV, then import "
+                    "that file.",
+                )
+            )
+    if "xl/workbook.bin" in names:
+        raise ImportFileError(
+            t(
+                f"« {name} » est un classeur Excel binaire (.xlsb). Dans Excel, enregistrez-le "
+                "au format .xlsx ou CSV.",
+                f'"{name}" is a binary Excel workbook (.xlsb). In Excel, save it as .xlsx or CSV.',
+            )
+        )
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+        raise ImportFileError(
+            t(
+                f"« {name} » est une archive (zip) mais pas un classeur Excel (.xlsx).",
+                f'"{name}" is an archive (zip) but not an Excel workbook (.xlsx).',
+            )
+        )
+    if any(info.flag_bits & 0x1 for info in infos):
+        raise _password(name)
+    if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED:
+        raise _bomb(name)
+    for info in infos:
+        if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * info.compress_size:
+            raise _bomb(name)
+
+
+def _bomb(name: str) -> ImportFileError:
+    return ImportFileError(
+        t(
+            f"« {name} » est refusé par prudence : une fois décompressé, il serait démesuré "
+            "(plus de 500 Mo, ou bien plus que ne le permet sa taille). Il est peut-être "
+            "malveillant ; enregistrez vos contacts en CSV.",
+            f'"{name}" is refused as a precaution: once decompressed it would be huge (over '
+            "500 MB, or far more than its size allows). It may be malicious; save your contacts "
+            "as CSV.",
+        )
+    )
+
+
+def _password(name: str) -> ImportFileError:
+    return ImportFileError(
+        t(
+            f"Le classeur « {name} » est protégé par un mot de passe : dans Excel, enregistrez-le "
+            "sans mot de passe (Fichier › Informations › Protéger le classeur), puis importez-le.",
+            f'The workbook "{name}" is password-protected: save it without a password in Excel '
+            "(File › Info › Protect Workbook), then import it.",
+        )
+    )
+
+
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+_XLS_STREAMS = ("Workbook".encode("utf-16-le"), "Book\x00".encode("utf-16-le"))
+
+
+def _ole_error(handle: IO[bytes], name: str) -> ImportFileError:
+    """An OLE (compound) file: a password-protected XLSX, an old .xls, or another Office file."""
+    handle.seek(0)
+    kind = "other"
+    tail = b""
+    while chunk := handle.read(1024 * 1024):
+        block = tail + chunk
+        if _ENCRYPTED in block:
+            kind = "encrypted"
+            break
+        if any(stream in block for stream in _XLS_STREAMS):
+            kind = "xls"
+        tail = block[-64:]
+    if kind == "encrypted":
+        return _password(name)
+    if kind == "xls":
+        return ImportFileError(
+            t(
+                f"« {name} » est un ancien classeur Excel (.xls). Dans Excel, choisissez "
+                "Fichier › Enregistrer sous… et le format .xlsx ou CSV, puis importez ce fichier.",
+                f'"{name}" is an old Excel workbook (.xls). In Excel, choose File › Save As… and '
+                "the .xlsx or CSV format, then import that file.",
+            )
+        )
+    return _not_a_table(
+        name, "un ancien document Microsoft Office", "an old Microsoft Office document"
+    )
+
+
+def _cell(value: object) -> str:
+    """A workbook value as the text the user sees (see the module's decisions)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        text = value.strip()
+        return text.replace("\x00", "") if "\x00" in text else text
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return format(value, ".15g")
+    if isinstance(value, datetime):
+        if value.time() == time(0):
+            return value.date().isoformat()
+        return value.strftime("%Y-%m-%d %H:%M:%S" if value.second else "%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M:%S" if value.second else "%H:%M")
+    if isinstance(value, timedelta):
+        seconds = int(value.total_seconds())
+        sign = "-" if seconds < 0 else ""
+        hours, rest = divmod(abs(seconds), 3600)
+        return f"{sign}{hours}:{rest // 60:02d}:{rest % 60:02d}"
+    return str(value).strip()
+
+
+# -- header and columns ---------------------------------------------------------------------
+
+
+def _used(cells: list[str]) -> int:
+    """The row's width without its trailing empty cells."""
+    for i in range(len(cells) - 1, -1, -1):
+        if cells[i]:
+            return i + 1
+    return 0
+
+
+def _find_header(probe: list[tuple[int, list[str]]]) -> int | None:
+    """The header's row number: known column names, or the row just above the first addresses."""
+    previous: tuple[int, list[str]] | None = None
+    for number, cells in probe:
+        if number > HEADER_WINDOW:
+            break
+        filled = [cell for cell in cells if cell]
+        if not filled:
+            continue
+        if any(looks_like_email(cell) for cell in filled):
+            if previous is not None:
+                above = [cell for cell in previous[1] if cell]
+                if len(above) >= 2 and len(above) * 2 >= len(filled):
+                    return previous[0]
+            return None
+        known = [target for cell in filled[:MAX_COLUMNS] if (target := known_target(cell))]
+        if len(filled) == 1:
+            if known == ["email"]:
+                return number
+        elif len(known) >= 2 or len(known) * 2 >= len(filled):
+            return number
+        previous = (number, cells)
+    return None
+
+
+def _data_start(probe: list[tuple[int, list[str]]]) -> int:
+    """Without a header, data starts at the first address or multi-cell row (not a title)."""
+    first_email = next(
+        (n for n, cells in probe if any(looks_like_email(cell) for cell in cells if cell)), None
+    )
+    for number, cells in probe:
+        if first_email is not None and number >= first_email:
+            return first_email
+        if sum(1 for cell in cells if cell) >= 2:
+            return number
+    return first_email or next((n for n, cells in probe if any(cells)), 1)
+
+
+def _headers(cells: list[str], width: int) -> list[str]:
+    """Header names: collapsed spaces, generated when empty, numbered when repeated."""
+    names: list[str] = []
+    seen: set[str] = set()
+    counts: dict[str, int] = {}
+    for i in range(width):
+        name = " ".join(cells[i].split())[:MAX_HEADER] if i < len(cells) else ""
+        if not name:
+            name = t(f"Colonne {i + 1}", f"Column {i + 1}")
+        base = name
+        while name.casefold() in seen:
+            counts[base.casefold()] = counts.get(base.casefold(), 1) + 1
+            name = f"{base} ({counts[base.casefold()]})"
+        seen.add(name.casefold())
+        names.append(name)
+    return names
