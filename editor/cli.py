@@ -15,6 +15,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from editor.contacts.db import StoreError
+from editor.contacts.importer import ImportRefused
+from editor.contacts.readers import ImportFileError
 from editor.document import DocumentError, PostsBlock
 from editor.i18n import t
 from editor.merge import MergeTagError
@@ -75,7 +78,57 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     p.set_defaults(func=cmd_render)
+
+    _contacts_parsers(sub)
     return parser
+
+
+def _contacts_parsers(sub: Any) -> None:
+    contacts = sub.add_parser("contacts", help=t("gère les contacts", "manage contacts"))
+    csub = contacts.add_subparsers(dest="contacts_command", required=True, parser_class=_Parser)
+
+    p = csub.add_parser("import", help=t("importe un fichier ou un collage", "import a file"))
+    p.add_argument(
+        "file",
+        metavar="FILE",
+        help=t(
+            "CSV, XLSX, ou - pour le texte collé sur l'entrée standard",
+            "CSV, XLSX, or - for pasted text on standard input",
+        ),
+    )
+    p.add_argument("--list", required=True, metavar="NAME")
+    p.add_argument("--basis", required=True, choices=["consent", "customer", "professional"])
+    p.add_argument("--source", default="", metavar="TEXT")
+    p.add_argument("--proof", default="", metavar="TEXT")
+    p.add_argument("--sheet", metavar="NAME")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_contacts_import)
+
+    p = csub.add_parser("list", help=t("affiche les contacts", "show contacts"))
+    p.add_argument("--list", metavar="NAME")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_contacts_list)
+
+    p = csub.add_parser("export", help=t("exporte une liste", "export a list"))
+    p.add_argument("--list", required=True, metavar="NAME")
+    p.add_argument("out", metavar="OUT.csv|OUT.xlsx", type=Path)
+    p.set_defaults(func=cmd_contacts_export)
+
+    p = csub.add_parser("forget", help=t("efface une personne (RGPD)", "erase a person (GDPR)"))
+    p.add_argument("email", metavar="EMAIL")
+    p.set_defaults(func=cmd_contacts_forget)
+
+    p = csub.add_parser("purge", help=t("efface les contacts inactifs", "erase inactive contacts"))
+    p.add_argument("--inactive-days", required=True, type=int, metavar="N")
+    p.add_argument(
+        "--yes",
+        action="store_true",
+        help=t("efface vraiment (sinon : aperçu)", "really erase (else: preview)"),
+    )
+    p.set_defaults(func=cmd_contacts_purge)
+
+    p = sub.add_parser("lists", help=t("affiche les listes", "show lists"))
+    p.set_defaults(func=cmd_lists)
 
 
 def run(argv: Sequence[str]) -> int:
@@ -84,7 +137,15 @@ def run(argv: Sequence[str]) -> int:
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
-    except (CliError, DocumentError, MergeTagError, MessageError) as exc:
+    except (
+        CliError,
+        DocumentError,
+        MergeTagError,
+        MessageError,
+        ImportFileError,
+        ImportRefused,
+        StoreError,
+    ) as exc:
         sys.stderr.write(f"bulletin: {exc}\n")
         return EXIT_USAGE
     except OSError as exc:
@@ -191,7 +252,168 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_contacts_import(args: argparse.Namespace) -> int:
+    from editor.contacts.importer import run_import, suggest_mapping
+    from editor.contacts.readers import PastedText, open_table
+    from editor.contacts.store import Basis, ContactStore
+
+    if args.file == "-":
+        raw = sys.stdin.buffer.read()
+        source: Path | PastedText = PastedText(_decode_stdin(raw))
+    else:
+        source = Path(args.file)
+    basis = Basis(kind=args.basis, source=args.source, proof=args.proof)
+    with open_table(source, sheet=args.sheet) as table, ContactStore() as store:
+        report = run_import(store, table, suggest_mapping(table), list_name=args.list, basis=basis)
+    for warning in report.warnings:
+        _warn(warning)
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(report.summary())
+        for rejected in report.invalid:
+            print(
+                t(
+                    f"  ligne {rejected.row} : « {rejected.value} » — {rejected.reason}",
+                    f'  row {rejected.row}: "{rejected.value}" — {rejected.reason}',
+                )
+            )
+    return 0
+
+
+def cmd_contacts_list(args: argparse.Namespace) -> int:
+    from editor.contacts.store import ContactStore
+
+    with ContactStore() as store:
+        list_id = _list_id(store, args.list) if args.list else None
+        contacts = list(store.iter_contacts(list_id))
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "email": c.email,
+                        "first_name": c.first_name,
+                        "last_name": c.last_name,
+                        "status": c.status,
+                        "basis": c.basis,
+                        "lists": c.lists,
+                        "fields": c.fields,
+                    }
+                    for c in contacts
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    for c in contacts:
+        name = " ".join(p for p in (c.first_name, c.last_name) if p)
+        print("\t".join([c.email, name, c.status, c.basis or "-", ", ".join(c.lists)]))
+    return 0
+
+
+def cmd_contacts_export(args: argparse.Namespace) -> int:
+    from editor.contacts.export import ExportError, export_contacts
+    from editor.contacts.store import ContactStore
+
+    try:
+        with ContactStore() as store:
+            count = export_contacts(store, args.out, args.list)
+    except ExportError as exc:
+        raise CliError(str(exc)) from exc
+    print(
+        t(
+            f"{count} contact(s) exporté(s) vers {args.out}",
+            f"{count} contact(s) exported to {args.out}",
+        )
+    )
+    return 0
+
+
+def cmd_contacts_forget(args: argparse.Namespace) -> int:
+    from editor.contacts.privacy import forget
+    from editor.contacts.store import ContactStore
+
+    with ContactStore() as store:
+        found = forget(store, args.email)
+    if found:
+        print(
+            t(
+                f"{args.email} a été effacé ; seule une empreinte est gardée pour ne plus "
+                "jamais l'importer par erreur.",
+                f"{args.email} was erased; only a fingerprint is kept so it is never "
+                "imported again by mistake.",
+            )
+        )
+    else:
+        print(
+            t(
+                f"Aucun contact {args.email} ; l'adresse est tout de même bloquée pour les "
+                "imports futurs.",
+                f"No contact {args.email}; the address is blocked from future imports anyway.",
+            )
+        )
+    return 0
+
+
+def cmd_contacts_purge(args: argparse.Namespace) -> int:
+    from editor.contacts.privacy import inactive, purge
+    from editor.contacts.store import ContactStore
+
+    if args.inactive_days < 1:
+        raise CliError(
+            t(
+                "--inactive-days doit être un nombre de jours positif.",
+                "--inactive-days must be a positive number of days.",
+            )
+        )
+    with ContactStore() as store:
+        found = inactive(store, args.inactive_days)
+        if not args.yes:
+            for contact in found:
+                print(f"{contact.email}\t{contact.last_activity_at or contact.updated_at}")
+            print(
+                t(
+                    f"{len(found)} contact(s) inactif(s) depuis plus de {args.inactive_days} "
+                    "jours. Relancez avec --yes pour les effacer.",
+                    f"{len(found)} contact(s) inactive for more than {args.inactive_days} days. "
+                    "Run again with --yes to erase them.",
+                )
+            )
+            return 0
+        erased = purge(store, [c.id for c in found])
+    print(t(f"{erased} contact(s) effacé(s).", f"{erased} contact(s) erased."))
+    return 0
+
+
+def cmd_lists(args: argparse.Namespace) -> int:
+    from editor.contacts.store import ContactStore
+
+    with ContactStore() as store:
+        for info in store.lists():
+            print(f"{info.name}\t{info.count}")
+    return 0
+
+
 # ------------------------------------------------------------------------------------- helpers
+
+
+def _list_id(store: Any, name: str) -> int:
+    list_id: int | None = store.list_id(name)
+    if list_id is None:
+        raise CliError(
+            t(f"La liste « {name} » n'existe pas.", f'The list "{name}" does not exist.')
+        )
+    return list_id
+
+
+def _decode_stdin(raw: bytes) -> str:
+    """Pasted text on stdin: UTF-8 (with or without BOM), else Windows' cp1252."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
 
 
 def _read_contact(path: Path) -> dict[str, Any]:

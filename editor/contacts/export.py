@@ -1,0 +1,131 @@
+"""Export contacts to CSV or XLSX, safe to open in a spreadsheet.
+
+CSV: UTF-8 with a BOM (so Excel shows accents), ``;`` for French users (what French Excel
+expects) and ``,`` otherwise, every cell that a spreadsheet would run as a formula prefixed
+with ``'`` (CSV injection). XLSX: every cell written as a string, so nothing is ever evaluated.
+Both stream the contacts and write atomically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from editor.contacts.privacy import defuse
+from editor.contacts.store import Contact, ContactStore
+from editor.i18n import language, t
+
+
+class ExportError(ValueError):
+    """An export that cannot be written, for the user."""
+
+
+def headers(fields: list[str]) -> list[str]:
+    """Column titles, in the user's language; custom fields keep their own names."""
+    return [
+        t("E-mail", "Email"),
+        t("Prénom", "First name"),
+        t("Nom", "Last name"),
+        t("Statut", "Status"),
+        t("Base légale", "Lawful basis"),
+        t("Source", "Source"),
+        t("Date de la base", "Basis date"),
+        t("Preuve", "Proof"),
+        t("Listes", "Lists"),
+        t("Créé le", "Created"),
+        t("Modifié le", "Updated"),
+        *fields,
+    ]
+
+
+def rows(store: ContactStore, list_id: int | None) -> Iterator[list[str]]:
+    fields = store.known_fields()
+    yield headers(fields)
+    for contact in store.iter_contacts(list_id):
+        yield _row(contact, fields)
+
+
+def _row(contact: Contact, fields: list[str]) -> list[str]:
+    return [
+        contact.email,
+        contact.first_name,
+        contact.last_name,
+        contact.status,
+        contact.basis or "",
+        contact.basis_source,
+        contact.basis_date or "",
+        contact.basis_proof,
+        ", ".join(contact.lists),
+        contact.created_at,
+        contact.updated_at,
+        *(contact.fields.get(name, "") for name in fields),
+    ]
+
+
+def export_contacts(store: ContactStore, path: Path, list_name: str | None = None) -> int:
+    """Write the contacts of ``list_name`` (all when None) to ``path`` (.csv or .xlsx)."""
+    list_id = None
+    if list_name is not None:
+        list_id = store.list_id(list_name)
+        if list_id is None:
+            raise ExportError(
+                t(
+                    f"La liste « {list_name} » n'existe pas.",
+                    f'The list "{list_name}" does not exist.',
+                )
+            )
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise ExportError(
+            t("Exportez vers un fichier .csv ou .xlsx.", "Export to a .csv or .xlsx file.")
+        )
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        count = (
+            _write_csv(store, list_id, Path(tmp))
+            if suffix == ".csv"
+            else _write_xlsx(store, list_id, Path(tmp))
+        )
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return count
+
+
+def _write_csv(store: ContactStore, list_id: int | None, path: Path) -> int:
+    delimiter = ";" if language() == "fr" else ","
+    count = -1
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter, lineterminator="\r\n")
+        for row in rows(store, list_id):
+            writer.writerow([defuse(cell) for cell in row])
+            count += 1
+        handle.flush()
+        os.fsync(handle.fileno())
+    return count
+
+
+def _write_xlsx(store: ContactStore, list_id: int | None, path: Path) -> int:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(t("Contacts", "Contacts"))
+    count = -1
+    for row in rows(store, list_id):
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"  # text, even when it starts with "=": never a formula
+            cells.append(cell)
+        sheet.append(cells)
+        count += 1
+    workbook.save(path)
+    return count

@@ -1,0 +1,294 @@
+"""The import pipeline: a table (pasted, CSV, XLSX) → checked contacts → the store → a report.
+
+Rows are streamed from the reader, checked one by one and written in batches, so a file of any
+size imports in bounded memory with a live progress figure and a way to cancel between batches.
+Nothing is silently dropped: every row that is not imported is either counted (duplicate,
+suppressed) or listed in the report with its row number, its value and the reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from editor.atomic import write_atomic
+from editor.contacts.emails import check_email
+from editor.contacts.mapping import field_name, guess_mapping, split_full_name
+from editor.contacts.privacy import defuse, sensitive_field_warnings
+from editor.contacts.readers import Table
+from editor.contacts.store import BASES, Basis, ContactInput, ContactStore
+from editor.i18n import t
+
+BATCH = 5_000
+MAX_NAME = 200  # characters: longer is not a name but a pasted paragraph
+MAX_FIELD = 2_000
+EXPORT_ONLY_HEADERS = frozenset(
+    # Columns our own export adds: describing the contact's state, not data to import back.
+    {
+        "statut",
+        "status",
+        "base legale",
+        "lawful basis",
+        "source",
+        "date de la base",
+        "basis date",
+        "preuve",
+        "proof",
+        "listes",
+        "lists",
+        "cree le",
+        "created",
+        "modifie le",
+        "updated",
+        "derniere activite",
+        "last activity",
+    }
+)
+_DEFUSED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
+
+
+class ImportRefused(ValueError):
+    """An import that cannot start (no email column, no lawful basis), for the user."""
+
+
+@dataclass(frozen=True)
+class Rejected:
+    row: int
+    value: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    """What an import did. ``to_json`` is the CLI's ``--json`` contract."""
+
+    added: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    suppressed: int = 0
+    invalid: list[Rejected] = field(default_factory=list)
+    suppressed_emails: list[str] = field(default_factory=list)
+    rows: int = 0
+    cancelled: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "duplicates": self.duplicates,
+            "suppressed": self.suppressed,
+            "invalid": [{"row": r.row, "value": r.value, "reason": r.reason} for r in self.invalid],
+        }
+
+    def summary(self) -> str:
+        text = t(
+            f"{self.added} ajouté(s), {self.updated} mis à jour, {self.duplicates} doublon(s), "
+            f"{self.suppressed} désabonné(s) ou supprimé(s) ignoré(s), "
+            f"{len(self.invalid)} ligne(s) rejetée(s).",
+            f"{self.added} added, {self.updated} updated, {self.duplicates} duplicate(s), "
+            f"{self.suppressed} unsubscribed or erased skipped, "
+            f"{len(self.invalid)} row(s) rejected.",
+        )
+        if self.cancelled:
+            text += " " + t(
+                "Import annulé : les lignes lues avant l'annulation ont été importées.",
+                "Import cancelled: the rows read before cancelling were imported.",
+            )
+        return text
+
+    def to_csv(self) -> bytes:
+        """The report as a spreadsheet: the counts, then every rejected row (UTF-8, BOM)."""
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        writer.writerow([t("Résultat", "Result"), t("Nombre", "Count")])
+        for label, value in (
+            (t("Ajoutés", "Added"), self.added),
+            (t("Mis à jour", "Updated"), self.updated),
+            (t("Doublons", "Duplicates"), self.duplicates),
+            (
+                t("Désabonnés ou supprimés ignorés", "Unsubscribed or erased skipped"),
+                self.suppressed,
+            ),
+            (t("Lignes rejetées", "Rejected rows"), len(self.invalid)),
+        ):
+            writer.writerow([label, value])
+        writer.writerow([])
+        writer.writerow([t("Ligne", "Row"), t("Valeur", "Value"), t("Raison", "Reason")])
+        for rejected in self.invalid:
+            writer.writerow([rejected.row, defuse(rejected.value), rejected.reason])
+        return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+    def write_csv(self, path: Path) -> None:
+        write_atomic(path, self.to_csv())
+
+
+def suggest_mapping(table: Table) -> list[str]:
+    """The column mapping to propose: guessed, with our own export's state columns ignored."""
+    from editor.contacts.mapping import header_key
+
+    targets = guess_mapping(table.headers, table.preview(50))
+    keys = [header_key(h) for h in table.headers]
+    if sum(k in EXPORT_ONLY_HEADERS for k in keys) < 4:
+        return targets  # not one of our exports: a « Source » column is the user's data
+    return [
+        "ignore" if key in EXPORT_ONLY_HEADERS and target.startswith("field:") else target
+        for key, target in zip(keys, targets, strict=True)
+    ]
+
+
+def run_import(
+    store: ContactStore,
+    table: Table,
+    mapping: Sequence[str],
+    *,
+    list_name: str | None,
+    basis: Basis | None,
+    progress: Callable[[float], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImportReport:
+    """Import every row of ``table`` as ``mapping`` says, into ``list_name``, on ``basis``.
+
+    ``progress`` gets 0..1 after each batch; ``cancelled`` is asked between batches.
+    """
+    if basis is None or basis.kind not in BASES:
+        raise ImportRefused(
+            t(
+                "Indiquez la base légale de ces contacts (consentement, client existant ou "
+                "professionnel) : sans elle, la loi interdit de leur écrire.",
+                "Give the lawful basis of these contacts (consent, existing customer or "
+                "professional): without one the law forbids emailing them.",
+            )
+        )
+    if len(mapping) != len(table.headers):
+        raise ImportRefused(
+            t("La correspondance des colonnes est incomplète.", "The column mapping is incomplete.")
+        )
+    if "email" not in mapping:
+        raise ImportRefused(
+            t(
+                "Aucune colonne n'est associée à l'adresse e-mail : choisissez-la.",
+                "No column is mapped to the email address: choose one.",
+            )
+        )
+    report = ImportReport()
+    fields = [name for target in mapping if (name := field_name(target))]
+    report.warnings = sensitive_field_warnings(fields)
+    list_id = store.list_id(list_name, create=True) if list_name else None
+    builder = _RowBuilder(mapping)
+    batch: dict[str, ContactInput] = {}
+    flushed: set[int] = set()  # 64-bit digests of addresses already written (bounded memory)
+    late: list[ContactInput] = []
+
+    def flush() -> None:
+        if batch:
+            result = store.upsert_many(list(batch.values()), list_id=list_id, basis=basis)
+            report.added += result.added
+            report.updated += result.updated
+            report.suppressed += len(result.suppressed)
+            report.suppressed_emails.extend(result.suppressed)
+            flushed.update(_digest(key) for key in batch)
+            batch.clear()
+        if progress is not None:
+            progress(table.progress())
+
+    for number, cells in table.rows():
+        report.rows += 1
+        contact = builder.build(number, cells, report)
+        if contact is None:
+            continue
+        key = contact.email.casefold()
+        if key in batch:
+            _fill_blanks(batch[key], contact)
+            report.duplicates += 1
+        elif _digest(key) in flushed:
+            late.append(contact)  # merged into the contact written earlier, not counted twice
+            report.duplicates += 1
+        else:
+            batch[key] = contact
+        if len(batch) >= BATCH:
+            flush()
+            if cancelled is not None and cancelled():
+                report.cancelled = True
+                break
+    flush()
+    for start in range(0, len(late), BATCH):
+        store.upsert_many(late[start : start + BATCH], list_id=list_id, basis=basis)
+    if progress is not None:
+        progress(1.0)
+    return report
+
+
+class _RowBuilder:
+    """Turns one row's cells into a checked :class:`ContactInput`, or records why not."""
+
+    def __init__(self, mapping: Sequence[str]) -> None:
+        self.email = mapping.index("email")
+        self.first = _index(mapping, "first_name")
+        self.last = _index(mapping, "last_name")
+        self.full = _index(mapping, "full_name")
+        self.fields = [
+            (i, name) for i, target in enumerate(mapping) if (name := field_name(target))
+        ]
+
+    def build(self, number: int, cells: list[str], report: ImportReport) -> ContactInput | None:
+        raw = cells[self.email]
+        if not raw and not any(cells):
+            return None
+        email, reason = check_email(raw)
+        if email is None:
+            report.invalid.append(Rejected(number, _shown(raw), reason))
+            return None
+        first = _undefuse(cells[self.first]) if self.first is not None else ""
+        last = _undefuse(cells[self.last]) if self.last is not None else ""
+        if self.full is not None and not (first or last):
+            first, last = split_full_name(_undefuse(cells[self.full]))
+        for value, what in ((first, t("prénom", "first name")), (last, t("nom", "last name"))):
+            if len(value) > MAX_NAME:
+                report.invalid.append(Rejected(number, _shown(value), _too_long(what, len(value))))
+                return None
+        extra: dict[str, str] = {}
+        for i, name in self.fields:
+            value = _undefuse(cells[i])
+            if len(value) > MAX_FIELD:
+                report.invalid.append(Rejected(number, _shown(value), _too_long(name, len(value))))
+                return None
+            if value:
+                extra[name] = value
+        return ContactInput(email=email, first_name=first, last_name=last, fields=extra)
+
+
+def _fill_blanks(kept: ContactInput, later: ContactInput) -> None:
+    """A repeated row completes the first one; it never overwrites what it already says."""
+    kept.first_name = kept.first_name or later.first_name
+    kept.last_name = kept.last_name or later.last_name
+    for name, value in later.fields.items():
+        kept.fields.setdefault(name, value)
+
+
+def _undefuse(value: str) -> str:
+    """Undo our own export's CSV-injection guard (a ``'`` before = + - @), so data round-trips."""
+    return value[1:] if value.startswith(_DEFUSED) else value
+
+
+def _index(mapping: Sequence[str], target: str) -> int | None:
+    return mapping.index(target) if target in mapping else None
+
+
+def _digest(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big")
+
+
+def _shown(value: str) -> str:
+    """The value as the report shows it: cut to 200 characters, control characters escaped."""
+    shown = value if len(value) <= 200 else value[:200] + "…"
+    return shown.replace("\x00", "\\0")
+
+
+def _too_long(what: str, length: int) -> str:
+    return t(f"{what} trop long ({length} caractères)", f"{what} too long ({length} characters)")
