@@ -442,23 +442,23 @@ def _clean_header(header: str) -> str:
     return " ".join(header.split())
 
 
-def _email_ratio(column: list[str]) -> float:
-    if not column:
-        return 0.0
-    return sum(check_email(value)[0] is not None for value in column) / len(column)
+def _email_score(column: list[str]) -> tuple[float, int]:
+    """(share of valid addresses among the filled samples, how many)."""
+    valid = sum(check_email(value)[0] is not None for value in column)
+    return (valid / len(column) if column else 0.0), valid
 
 
 def _choose_email(targets: list[str], headers: list[str], columns: list[list[str]]) -> None:
     """Keep one ``email`` column: named so and holding addresses, else mostly addresses."""
-    ratios = [_email_ratio(column) for column in columns]
+    scores = [_email_score(column) for column in columns]
     named = [i for i, target in enumerate(targets) if target == "email"]
-    by_content = [i for i, ratio in enumerate(ratios) if ratio >= 0.5 and i not in named]
+    by_content = [i for i, score in enumerate(scores) if score[0] >= 0.5 and i not in named]
     candidates = named + by_content
     if not candidates:
         return
-    best = max(candidates, key=lambda i: (ratios[i], i in named, -i))
-    if best not in named and any(ratios[i] > 0 for i in named):
-        best = max(named, key=lambda i: (ratios[i], -i))
+    best = max(candidates, key=lambda i: (scores[i], i in named, -i))
+    if best not in named and any(scores[i][1] for i in named):
+        best = max(named, key=lambda i: (scores[i], -i))
     for i in named:
         if i != best:
             targets[i] = FIELD_PREFIX + _clean_header(headers[i])

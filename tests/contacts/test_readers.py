@@ -322,6 +322,29 @@ def test_excel_written_workbook_with_wrong_dimension(tmp_path: Path) -> None:
         ]
 
 
+def test_entity_expansion_bomb_in_workbook(tmp_path: Path) -> None:
+    """A billion-laughs DTD in the shared strings: the XML parser's limits stop it at once."""
+    entities = '<!ENTITY a "aaaaaaaaaa">' + "".join(
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9)
+    )
+    sheet = '<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData>'
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(_workbook(sheet, shared=("x",)))) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bomb,
+    ):
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "xl/sharedStrings.xml":
+                content = content.replace(b"<sst ", f"<!DOCTYPE sst [{entities}]><sst ".encode())
+                content = content.replace(b"<t>x</t>", b"<t>&j;</t>")
+            bomb.writestr(info.filename, content)
+    start = time.perf_counter()
+    message = error_of(write(tmp_path, "laughs.xlsx", buffer.getvalue()))
+    assert message.startswith('The workbook "laughs.xlsx" is damaged or incomplete')
+    assert time.perf_counter() - start < 5
+
+
 def test_workbook_without_worksheet(tmp_path: Path) -> None:
     path = write(tmp_path, "empty.xlsx", _workbook("<sheetData/>", sheets=""))
     assert error_of(path) == 'The workbook "empty.xlsx" holds no worksheet.'
