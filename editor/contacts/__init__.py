@@ -1,0 +1,1 @@
+"""Contacts: the SQLite store, file readers, the import pipeline and the GDPR tools."""

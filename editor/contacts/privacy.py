@@ -1,0 +1,307 @@
+"""GDPR tools: right of access, right to erasure, retention, sensitive-data warnings.
+
+* :func:`export_person` / :func:`write_person_export`: everything held about one address (art. 15),
+  as JSON and as a two-column CSV a person can open in Excel.
+* :func:`forget`: erase one person (art. 17). Only a salted hash of the address stays, in the
+  suppression list, so a later import of an old file does not bring them back. The hash is kept
+  even for an address the store does not know: the person asked not to be contacted, and the
+  next import might contain them (this is the "opposition list" the CNIL describes).
+* :func:`inactive` / :func:`purge`: retention (CNIL: 3 years without contact for prospects);
+  preview first, then purge, which erases like :func:`forget`.
+* :func:`sensitive_field_warnings`: custom field names that look like special-category data
+  (art. 9: health, religion, politics, union, sex life, ethnic origin, genetics, biometrics),
+  which needs explicit consent.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from editor.atomic import write_atomic
+from editor.contacts.store import Contact, ContactStore, iso_utc
+from editor.i18n import t
+
+EXPORT_FORMAT = 1
+RETENTION_DAYS_PROSPECTS = 3 * 365  # CNIL: 3 years after the last contact from a prospect
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_UNSAFE_NAME = re.compile(r"[^\w.@+-]+")
+
+
+# --- right of access -------------------------------------------------------------------------
+
+
+def export_person(store: ContactStore, email: str, *, now: str | None = None) -> dict[str, Any]:
+    """Everything the store holds about ``email``: contact, basis, lists, history, suppression."""
+    contact = store.get(email)
+    suppression = store.suppression_info(email)
+    data: dict[str, Any] = {
+        "format": EXPORT_FORMAT,
+        "exported_at": iso_utc(now),
+        "email": email.strip(),
+        "held": contact is not None,
+        "contact": None,
+        "basis": None,
+        "lists": [],
+        "history": [],
+        "suppressed": suppression is not None,
+        "suppression": (
+            {"reason": suppression[0], "at": suppression[1]} if suppression is not None else None
+        ),
+    }
+    if contact is None:
+        return data
+    data["contact"] = {
+        "id": contact.id,
+        "email": contact.email,
+        "first_name": contact.first_name,
+        "last_name": contact.last_name,
+        "fields": dict(contact.fields),
+        "status": contact.status,
+        "created_at": contact.created_at,
+        "updated_at": contact.updated_at,
+        "last_activity_at": contact.last_activity_at,
+    }
+    if contact.basis is not None:
+        data["basis"] = {
+            "kind": contact.basis,
+            "source": contact.basis_source,
+            "date": contact.basis_date,
+            "proof": contact.basis_proof,
+        }
+    data["lists"] = [
+        {"name": name, "added_at": added} for name, added in store.memberships(contact.id)
+    ]
+    data["history"] = [asdict(event) for event in store.history(contact.id)]
+    return data
+
+
+def defuse(value: str) -> str:
+    """A cell value a spreadsheet will show as text, never run as a formula."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _rows(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The export as readable (label, value) lines."""
+    rows: list[tuple[str, str]] = [
+        (t("Adresse e-mail", "Email address"), data["email"]),
+        (t("Date de l’export", "Exported at"), data["exported_at"]),
+    ]
+    contact = data["contact"]
+    if contact is None:
+        rows.append(
+            (t("Données détenues", "Data held"), t("aucune fiche contact", "no contact record"))
+        )
+    else:
+        rows += [
+            (t("Prénom", "First name"), contact["first_name"]),
+            (t("Nom", "Last name"), contact["last_name"]),
+            (t("Statut", "Status"), contact["status"]),
+            (t("Créé le", "Created"), contact["created_at"]),
+            (t("Modifié le", "Updated"), contact["updated_at"]),
+            (t("Dernière activité", "Last activity"), contact["last_activity_at"] or ""),
+        ]
+        rows += [
+            (t(f"Champ : {name}", f"Field: {name}"), value)
+            for name, value in contact["fields"].items()
+        ]
+        basis = data["basis"]
+        if basis is not None:
+            rows += [
+                (t("Base légale", "Lawful basis"), basis["kind"]),
+                (t("Source", "Source"), basis["source"]),
+                (t("Date de la base légale", "Basis date"), basis["date"] or ""),
+                (t("Preuve", "Proof"), basis["proof"]),
+            ]
+        rows += [
+            (t(f"Liste : {item['name']}", f"List: {item['name']}"), item["added_at"])
+            for item in data["lists"]
+        ]
+        for event in data["history"]:
+            change = " → ".join(v for v in (event["old"], event["new"]) if v)
+            details = "; ".join(v for v in (event["reason"], event["source"]) if v)
+            text = event["kind"] + (f": {change}" if change else "")
+            text += f" ({details})" if details else ""
+            rows.append((t(f"Historique {event['at']}", f"History {event['at']}"), text))
+    suppression = data["suppression"]
+    rows.append(
+        (
+            t("Liste d’exclusion", "Suppression list"),
+            f"{suppression['reason']} ({suppression['at']})" if suppression else t("non", "no"),
+        )
+    )
+    return rows
+
+
+def person_csv(data: dict[str, Any]) -> bytes:
+    """The export as a two-column CSV, UTF-8 with a BOM so Excel shows accents right."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([t("champ", "field"), t("valeur", "value")])
+    for label, value in _rows(data):
+        writer.writerow([defuse(label), defuse(value)])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def write_person_export(
+    store: ContactStore, email: str, folder: Path, *, now: str | None = None
+) -> tuple[Path, Path]:
+    """Write the export of ``email`` into ``folder`` as ``<address>.json`` and ``<address>.csv``
+    (atomically: an interrupted export never leaves a half file to send); returns both paths."""
+    data = export_person(store, email, now=now)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = _UNSAFE_NAME.sub("_", email.strip()).strip("._") or "contact"
+    stem = f"{t('donnees', 'data')}-{stem[:100]}"
+    json_path = folder / f"{stem}.json"
+    csv_path = folder / f"{stem}.csv"
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    write_atomic(json_path, text.encode("utf-8"))
+    write_atomic(csv_path, person_csv(data))
+    return json_path, csv_path
+
+
+# --- erasure and retention -------------------------------------------------------------------
+
+
+def forget(store: ContactStore, email: str, *, now: str | None = None) -> bool:
+    """Erase everything about ``email`` but a salted hash in the suppression list ("erased").
+
+    Returns whether a contact was held. An unknown address is suppressed all the same (see the
+    module docstring). The write-ahead log is then emptied into the file, where deleted rows are
+    zeroed (``secure_delete``), so no copy of the data stays on disk.
+    """
+    held = store.erase(email, now=now)
+    store.checkpoint()
+    return held
+
+
+def inactive(
+    store: ContactStore,
+    days: int,
+    now: str | datetime | None = None,
+    *,
+    basis: str | None = None,
+) -> list[Contact]:
+    """Contacts with no sign of life for more than ``days`` days: last activity (a message sent,
+    opened, clicked), else last change, else creation. ``basis`` narrows to one lawful basis
+    (e.g. ``consent`` for prospects). The preview to show before :func:`purge`."""
+    if days < 0:
+        raise ValueError(t("Le nombre de jours doit être positif.", "Days must be positive."))
+    reference = datetime.fromisoformat(iso_utc(now).replace("Z", "+00:00"))
+    cutoff = (reference - timedelta(days=days)).astimezone(UTC)
+    return store.inactive(cutoff.strftime("%Y-%m-%dT%H:%M:%SZ"), basis=basis)
+
+
+def purge(store: ContactStore, ids: Iterable[int], *, now: str | None = None) -> int:
+    """Erase these contacts (as :func:`forget`, in one transaction); returns how many."""
+    count = store.erase_ids(ids, now=now)
+    store.checkpoint()
+    return count
+
+
+# --- sensitive data --------------------------------------------------------------------------
+
+_CATEGORIES: dict[str, tuple[str, str]] = {
+    "health": ("de santé", "health"),
+    "religion": ("religieuses", "religious"),
+    "politics": ("politiques", "political"),
+    "union": ("syndicales", "trade-union"),
+    "sex": ("sur la vie ou l’orientation sexuelle", "sex-life or sexual-orientation"),
+    "ethnic": ("sur l’origine ethnique", "ethnic-origin"),
+    "genetic": ("génétiques ou biométriques", "genetic or biometric"),
+}
+
+# Whole words (accents and case folded), so "Unionville", "Partner" or "Syndic" never match.
+_WORDS: dict[str, str] = {}
+for _category, _vocabulary in {
+    "health": (
+        "sante health medical medicale medicales medicaux medecin maladie maladies disease"
+        " illness handicap handicape handicapee disability allergie allergies allergy"
+        " allergique allergic pathologie pathology diagnosis vaccin vaccination vaccinated"
+        " vaccine grossesse pregnancy pregnant sanguin blood diabete diabetes"
+    ),
+    "religion": (
+        "religion religions religieux religieuse religious confession confessionnel culte"
+        " cultes faith croyance croyances belief beliefs"
+    ),
+    "politics": "politique politiques political politics parti partis",
+    "union": "syndicat syndicats syndical syndicale syndicaux syndique syndiquee union unions",
+    "sex": (
+        "sexualite sexuality sexual sexuel sexuelle sexuels sexuelles lgbt lgbtq lgbtqia"
+        " homosexuel homosexuelle homosexual heterosexual bisexual"
+    ),
+    "ethnic": "ethnie ethnique ethniques ethnic ethnicity race racial raciale",
+    "genetic": (
+        "genetique genetiques genetic genetics genome adn dna biometrique biometriques biometrie"
+        " biometric biometrics fingerprint fingerprints"
+    ),
+}.items():
+    for _word in _vocabulary.split():
+        _WORDS[_word] = _category
+# Pairs of words that only together mean special-category data.
+_PAIRS: dict[tuple[str, str], str] = {
+    ("sex", "life"): "sex",
+    ("vie", "sexuelle"): "sex",
+    ("orientation", "sexuelle"): "sex",
+    ("sexual", "orientation"): "sex",
+    ("trade", "union"): "union",
+    ("empreinte", "digitale"): "genetic",
+    ("empreintes", "digitales"): "genetic",
+    ("groupe", "sanguin"): "health",
+    ("opinion", "politique"): "politics",
+    ("opinions", "politiques"): "politics",
+}
+_CAMEL = re.compile(r"(?<=[a-zß-ÿ])(?=[A-ZÀ-Þ])")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def _words(name: str) -> list[str]:
+    """The words of a field name, accents and case folded; camelCase and snake_case split."""
+    spaced = _CAMEL.sub(" ", name)
+    decomposed = unicodedata.normalize("NFKD", spaced)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return [word for word in _NON_WORD.split(plain) if word]
+
+
+def sensitive_category(name: str) -> str | None:
+    """The art. 9 category a field name suggests (``health``, ``religion``...), if any."""
+    words = _words(name)
+    for pair in pairwise(words):
+        if pair in _PAIRS:
+            return _PAIRS[pair]
+    for word in words:
+        if word in _WORDS:
+            return _WORDS[word]
+    return None
+
+
+def sensitive_field_warnings(names: Iterable[str]) -> list[str]:
+    """One warning per field name that looks like special-category data (art. 9 GDPR)."""
+    warnings: list[str] = []
+    for name in names:
+        category = sensitive_category(name)
+        if category is None:
+            continue
+        fr, en = _CATEGORIES[category]
+        warnings.append(
+            t(
+                f"Le champ « {name} » semble contenir des données {fr} : le RGPD (art. 9) en "
+                "interdit la collecte sans consentement explicite de la personne. Ne l’importez "
+                "que si vous l’avez.",
+                f'The field "{name}" looks like {en} data: the GDPR (art. 9) forbids collecting '
+                "it without the person's explicit consent. Import it only if you have that.",
+            )
+        )
+    return warnings
