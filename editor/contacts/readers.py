@@ -22,7 +22,7 @@ Decisions the pipeline relies on:
   digits, dates ``2024-03-05``, date-times ``2024-03-05 14:30`` (seconds when not zero), times
   ``14:30``, booleans ``TRUE``/``FALSE`` whatever the interface language (so re-importing a file
   does not change a stored value), formulas as the value Excel last computed, errors as Excel
-  shows them (``#N/A``).
+  shows them (``#N/A``). Display formats are not applied: 25 % is ``0.25``, 12,50 € is ``12.5``.
 - Blank rows are skipped (row numbers still count them); rows are padded or cut to the headers.
 """
 
@@ -39,6 +39,7 @@ from collections.abc import Generator, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from inspect import GEN_CLOSED, getgeneratorstate
 from itertools import islice
 from pathlib import Path
 from types import TracebackType
@@ -145,6 +146,7 @@ class Table:
         """The data rows with their row number in the file, streamed, blank rows skipped."""
         self._done = 0.0
         rows = self._data(track=True)
+        self._iterators = [it for it in self._iterators if getgeneratorstate(it) != GEN_CLOSED]
         self._iterators.append(rows)
         return rows
 
@@ -153,6 +155,7 @@ class Table:
         return self._done or min(self._position(), 0.99)
 
     def close(self) -> None:
+        """Release the file; unfinished :meth:`rows` iterations end there."""
         for rows in self._iterators:
             rows.close()
         self._iterators.clear()
@@ -522,7 +525,11 @@ def _csv_error(number: int, exc: csv.Error) -> ImportFileError:
 
 @contextmanager
 def _quiet() -> Iterator[None]:
-    """openpyxl warns about workbook features it drops (validation, extensions): not our users'."""
+    """openpyxl warns about workbook features it drops (validation, extensions): not our users'.
+
+    ``catch_warnings`` swaps process-wide filters, so it only wraps openpyxl's own calls (a batch
+    of rows at a time), never code of the caller between two rows.
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         yield
