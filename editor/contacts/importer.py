@@ -9,7 +9,6 @@ suppressed) or listed in the report with its row number, its value and the reaso
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -235,6 +234,8 @@ class _RowBuilder:
         self.fields = [
             (i, name) for i, target in enumerate(mapping) if (name := field_name(target))
         ]
+        # Resolved once: the labels are asked for on every row.
+        self.first_label, self.last_label = t("prénom", "first name"), t("nom", "last name")
 
     def build(self, number: int, cells: list[str], report: ImportReport) -> ContactInput | None:
         raw = cells[self.email]
@@ -248,7 +249,7 @@ class _RowBuilder:
         last = _undefuse(cells[self.last]) if self.last is not None else ""
         if self.full is not None and not (first or last):
             first, last = split_full_name(_undefuse(cells[self.full]))
-        for value, what in ((first, t("prénom", "first name")), (last, t("nom", "last name"))):
+        for value, what in ((first, self.first_label), (last, self.last_label)):
             if len(value) > MAX_NAME:
                 report.invalid.append(Rejected(number, _shown(value), _too_long(what, len(value))))
                 return None
@@ -281,7 +282,8 @@ def _index(mapping: Sequence[str], target: str) -> int | None:
 
 
 def _digest(key: str) -> int:
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big")
+    """64 bits stand for an address already written (a collision costs one merged row)."""
+    return hash(key)
 
 
 def _shown(value: str) -> str:
