@@ -1,0 +1,51 @@
+"""The window's actions in one place: text, shortcut and tooltip, nothing else.
+
+The window decides what they do; menus (and later toolbars) are built from them, so a new
+feature adds one action here and one connection in the window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+from editor.i18n import t
+
+Key = QKeySequence.StandardKey
+
+
+@dataclass(frozen=True)
+class Actions:
+    new: QAction
+    open: QAction
+    save: QAction
+    save_as: QAction
+    quit: QAction
+    about: QAction
+
+
+def _action(parent: QWidget, text: str, key: Key | None = None, fallback: str = "") -> QAction:
+    action = QAction(text, parent)
+    if key is not None:
+        shortcuts = QKeySequence.keyBindings(key) or [QKeySequence(fallback)]
+        action.setShortcuts(shortcuts)
+    return action
+
+
+def create_actions(parent: QWidget) -> Actions:
+    """The actions of one main window, owned by ``parent``."""
+    return Actions(
+        new=_action(
+            parent,
+            t("&Nouvelle lettre depuis un modèle…", "&New from Template…"),
+            Key.New,
+            "Ctrl+N",
+        ),
+        open=_action(parent, t("&Ouvrir…", "&Open…"), Key.Open, "Ctrl+O"),
+        save=_action(parent, t("&Enregistrer", "&Save"), Key.Save, "Ctrl+S"),
+        save_as=_action(parent, t("Enregistrer &sous…", "Save &As…"), Key.SaveAs, "Ctrl+Shift+S"),
+        quit=_action(parent, t("&Quitter", "&Quit"), Key.Quit, "Ctrl+Q"),
+        about=_action(parent, t("À &propos de Bulletin", "&About Bulletin")),
+    )

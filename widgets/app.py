@@ -1,0 +1,55 @@
+"""Starting the desktop app: the QApplication, Qt's own translations, the start dialog.
+
+QtWebEngine must be loaded before the QApplication exists (it shares OpenGL contexts with the
+widgets), hence the module-level import below.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from PySide6 import QtWebEngineWidgets  # noqa: F401 (must be imported before the QApplication)
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from editor.i18n import language
+from widgets.main_window import APP_NAME, MainWindow
+from widgets.start_dialog import StartDialog
+
+
+def application(argv: Sequence[str]) -> QApplication:
+    """The process's QApplication, created when there is none yet (tests bring their own)."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    app = QApplication(list(argv))
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    _install_qt_translations(app)
+    return app
+
+
+def _install_qt_translations(app: QApplication) -> None:
+    """Qt's own strings (standard buttons, file dialogs) in the UI language."""
+    lang = language()
+    if lang == "en":
+        return
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(QLocale(lang), "qtbase", "_", folder):
+        app.installTranslator(translator)
+
+
+def run_app(argv: Sequence[str] | None = None) -> int:
+    """Show the start dialog, then the main window; return the exit status."""
+    app = application(sys.argv if argv is None else argv)
+    dialog = StartDialog()
+    if dialog.exec() != StartDialog.DialogCode.Accepted or dialog.document is None:
+        return 0
+    window = MainWindow()
+    window.set_document(dialog.document)  # on failure: the error, then an empty window
+    window.resize(window.sizeHint().boundedTo(window.screen().availableSize()))
+    window.show()
+    return app.exec()
