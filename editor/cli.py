@@ -7,9 +7,7 @@ the requested output, so commands compose in scripts.
 from __future__ import annotations
 
 import argparse
-import base64
 import json
-import mimetypes
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -190,7 +188,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     from editor.feeds import FeedCache, FeedError
     from editor.package import load
     from editor.render.engine import Renderer
-    from editor.render.mime import build_message, image_bytes
+    from editor.render.mime import build_message, data_url
 
     if not (args.html or args.text or args.eml):
         raise CliError(
@@ -230,12 +228,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     else:
         contact_values = contact
     if args.html:
-
-        def data_url(ref: str) -> str:
-            kind = mimetypes.guess_type(ref)[0] or "application/octet-stream"
-            return f"data:{kind};base64,{base64.b64encode(image_bytes(ref, doc.images)).decode()}"
-
-        _write(args.html, rendered.html_for(contact_values, image_url=data_url))
+        page = rendered.html_for(contact_values, image_url=lambda ref: data_url(ref, doc.images))
+        _write(args.html, page)
     if args.text:
         _write(args.text, rendered.text_for(contact_values))
     if args.eml:

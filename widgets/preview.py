@@ -8,8 +8,6 @@ there: ``QWebEngineView.setHtml`` refuses documents over 2 MB, which a few photo
 
 from __future__ import annotations
 
-import base64
-import mimetypes
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -30,25 +28,10 @@ from PySide6.QtWidgets import (
 
 from editor.i18n import t
 from editor.render.engine import Rendered
-from editor.render.mime import MessageError, image_bytes
+from editor.render.mime import data_url
 
 DESKTOP_WIDTH = 800
 MOBILE_WIDTH = 375
-BROKEN_IMAGE = "data:,"  # an image that fails to load, so the browser shows the alt text
-
-
-def data_url(ref: str, images: Mapping[str, bytes]) -> str:
-    """A ``data:`` URL for an image reference (a document image or a bundled icon).
-
-    An image that cannot be found becomes a broken image rather than an error: the preview
-    should still show the rest of the newsletter.
-    """
-    try:
-        data = image_bytes(ref, images)
-    except (KeyError, OSError, MessageError):
-        return BROKEN_IMAGE
-    kind = mimetypes.guess_type(ref)[0] or "application/octet-stream"
-    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def preview_html(rendered: Rendered, images: Mapping[str, bytes]) -> str:

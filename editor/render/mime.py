@@ -8,6 +8,7 @@ the unsubscribe link is https), as Gmail and Yahoo require of bulk senders since
 
 from __future__ import annotations
 
+import base64
 import mimetypes
 from collections.abc import Mapping
 from email.headerregistry import Address
@@ -34,6 +35,23 @@ def image_bytes(ref: str, images: Mapping[str, bytes]) -> bytes:
     if resources_dir().resolve() not in path.parents:
         raise MessageError(f"image reference outside resources: {ref}")
     return path.read_bytes()
+
+
+BROKEN_IMAGE = "data:,"  # an image that fails to load, so a browser shows the alt text
+
+
+def data_url(ref: str, images: Mapping[str, bytes]) -> str:
+    """A ``data:`` URL for an image reference, for HTML shown outside a mail client.
+
+    An image that cannot be found becomes a broken image rather than an error: a preview or
+    an exported page should still show the rest of the newsletter.
+    """
+    try:
+        data = image_bytes(ref, images)
+    except (KeyError, OSError, MessageError):
+        return BROKEN_IMAGE
+    kind = mimetypes.guess_type(ref)[0] or "application/octet-stream"
+    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def build_message(

@@ -11,8 +11,9 @@ from PySide6.QtWebEngineCore import QWebEnginePage
 from pytestqt.qtbot import QtBot
 
 from editor.render.engine import Renderer
+from editor.render.mime import BROKEN_IMAGE, data_url
 from tests.widgets.conftest import LOAD_TIMEOUT_MS, png, sample_file
-from widgets.preview import BROKEN_IMAGE, PreviewPage, PreviewPane, data_url, preview_html
+from widgets.preview import PreviewPage, PreviewPane, preview_html
 
 pytestmark = pytest.mark.gui
 
