@@ -255,12 +255,15 @@ class _RowBuilder:
                 return None
         extra: dict[str, str] = {}
         for i, name in self.fields:
-            value = _undefuse(cells[i])
+            value = cells[i]
+            if not value:
+                continue
+            if value[0] == "'":
+                value = _undefuse(value)
             if len(value) > MAX_FIELD:
                 report.invalid.append(Rejected(number, _shown(value), _too_long(name, len(value))))
                 return None
-            if value:
-                extra[name] = value
+            extra[name] = value
         return ContactInput(email=email, first_name=first, last_name=last, fields=extra)
 
 
