@@ -1,0 +1,177 @@
+"""The end of an import: progress with Cancel while it runs, then the report.
+
+:class:`ReportView` shows an :class:`ImportReport` (counts, warnings, every rejected row with its
+row number, value and reason, the addresses skipped because they are suppressed) and saves it
+with :meth:`ImportReport.write_csv`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QStringListModel,
+    Qt,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListView,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from editor.contacts.importer import ImportReport, Rejected
+from editor.i18n import t
+from widgets.contacts import prompts
+from widgets.contacts.labels import count_text
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class RejectedModel(QAbstractTableModel):
+    """The rejected rows of a report: row number, value, reason (thousands of rows stay light)."""
+
+    def __init__(self, rows: list[Rejected], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows = rows
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 3
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        titles = (t("Ligne", "Row"), t("Valeur", "Value"), t("Raison", "Reason"))
+        return titles[section] if 0 <= section < 3 else None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
+            return None
+        rejected = self._rows[index.row()]
+        column = index.column()
+        if column == 0:
+            return str(rejected.row) if role == Qt.ItemDataRole.DisplayRole else None
+        return rejected.value if column == 1 else rejected.reason
+
+
+class ReportView(QWidget):
+    """An import report, with « Export report… »."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.report: ImportReport | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        counts = QFormLayout()
+        self.count_labels: dict[str, QLabel] = {}
+        for key, label in (
+            ("added", t("Ajoutés :", "Added:")),
+            ("updated", t("Mis à jour :", "Updated:")),
+            ("duplicates", t("Doublons dans le fichier :", "Duplicates in the file:")),
+            (
+                "suppressed",
+                t("Désabonnés ou effacés, ignorés :", "Unsubscribed or erased, skipped:"),
+            ),
+            ("invalid", t("Lignes rejetées :", "Rejected rows:")),
+        ):
+            value = QLabel()
+            self.count_labels[key] = value
+            counts.addRow(label, value)
+        layout.addLayout(counts)
+
+        self.warnings = QLabel()
+        self.warnings.setWordWrap(True)
+        self.warnings.setStyleSheet("color: #b03a2e;")
+        layout.addWidget(self.warnings)
+
+        self.tabs = QTabWidget()
+        self.rejected = QTableView()
+        self.rejected.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.rejected.verticalHeader().hide()
+        self.rejected.setWordWrap(False)
+        self.skipped = QListView()
+        self.skipped.setModel(QStringListModel(self.skipped))
+        self.skipped.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.skipped.setUniformItemSizes(True)  # a re-import may skip thousands
+        self.tabs.addTab(self.rejected, "")
+        self.tabs.addTab(self.skipped, "")
+        layout.addWidget(self.tabs, 1)
+
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.export_button = QPushButton(t("Exporter le rapport…", "Export report…"))
+        self.export_button.clicked.connect(self.export_report)
+        row.addWidget(self.export_button)
+        layout.addLayout(row)
+
+    def show_report(self, report: ImportReport) -> None:
+        self.report = report
+        values = {
+            "added": report.added,
+            "updated": report.updated,
+            "duplicates": report.duplicates,
+            "suppressed": report.suppressed,
+            "invalid": len(report.invalid),
+        }
+        for key, value in values.items():
+            self.count_labels[key].setText(count_text(value))
+        self.warnings.setText("\n".join(report.warnings))
+        self.warnings.setVisible(bool(report.warnings))
+        model = RejectedModel(report.invalid, self.rejected)
+        self.rejected.setModel(model)
+        header = self.rejected.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.rejected.setColumnWidth(1, 260)
+        header.setStretchLastSection(True)
+        self.tabs.setTabText(
+            0,
+            t(f"Lignes rejetées ({len(report.invalid)})", f"Rejected rows ({len(report.invalid)})"),
+        )
+        self.skipped.setModel(QStringListModel(report.suppressed_emails, self.skipped))
+        skipped = len(report.suppressed_emails)
+        self.tabs.setTabText(
+            1,
+            t(f"Désabonnés ou effacés ({skipped})", f"Unsubscribed or erased ({skipped})"),
+        )
+        self.tabs.setCurrentIndex(0 if report.invalid or not skipped else 1)
+
+    def export_report(self) -> None:
+        if self.report is None:
+            return
+        path = prompts.save_path(
+            self,
+            t("Exporter le rapport d’import", "Export the import report"),
+            t("rapport-import.csv", "import-report.csv"),
+            t("Fichier CSV (*.csv)", "CSV file (*.csv)"),
+        )
+        if path is None:
+            return
+        try:
+            self.report.write_csv(path)
+        except OSError as exc:
+            prompts.error(
+                self,
+                t("Exporter le rapport", "Export the report"),
+                t(
+                    f"Impossible d’écrire « {path.name} » : {exc.strerror or exc}.",
+                    f'Cannot write "{path.name}": {exc.strerror or exc}.',
+                ),
+            )

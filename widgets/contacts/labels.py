@@ -1,0 +1,174 @@
+"""What the contacts UI calls the core's values: statuses, bases, mapping targets, history.
+
+The core stores stable English tokens (``subscribed``, ``consent``, ``field:city``); the user
+reads them in French or English. Only wording lives here, no rule about contacts.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from editor.contacts.store import Event
+from editor.i18n import language, t
+
+
+def status_label(status: str) -> str:
+    labels = {
+        "subscribed": t("abonné", "subscribed"),
+        "unsubscribed": t("désabonné", "unsubscribed"),
+        "bounced": t("adresse en erreur", "bounced"),
+        "complained": t("plainte (spam)", "complained"),
+    }
+    return labels.get(status, status)
+
+
+def basis_label(basis: str | None) -> str:
+    if basis is None:
+        return t("aucune", "none")
+    labels = {
+        "consent": t("consentement", "consent"),
+        "customer": t("client existant", "existing customer"),
+        "professional": t("professionnel", "professional"),
+    }
+    return labels.get(basis, basis)
+
+
+def basis_explanation(basis: str) -> str:
+    """One plain sentence saying when a lawful basis applies."""
+    explanations = {
+        "consent": t(
+            "Ces personnes ont demandé à recevoir vos messages (case cochée sur un formulaire, "
+            "inscription à un salon…).",
+            "These people asked to receive your emails (a box ticked on a form, a sign-up "
+            "sheet at a fair…).",
+        ),
+        "customer": t(
+            "Ces personnes vous ont déjà acheté quelque chose, et vous leur écrivez au sujet de "
+            "produits ou services semblables.",
+            "These people have already bought from you, and you write to them about similar "
+            "products or services.",
+        ),
+        "professional": t(
+            "Ce sont des adresses professionnelles, et vous leur écrivez au sujet de leur métier.",
+            "These are work addresses, and you write to them about their job.",
+        ),
+    }
+    return explanations.get(basis, "")
+
+
+def target_label(target: str) -> str:
+    """A mapping target as the column chooser shows it (``field:`` is any custom field)."""
+    labels = {
+        "email": t("Adresse e-mail", "Email address"),
+        "first_name": t("Prénom", "First name"),
+        "last_name": t("Nom", "Last name"),
+        "full_name": t("Nom complet (à découper)", "Full name (split)"),
+        "field:": t("Champ personnalisé", "Custom field"),
+        "ignore": t("Ne pas importer", "Ignore"),
+    }
+    return labels.get(target, target)
+
+
+def count_text(number: int) -> str:
+    """A count as the user writes it: ``12 345`` in French, ``12,345`` in English."""
+    text = f"{number:,}"
+    return text.replace(",", "\u202f") if language() == "fr" else text
+
+
+def contacts_text(number: int) -> str:
+    return t(
+        f"{count_text(number)} contact{'s' if number > 1 else ''}",
+        f"{count_text(number)} contact{'' if number == 1 else 's'}",
+    )
+
+
+def local_time(stamp: str | None, *, with_time: bool = True) -> str:
+    """A stored UTC timestamp (or ISO date) in the user's time zone and date order."""
+    if not stamp:
+        return ""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    if len(stamp) == 10:  # a date alone: no time zone to convert
+        return moment.strftime("%d/%m/%Y" if language() == "fr" else "%Y-%m-%d")
+    moment = moment.astimezone()
+    day = "%d/%m/%Y" if language() == "fr" else "%Y-%m-%d"
+    return moment.strftime(f"{day} %H:%M" if with_time else day)
+
+
+_EVENT_KINDS = {
+    "created": ("créé à la main", "created by hand"),
+    "imported": ("importé", "imported"),
+    "updated": ("mis à jour par un import", "updated by an import"),
+    "edited": ("modifié à la main", "edited by hand"),
+    "basis": ("base légale", "lawful basis"),
+    "status": ("statut", "status"),
+    "list_added": ("ajouté à une liste", "added to a list"),
+    "list_removed": ("retiré d’une liste", "removed from a list"),
+    "list_deleted": ("liste supprimée", "list deleted"),
+}
+_FIELD_NAMES = {
+    "email": ("e-mail", "email"),
+    "first_name": ("prénom", "first name"),
+    "last_name": ("nom", "last name"),
+}
+
+
+def _value(kind: str, value: str | None) -> str:
+    if value is None:
+        return ""
+    if kind == "status":
+        return status_label(value)
+    if kind in ("basis", "imported", "created") and value in (
+        "consent",
+        "customer",
+        "professional",
+    ):
+        return basis_label(value)
+    return value
+
+
+def _changes(old: str | None, new: str | None) -> str:
+    """« prénom : Jean → Jeanne » from the JSON an edit or an import merge recorded."""
+    try:
+        before = json.loads(old or "{}")
+        after = json.loads(new or "{}")
+    except ValueError:
+        return " → ".join(v for v in (old, new) if v)
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return " → ".join(v for v in (old, new) if v)
+    sep = t(" : ", ": ")
+    parts = []
+    for name, value in after.items():
+        if name == "fields" and isinstance(value, dict):
+            old_fields = before.get("fields", {})
+            for field, field_value in value.items():
+                old_value = old_fields.get(field, "") or "∅"
+                parts.append(f"{field}{sep}{old_value} → {field_value or '∅'}")
+            continue
+        label = t(*_FIELD_NAMES[name]) if name in _FIELD_NAMES else name
+        parts.append(f"{label}{sep}{before.get(name, '') or '∅'} → {value or '∅'}")
+    return ", ".join(parts)
+
+
+def event_description(event: Event) -> str:
+    """What happened, e.g. « statut : abonné → désabonné (demande) »."""
+    fr, en = _EVENT_KINDS.get(event.kind, (event.kind, event.kind))
+    text = t(fr, en)
+    if event.kind in ("updated", "edited"):
+        change = _changes(event.old, event.new)
+    else:
+        change = " → ".join(
+            _value(event.kind, v) for v in (event.old, event.new) if v is not None and v != ""
+        )
+    if change:
+        text += t(" : ", ": ") + change
+    reason = (
+        _value(event.kind, event.reason) if event.kind in ("imported", "created") else event.reason
+    )
+    details = "; ".join(v for v in (reason, event.source) if v)
+    if details:
+        text += f" ({details})"
+    return text
