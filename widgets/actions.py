@@ -23,6 +23,7 @@ class Actions:
     save: QAction
     save_as: QAction
     quit: QAction
+    contacts: QAction
     about: QAction
 
 
@@ -31,6 +32,11 @@ def _action(parent: QWidget, text: str, key: Key | None = None, fallback: str = 
     if key is not None:
         shortcuts = QKeySequence.keyBindings(key) or [QKeySequence(fallback)]
         action.setShortcuts(shortcuts)
+    return action
+
+
+def _shortcut(action: QAction, keys: str) -> QAction:
+    action.setShortcut(QKeySequence(keys))
     return action
 
 
@@ -47,5 +53,6 @@ def create_actions(parent: QWidget) -> Actions:
         save=_action(parent, t("&Enregistrer", "&Save"), Key.Save, "Ctrl+S"),
         save_as=_action(parent, t("Enregistrer &sous…", "Save &As…"), Key.SaveAs, "Ctrl+Shift+S"),
         quit=_action(parent, t("&Quitter", "&Quit"), Key.Quit, "Ctrl+Q"),
+        contacts=_shortcut(_action(parent, t("&Contacts…", "&Contacts…")), "Ctrl+Shift+C"),
         about=_action(parent, t("À &propos de Bulletin", "&About Bulletin")),
     )

@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         self._rendered: Rendered | None = None
         self._renderer: Renderer | None = None
         self._feeds = FeedCache()
+        self._contacts: QWidget | None = None
 
         self.preview = PreviewPane()
         self.setCentralWidget(self.preview)
@@ -184,6 +185,28 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(t(f"Enregistré : {path}", f"Saved: {path}"), 5000)
         return True
 
+    def show_contacts(self) -> QWidget | None:
+        """Open the contacts window (one per main window), or bring it to the front."""
+        from editor.contacts.db import StoreError
+        from widgets.contacts import ContactsWindow
+
+        if self._contacts is None:
+            try:
+                self._contacts = ContactsWindow()
+            except StoreError as exc:
+                show_error(self, t("Contacts indisponibles", "Contacts unavailable"), str(exc))
+                return None
+            # Closing it closes its database: the next opening builds a fresh window.
+            self._contacts.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self._contacts.destroyed.connect(self._contacts_closed)
+        self._contacts.show()
+        self._contacts.raise_()
+        self._contacts.activateWindow()
+        return self._contacts
+
+    def _contacts_closed(self) -> None:
+        self._contacts = None
+
     def about(self) -> None:
         try:
             version = metadata.version("bulletin")
@@ -242,11 +265,14 @@ class MainWindow(QMainWindow):
         a.save_as.triggered.connect(self._save_as_triggered)
         a.quit.triggered.connect(self.close)  # one window per process for now
         a.about.triggered.connect(self.about)
+        a.contacts.triggered.connect(self.show_contacts)
         file_menu = self.menuBar().addMenu(t("&Fichier", "&File"))
         file_menu.addActions([a.new, a.open])
         file_menu.addSeparator()
         file_menu.addActions([a.save, a.save_as])
         file_menu.addSeparator()
         file_menu.addAction(a.quit)
+        contacts_menu = self.menuBar().addMenu(t("C&ontacts", "C&ontacts"))
+        contacts_menu.addAction(a.contacts)
         help_menu = self.menuBar().addMenu(t("&Aide", "&Help"))
         help_menu.addAction(a.about)

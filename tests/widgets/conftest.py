@@ -57,6 +57,7 @@ OFFSCREEN_NOISE = (
     r"Fallback to software rendering\.$",
     r"^GPUInfo not initialized on GpuInfoUpdate$",
     r"^This plugin does not support propagateSizeHints\(\)$",
+    r"^This plugin does not support raise\(\)$",  # offscreen: no window stacking
 )
 
 

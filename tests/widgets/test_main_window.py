@@ -257,7 +257,8 @@ def test_file_menu_has_standard_shortcuts(window: MainWindow) -> None:
     assert a.save.shortcut() == QKeySequence(QKeySequence.StandardKey.Save)
     assert not a.save_as.shortcut().isEmpty()
     assert not a.quit.shortcut().isEmpty()
-    assert [m.text() for m in window.menuBar().actions()] == ["&File", "&Help"]
+    assert [m.text() for m in window.menuBar().actions()] == ["&File", "C&ontacts", "&Help"]
+    assert a.contacts.shortcut() == QKeySequence("Ctrl+Shift+C")
 
 
 def test_about_names_the_app(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -293,3 +294,17 @@ def test_every_shipped_starter_opens(
         assert window.outline.outline.rowCount() == len(document.file.newsletter.blocks)
         assert window.preview.desktop.view.title()  # the subject, merge tags filled
     assert errors == []
+
+
+@pytest.mark.gui
+def test_contacts_menu_opens_one_contacts_window_and_reopens_after_close(qtbot: QtBot) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    first = window.show_contacts()
+    assert first is not None and first.isVisible()
+    assert window.show_contacts() is first
+    first.close()
+    qtbot.waitUntil(lambda: window._contacts is None, timeout=5000)
+    second = window.show_contacts()
+    assert second is not None and second is not first
+    second.close()
