@@ -19,10 +19,46 @@ import unicodedata
 from pathlib import Path
 
 ROWS = 100_000
-FIRST = ["Camille", "Léa", "Chloé", "Manon", "Inès", "Jade", "Louise", "Zoé", "Hugo", "Lucas",
-         "Théo", "Nathan", "Mathéo", "Raphaël", "Gabriel", "Noé", "Élodie", "François", "Anaïs"]
-LAST = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand",
-        "Leroy", "Moreau", "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "Müller", "N'Diaye"]
+FIRST = [
+    "Camille",
+    "Léa",
+    "Chloé",
+    "Manon",
+    "Inès",
+    "Jade",
+    "Louise",
+    "Zoé",
+    "Hugo",
+    "Lucas",
+    "Théo",
+    "Nathan",
+    "Mathéo",
+    "Raphaël",
+    "Gabriel",
+    "Noé",
+    "Élodie",
+    "François",
+    "Anaïs",
+]
+LAST = [
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Thomas",
+    "Robert",
+    "Richard",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefèvre",
+    "Michel",
+    "Garcia",
+    "Müller",
+    "N'Diaye",
+]
 CITIES = ["Lyon", "Paris", "Marseille", "Lille", "Nantes", "Saint-Étienne", "Besançon"]
 DOMAINS = ["exemple.fr", "orange.example", "free.example", "gmail.example", "laposte.example"]
 HEADER = ["Prénom", "Nom", "Adresse e-mail", "Ville", "Téléphone", "Client depuis"]
@@ -36,8 +72,16 @@ def make_rows() -> list[list[str]]:
         # Real addresses drop accents: « Léa Lefèvre » writes lea.lefevre@…
         plain = unicodedata.normalize("NFKD", f"{first}.{last}{i}".lower())
         local = "".join(c for c in plain if c.isascii() and c not in "' ")
-        rows.append([first, last, f"{local}@{rng.choice(DOMAINS)}", rng.choice(CITIES),
-                     f"06{rng.randrange(10**8):08d}", f"20{rng.randrange(10, 25)}-0{rng.randrange(1, 10)}-15"])
+        rows.append(
+            [
+                first,
+                last,
+                f"{local}@{rng.choice(DOMAINS)}",
+                rng.choice(CITIES),
+                f"06{rng.randrange(10**8):08d}",
+                f"20{rng.randrange(10, 25)}-0{rng.randrange(1, 10)}-15",
+            ]
+        )
     return rows
 
 
@@ -70,12 +114,26 @@ def child_import(source: str, store: str) -> None:
 
     start = time.perf_counter()
     with open_table(Path(source)) as table, ContactStore(Path(store)) as db:
-        report = run_import(db, table, suggest_mapping(table), list_name="Clients",
-                            basis=Basis("customer", source="fichier clients"))
+        report = run_import(
+            db,
+            table,
+            suggest_mapping(table),
+            list_name="Clients",
+            basis=Basis("customer", source="fichier clients"),
+        )
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "added": report.added,
-                      "updated": report.updated, "invalid": len(report.invalid)}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "peak_mb": peak_mb,
+                "added": report.added,
+                "updated": report.updated,
+                "invalid": len(report.invalid),
+            }
+        )
+    )
 
 
 def child_parse(kind: str, source: str) -> None:
@@ -100,8 +158,9 @@ def child_parse(kind: str, source: str) -> None:
 
 
 def run_child(*args: str) -> dict[str, float]:
-    out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run(
+        [sys.executable, __file__, *args], capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
@@ -109,19 +168,25 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bulletin-bench-") as tmp:
         folder = Path(tmp)
         csv_path, xlsx_path = write_files(folder)
-        print(f"{ROWS:,} rows; CSV {csv_path.stat().st_size / 1e6:.1f} MB (cp1252, ';'), "
-              f"XLSX {xlsx_path.stat().st_size / 1e6:.1f} MB (written by openpyxl)")
+        print(
+            f"{ROWS:,} rows; CSV {csv_path.stat().st_size / 1e6:.1f} MB (cp1252, ';'), "
+            f"XLSX {xlsx_path.stat().st_size / 1e6:.1f} MB (written by openpyxl)"
+        )
         for label, source in (("CSV", csv_path), ("XLSX", xlsx_path)):
             store = folder / f"{label}.sqlite3"
             for phase in ("empty store", "full store (updates)"):
                 r = run_child("import", str(source), str(store))
-                print(f"{label:4} into {phase:22} {r['seconds']:6.2f} s  "
-                      f"{ROWS / r['seconds']:9,.0f} rows/s  peak RSS {r['peak_mb']:6.1f} MB  "
-                      f"(added {r['added']:,}, updated {r['updated']:,}, invalid {r['invalid']})")
+                print(
+                    f"{label:4} into {phase:22} {r['seconds']:6.2f} s  "
+                    f"{ROWS / r['seconds']:9,.0f} rows/s  peak RSS {r['peak_mb']:6.1f} MB  "
+                    f"(added {r['added']:,}, updated {r['updated']:,}, invalid {r['invalid']})"
+                )
         for kind in ("openpyxl", "calamine"):
             r = run_child("parse", kind, str(xlsx_path))
-            print(f"XLSX parse alone, {kind:9} {r['seconds']:6.2f} s  "
-                  f"{r['rows'] / r['seconds']:9,.0f} rows/s  peak RSS {r['peak_mb']:6.1f} MB")
+            print(
+                f"XLSX parse alone, {kind:9} {r['seconds']:6.2f} s  "
+                f"{r['rows'] / r['seconds']:9,.0f} rows/s  peak RSS {r['peak_mb']:6.1f} MB"
+            )
 
 
 if __name__ == "__main__":
