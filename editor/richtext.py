@@ -638,26 +638,8 @@ _RAW_TAGS = {
     "ul",
     "wbr",
 }
-_RAW_DROP_CONTENT = {
-    "script",
-    "style",
-    "title",
-    "template",
-    "noscript",
-    "iframe",
-    "frame",
-    "frameset",
-    "noframes",
-    "object",
-    "embed",
-    "applet",
-    "svg",
-    "math",
-    "textarea",
-    "select",
-    "xmp",
-    "noembed",
-}
+# Raw HTML keeps images, media and form-looking markup's text; everything else _DROP drops.
+_RAW_DROP_CONTENT = set(_DROP - {"img", "canvas", "video", "option", "button", "audio", "input"})
 _CELL = {"width", "height", "align", "valign", "bgcolor", "colspan", "rowspan", "nowrap", "scope"}
 _RAW_ATTRIBUTES = {
     "*": {"style", "class", "title", "dir", "lang", "align"},
