@@ -18,7 +18,7 @@ from typing import Any
 from editor.atomic import write_atomic
 from editor.contacts.emails import check_email
 from editor.contacts.mapping import field_name, guess_mapping, split_full_name
-from editor.contacts.privacy import defuse, sensitive_field_warnings
+from editor.contacts.privacy import defuse, sensitive_field_warnings, undefuse
 from editor.contacts.readers import Table
 from editor.contacts.store import BASES, Basis, ContactInput, ContactStore
 from editor.i18n import t
@@ -48,7 +48,6 @@ EXPORT_ONLY_HEADERS = frozenset(
         "last activity",
     }
 )
-_DEFUSED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
 
 
 class ImportRefused(ValueError):
@@ -245,10 +244,10 @@ class _RowBuilder:
         if email is None:
             report.invalid.append(Rejected(number, _shown(raw), reason))
             return None
-        first = _undefuse(cells[self.first]) if self.first is not None else ""
-        last = _undefuse(cells[self.last]) if self.last is not None else ""
+        first = undefuse(cells[self.first]) if self.first is not None else ""
+        last = undefuse(cells[self.last]) if self.last is not None else ""
         if self.full is not None and not (first or last):
-            first, last = split_full_name(_undefuse(cells[self.full]))
+            first, last = split_full_name(undefuse(cells[self.full]))
         for value, what in ((first, self.first_label), (last, self.last_label)):
             if len(value) > MAX_NAME:
                 report.invalid.append(Rejected(number, _shown(value), _too_long(what, len(value))))
@@ -259,7 +258,7 @@ class _RowBuilder:
             if not value:
                 continue
             if value[0] == "'":
-                value = _undefuse(value)
+                value = undefuse(value)
             if len(value) > MAX_FIELD:
                 report.invalid.append(Rejected(number, _shown(value), _too_long(name, len(value))))
                 return None
@@ -273,11 +272,6 @@ def _fill_blanks(kept: ContactInput, later: ContactInput) -> None:
     kept.last_name = kept.last_name or later.last_name
     for name, value in later.fields.items():
         kept.fields.setdefault(name, value)
-
-
-def _undefuse(value: str) -> str:
-    """Undo our own export's CSV-injection guard (a ``'`` before = + - @), so data round-trips."""
-    return value[1:] if value.startswith(_DEFUSED) else value
 
 
 def _index(mapping: Sequence[str], target: str) -> int | None:

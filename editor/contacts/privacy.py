@@ -88,8 +88,19 @@ def export_person(store: ContactStore, email: str, *, now: str | None = None) ->
 
 
 def defuse(value: str) -> str:
-    """A cell value a spreadsheet will show as text, never run as a formula."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    """A cell value a spreadsheet will show as text, never run as a formula.
+
+    A value that already starts with ``'`` before a formula sign gets one more, so that
+    :func:`undefuse` gives back exactly what was stored.
+    """
+    return "'" + value if value.lstrip("'").startswith(_FORMULA_START) else value
+
+
+def undefuse(value: str) -> str:
+    """Undo :func:`defuse` (one ``'`` before a formula sign), so exported data imports back."""
+    if value.startswith("'") and value.lstrip("'").startswith(_FORMULA_START):
+        return value[1:]
+    return value
 
 
 def _rows(data: dict[str, Any]) -> list[tuple[str, str]]:

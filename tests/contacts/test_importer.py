@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
@@ -220,6 +220,7 @@ cell = st.text(
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+@example(rows=[("'=", "''-x", "@home"), ("+33 6", "=1+1", "'plain")], delimiter=";")
 @given(
     rows=st.lists(st.tuples(cell, cell, cell), min_size=1, max_size=8),
     delimiter=st.sampled_from([",", ";", "\t", "|"]),
