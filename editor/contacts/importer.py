@@ -126,17 +126,23 @@ class ImportReport:
         write_atomic(path, self.to_csv())
 
 
+def is_own_export(headers: Sequence[str]) -> bool:
+    """Whether a table is one of our exports (its state columns are there), read back in."""
+    from editor.contacts.mapping import header_key
+
+    return sum(header_key(h) in EXPORT_ONLY_HEADERS for h in headers) >= 4
+
+
 def suggest_mapping(table: Table) -> list[str]:
     """The column mapping to propose: guessed, with our own export's state columns ignored."""
     from editor.contacts.mapping import header_key
 
     targets = guess_mapping(table.headers, table.preview(50))
-    keys = [header_key(h) for h in table.headers]
-    if sum(k in EXPORT_ONLY_HEADERS for k in keys) < 4:
-        return targets  # not one of our exports: a « Source » column is the user's data
+    if not is_own_export(table.headers):
+        return targets  # a « Source » column in the user's file is the user's data
     return [
-        "ignore" if key in EXPORT_ONLY_HEADERS and target.startswith("field:") else target
-        for key, target in zip(keys, targets, strict=True)
+        "ignore" if header_key(h) in EXPORT_ONLY_HEADERS and target.startswith("field:") else target
+        for h, target in zip(table.headers, targets, strict=True)
     ]
 
 
@@ -178,7 +184,7 @@ def run_import(
     fields = [name for target in mapping if (name := field_name(target))]
     report.warnings = sensitive_field_warnings(fields)
     list_id = store.list_id(list_name, create=True) if list_name else None
-    builder = _RowBuilder(mapping)
+    builder = _RowBuilder(mapping, own_export=is_own_export(table.headers))
     batch: dict[str, ContactInput] = {}
     flushed: set[int] = set()  # 64-bit digests of addresses already written (bounded memory)
     late: list[ContactInput] = []
@@ -225,7 +231,9 @@ def run_import(
 class _RowBuilder:
     """Turns one row's cells into a checked :class:`ContactInput`, or records why not."""
 
-    def __init__(self, mapping: Sequence[str]) -> None:
+    def __init__(self, mapping: Sequence[str], *, own_export: bool = False) -> None:
+        # Our exports put a ' before formula signs; a user's file means what it says.
+        self.undefuse = undefuse if own_export else _same
         self.email = mapping.index("email")
         self.first = _index(mapping, "first_name")
         self.last = _index(mapping, "last_name")
@@ -244,10 +252,10 @@ class _RowBuilder:
         if email is None:
             report.invalid.append(Rejected(number, _shown(raw), reason))
             return None
-        first = undefuse(cells[self.first]) if self.first is not None else ""
-        last = undefuse(cells[self.last]) if self.last is not None else ""
+        first = self.undefuse(cells[self.first]) if self.first is not None else ""
+        last = self.undefuse(cells[self.last]) if self.last is not None else ""
         if self.full is not None and not (first or last):
-            first, last = split_full_name(undefuse(cells[self.full]))
+            first, last = split_full_name(self.undefuse(cells[self.full]))
         for value, what in ((first, self.first_label), (last, self.last_label)):
             if len(value) > MAX_NAME:
                 report.invalid.append(Rejected(number, _shown(value), _too_long(what, len(value))))
@@ -258,12 +266,16 @@ class _RowBuilder:
             if not value:
                 continue
             if value[0] == "'":
-                value = undefuse(value)
+                value = self.undefuse(value)
             if len(value) > MAX_FIELD:
                 report.invalid.append(Rejected(number, _shown(value), _too_long(name, len(value))))
                 return None
             extra[name] = value
         return ContactInput(email=email, first_name=first, last_name=last, fields=extra)
+
+
+def _same(value: str) -> str:
+    return value
 
 
 def _fill_blanks(kept: ContactInput, later: ContactInput) -> None:

@@ -255,3 +255,16 @@ def test_a_source_column_in_a_users_file_is_kept(store: ContactStore) -> None:
     import_source(store, PastedText("email\tSource\na@b.fr\tSalon 2025\n"))
     contact = store.get("a@b.fr")
     assert contact is not None and "Salon 2025" in contact.fields.values()
+
+
+def test_a_users_apostrophe_is_kept_and_our_exports_read_back_exactly(
+    store: ContactStore, tmp_path: Path
+) -> None:
+    import_source(store, PastedText("email\tnom\na@b.fr\t'=x\nc@d.fr\t=y\n"))
+    a, c = store.get("a@b.fr"), store.get("c@d.fr")
+    assert a is not None and a.last_name == "'=x"
+    assert c is not None and c.last_name == "=y"
+    export_contacts(store, tmp_path / "e.csv")
+    with ContactStore(tmp_path / "again.sqlite3") as again:
+        import_source(again, tmp_path / "e.csv")
+        assert [again.get("a@b.fr").last_name, again.get("c@d.fr").last_name] == ["'=x", "=y"]  # type: ignore[union-attr]
