@@ -276,7 +276,7 @@ class Renderer:
         if isinstance(block, HeadingBlock):
             view.update(text=mark(block.text), level=block.level)
         elif isinstance(block, TextBlock):
-            clean = richtext.clean(block.html)
+            clean = clean_rich_text(block.html)
             view["html"] = Markup(self.tags.mark_html(_safe_links(clean)))  # noqa: S704 (sanitised)
         elif isinstance(block, HtmlBlock):
             raw = richtext.sanitize_raw(block.html)
@@ -420,6 +420,12 @@ class Renderer:
             )
             return "#"
         return marked
+
+
+@functools.lru_cache(maxsize=512)
+def clean_rich_text(html: str) -> str:
+    """:func:`richtext.clean`, remembered: the HTML and the text part both need it."""
+    return richtext.clean(html)
 
 
 @functools.cache

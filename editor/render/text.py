@@ -7,9 +7,7 @@ underlined headings, wrapped paragraphs, links spelled out, list bullets, and th
 from __future__ import annotations
 
 import re
-import textwrap
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from editor import richtext
 from editor.document import (
@@ -26,11 +24,9 @@ from editor.document import (
     SocialBlock,
     TextBlock,
 )
+from editor.render.engine import Renderer, clean_rich_text, unsubscribe_template
 from editor.render.strings import format_date
 from editor.social import NETWORK_LABELS, social_url
-
-if TYPE_CHECKING:
-    from editor.render.engine import Renderer
 
 WIDTH = 76
 UNWRAPPED = 100_000  # blocks are wrapped after personalisation, see ``rewrap``
@@ -47,22 +43,27 @@ _HANGING = re.compile(r"^(\s*(?:[-•*] |\d+\. )?)")
 
 
 def rewrap(text: str, width: int = WIDTH) -> str:
-    """Wrap long lines once merge tags hold real values, keeping list indents and whole URLs."""
+    """Wrap long lines once merge tags hold real values, keeping list indents and whole URLs.
+
+    Runs once per recipient, so it is a plain greedy split on spaces (textwrap costs ten times
+    more); non-breaking spaces and hyphens never break a line, long words and URLs stand alone.
+    """
     out = []
     for line in text.split("\n"):
         if len(line) <= width:
             out.append(line)
             continue
-        hanging = " " * len(_HANGING.match(line).group(1))  # type: ignore[union-attr]
-        out.append(
-            textwrap.fill(
-                line,
-                width,
-                subsequent_indent=hanging,
-                break_long_words=False,
-                break_on_hyphens=False,
-            )
-        )
+        prefix = _HANGING.match(line).group(1)  # type: ignore[union-attr]
+        hanging = " " * len(prefix)
+        words = [w for w in line[len(prefix) :].split(" ") if w]
+        current = prefix + words[0] if words else prefix
+        for word in words[1:]:
+            if len(current) + 1 + len(word) <= width:
+                current += " " + word
+            else:
+                out.append(current)
+                current = hanging + word
+        out.append(current)
     return "\n".join(out)
 
 
@@ -75,7 +76,7 @@ def block_text(block: Block, newsletter: Newsletter, renderer: Renderer, s: dict
         # The underline is sized once merge tags are filled in: see ``underline``.
         return f"{text}\n{RULE}{'=' if block.level == 1 else '-'}" if block.level < 3 else text
     if isinstance(block, TextBlock):
-        return tags.mark_html(richtext.to_text(richtext.clean(block.html), width=UNWRAPPED))
+        return tags.mark_html(richtext.to_text(clean_rich_text(block.html), width=UNWRAPPED))
     if isinstance(block, HtmlBlock):
         return tags.mark_html(richtext.to_text(richtext.sanitize_raw(block.html), width=UNWRAPPED))
     if isinstance(block, ImageBlock):
@@ -129,8 +130,6 @@ def _posts_text(
 def _footer_text(
     block: FooterBlock, newsletter: Newsletter, renderer: Renderer, s: dict[str, str]
 ) -> str:
-    from editor.render.engine import unsubscribe_template
-
     mark = renderer.tags.mark_text
     lines = ["-- "]
     if block.company.strip():

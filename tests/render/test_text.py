@@ -104,3 +104,14 @@ def test_long_paragraphs_are_wrapped_without_breaking_urls() -> None:
     body = out.split("\n\n")[0]
     assert all(len(line) <= 76 for line in body.splitlines() if url not in line)
     assert url in out
+
+
+def test_rewrap_keeps_non_breaking_spaces_and_lines_that_fit() -> None:
+    from editor.render.text import rewrap
+
+    glued = "19\u00a0h\u00a0—\u00a021\u00a0h"
+    line = ("mot " * 17) + glued + " fin"
+    out = rewrap(line, 76)
+    assert glued in out.splitlines()[-1] or glued in out.splitlines()[0]
+    assert all(len(part) <= 76 for part in out.splitlines())
+    assert rewrap("court\n\n  - liste", 76) == "court\n\n  - liste"
