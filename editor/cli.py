@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -146,6 +147,11 @@ def run(argv: Sequence[str]) -> int:
     ) as exc:
         sys.stderr.write(f"bulletin: {exc}\n")
         return EXIT_USAGE
+    except BrokenPipeError:
+        # `bulletin templates | head -1`: the reader left; stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except OSError as exc:
         name = exc.filename or ""
         sys.stderr.write(f"bulletin: {exc.strerror or exc} {f'({name})' if name else ''}\n")

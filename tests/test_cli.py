@@ -189,3 +189,17 @@ def test_console_entry_point_runs(tmp_path: Path) -> None:
     assert script.exists()
     result = subprocess.run([str(script), "templates"], capture_output=True, text=True, check=False)
     assert result.returncode == 0 and result.stdout.strip()
+
+
+def test_output_cut_short_by_a_pipe_is_not_an_error() -> None:
+    """`bulletin templates | head -1`: the reader is gone before we write; no error shown."""
+    script = Path(sys.executable).parent / "bulletin"
+    process = subprocess.Popen(
+        [str(script), "templates"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # long before the program has started and printed anything
+    error = process.stderr.read()
+    process.stderr.close()
+    assert process.wait(timeout=60) == 0
+    assert error == b""
