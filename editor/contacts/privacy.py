@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from editor.atomic import write_atomic
+from editor.contacts.db import transaction
 from editor.contacts.store import Contact, ContactStore, iso_utc
 from editor.i18n import t
 
@@ -215,9 +216,29 @@ def inactive(
     return store.inactive(cutoff.strftime("%Y-%m-%dT%H:%M:%SZ"), basis=basis)
 
 
-def purge(store: ContactStore, ids: Iterable[int], *, now: str | None = None) -> int:
-    """Erase these contacts (as :func:`forget`, in one transaction); returns how many."""
-    count = store.erase_ids(ids, now=now)
+def purge(store: ContactStore, ids: Iterable[int | Contact], *, now: str | None = None) -> int:
+    """Erase these contacts (as :func:`forget`, in one transaction); returns how many.
+
+    Give the contacts of the preview (:func:`inactive`) rather than their ids: a contact that
+    changed or showed activity since the preview (a message opened, consent given again, an
+    edit) is then spared, since it is no longer what the user agreed to erase.
+    """
+    with transaction(store.connection) as conn:
+        seen: dict[int, tuple[str, str | None]] = {}
+        plain: list[int] = []
+        for item in ids:
+            if isinstance(item, Contact):
+                seen[item.id] = (item.updated_at, item.last_activity_at)
+            else:
+                plain.append(item)
+        if seen:
+            now_rows = conn.execute(
+                "SELECT id, updated_at, last_activity_at FROM contacts"
+                " WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(list(seen)),),
+            ).fetchall()
+            plain += [row[0] for row in now_rows if seen[row[0]] == (row[1], row[2])]
+        count = store.erase_ids(plain, now=now)
     store.checkpoint()
     return count
 

@@ -1272,6 +1272,7 @@ class ContactStore:
         with transaction(self._conn) as conn:
             cursor = conn.execute("DELETE FROM contacts WHERE email_key = ?", (key,))
             conn.execute(_UPSERT_SUPPRESSION, (self._hash_key(key), ERASED, stamp))
+            self._scrub_history({key})
             return cursor.rowcount > 0
 
     def erase_ids(self, ids: Iterable[int], *, now: str | None = None) -> int:
@@ -1283,4 +1284,28 @@ class ContactStore:
                 _UPSERT_SUPPRESSION, [(self._hash_key(r[1]), ERASED, stamp) for r in rows]
             )
             conn.executemany("DELETE FROM contacts WHERE id = ?", [(r[0],) for r in rows])
+            self._scrub_history({r[1] for r in rows})
             return len(rows)
+
+    def _scrub_history(self, keys: set[str]) -> None:
+        """Remove erased addresses from the history of other contacts: an address change
+        (« edited », old → new) keeps the former address in the JSON of the contact that moved.
+        Only the ``email`` entry goes; the rest of the edit stays in the history."""
+        if not keys:
+            return
+        rows = self._conn.execute(
+            "SELECT id, old, new FROM events WHERE kind = 'edited'"
+            " AND (old LIKE '%\"email\":%' OR new LIKE '%\"email\":%')"
+        ).fetchall()
+        changes: list[tuple[str | None, str | None, int]] = []
+        for event_id, *values in rows:
+            scrubbed: list[str | None] = []
+            for value in values:
+                data = json.loads(value) if value else None
+                if isinstance(data, dict) and email_key(str(data.get("email", ""))) in keys:
+                    del data["email"]
+                    value = _dumps(data)
+                scrubbed.append(value)
+            if scrubbed != values:
+                changes.append((scrubbed[0], scrubbed[1], event_id))
+        self._conn.executemany("UPDATE events SET old = ?, new = ? WHERE id = ?", changes)

@@ -376,3 +376,41 @@ def test_sensitive_field_warnings_are_bilingual(monkeypatch: pytest.MonkeyPatch)
     warnings = sensitive_field_warnings(iter(names))
     assert "« Santé »" in warnings[0] and "de santé" in warnings[0] and "RGPD" in warnings[0]
     assert sensitive_field_warnings([]) == []
+
+
+def test_purge_of_a_preview_spares_contacts_active_since(store: ContactStore) -> None:
+    """The preview is what the user agreed to erase: a contact that came back to life between
+    the preview and the confirmation (a send, a click, a renewed consent) is not erased."""
+    now = "2029-06-01T00:00:00Z"
+    sleepy = store.add(ContactInput("sleepy@x.fr"), CONSENT, now="2025-01-01T00:00:00Z")
+    woke = store.add(ContactInput("woke@x.fr"), CONSENT, now="2025-01-01T00:00:00Z")
+    renewed = store.add(ContactInput("renewed@x.fr"), CONSENT, now="2025-01-01T00:00:00Z")
+    preview = inactive(store, RETENTION_DAYS_PROSPECTS, now)
+    assert {c.id for c in preview} == {sleepy, woke, renewed}
+    store.touch([woke], "2029-06-01T10:00:00Z")  # a message opened meanwhile
+    store.set_basis([renewed], CONSENT, now="2029-06-01T10:00:00Z")  # consent given again
+
+    assert purge(store, preview) == 1
+    assert store.get("sleepy@x.fr") is None
+    assert store.get("woke@x.fr") is not None and store.get("renewed@x.fr") is not None
+    assert not store.is_suppressed("woke@x.fr") and not store.is_suppressed("renewed@x.fr")
+
+
+def test_forget_removes_the_address_from_other_histories(store: ContactStore) -> None:
+    """An address a contact used to have stays in its history (« edited »: old → new): erasing
+    that address removes it there too, the rest of the history stays."""
+    moved = store.add(ContactInput("Ancienne@X.fr", "Anne"), CONSENT, now=T0)
+    store.update(moved, email="nouvelle@x.fr", first_name="Annie", now=T0)
+    assert forget(store, "ancienne@x.fr", now=T0) is False
+    dump = json.dumps([list(r) for r in store.connection.execute("SELECT * FROM events")])
+    assert "ancienne" not in dump.casefold()
+    edits = [e for e in store.history(moved) if e.kind == "edited"]
+    assert len(edits) == 1
+    assert json.loads(edits[0].new or "{}")["first_name"] == "Annie"
+    assert store.is_suppressed("ancienne@x.fr")
+    # purging a contact whose address another contact used to have scrubs it there too
+    store.update(moved, email="troisieme@x.fr", now=T0)  # history: nouvelle → troisieme
+    other = store.add(ContactInput("Nouvelle@x.fr"), CONSENT, now=T0)
+    assert purge(store, [other]) == 1
+    dump = json.dumps([list(r) for r in store.connection.execute("SELECT * FROM events")])
+    assert "nouvelle@x.fr" not in dump.casefold() and "troisieme@x.fr" in dump
