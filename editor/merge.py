@@ -110,7 +110,10 @@ class MergeTags:
         """Mark tags inside a (sanitised) HTML fragment: in ``href``/``src`` as URLs, else text."""
 
         def attr(m: re.Match[str]) -> str:
-            return f'{m.group(1)}="{self.mark_url(html.unescape(m.group(2)))}"'
+            # Unescaped to read the tags, escaped again: a sanitiser's ``&quot;`` must not
+            # come back as a quote that closes the attribute (markers are alphanumeric).
+            marked = self.mark_url(html.unescape(m.group(2)))
+            return f'{m.group(1)}="{html.escape(marked, quote=True)}"'
 
         fragment = re.sub(r'\b(href|src)="([^"]*)"', attr, fragment)
         return self.mark_text(fragment)

@@ -84,3 +84,13 @@ def test_same_expression_gets_the_same_marker() -> None:
     tags = MergeTags()
     assert tags.mark_text("{{ email }}") == tags.mark_text("{{  email  }}")
     assert len(tags.expressions) == 1
+
+
+def test_marked_attribute_cannot_break_out_of_its_quotes() -> None:
+    # Sanitisers keep an escaped quote inside href; unescaping it to read the merge tags must
+    # not put a raw quote (or markup) back into the attribute.
+    tags = MergeTags()
+    marked = tags.mark_html('<a href="https://x.fr/&quot; onmouseover=&quot;alert(1)">x</a>')
+    assert marked == '<a href="https://x.fr/&quot; onmouseover=&quot;alert(1)">x</a>'
+    text = tags.mark_html('<p>see href="&lt;img src=x onerror=alert(1)&gt;"</p>')
+    assert "<img" not in text

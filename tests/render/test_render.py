@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -148,3 +149,23 @@ def test_gmail_clipping_warning() -> None:
     assert any("102" in w for w in rendered.warnings)
     small = Renderer().render(newsletter(TextBlock(html="<p>x</p>")))
     assert not any("102" in w for w in small.warnings)
+
+
+def test_escaped_quote_in_a_link_does_not_become_an_attribute() -> None:
+    doc = newsletter(
+        TextBlock(html='<p><a href="https://x.fr/&quot;onmouseover=&quot;alert(1)">x</a></p>'),
+        TextBlock(html='<p>see href="&lt;img src=x onerror=alert(1)&gt;"</p>'),
+        HtmlBlock(html='<a href="https://x.fr/&quot;onclick=&quot;alert(1)">y</a>'),
+    )
+    html = Renderer().render(doc).html_for()
+    attributes: list[str] = []
+    tags: list[str] = []
+
+    class Collect(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            tags.append(tag)
+            attributes.extend(name for name, _ in attrs)
+
+    Collect().feed(html)
+    assert not {"onmouseover", "onclick", "onerror"} & set(attributes)
+    assert "img" not in tags
