@@ -187,7 +187,7 @@ def run_import(
     builder = _RowBuilder(mapping, own_export=is_own_export(table.headers))
     batch: dict[str, ContactInput] = {}
     flushed: set[int] = set()  # 64-bit digests of addresses already written (bounded memory)
-    late: list[ContactInput] = []
+    late: dict[str, ContactInput] = {}  # repeats of addresses already written, merged
 
     def flush() -> None:
         if batch:
@@ -211,7 +211,11 @@ def run_import(
             _fill_blanks(batch[key], contact)
             report.duplicates += 1
         elif _digest(key) in flushed:
-            late.append(contact)  # merged into the contact written earlier, not counted twice
+            # merged into the contact written earlier (blanks only), not counted twice
+            if key in late:
+                _fill_blanks(late[key], contact)
+            else:
+                late[key] = contact
             report.duplicates += 1
         else:
             batch[key] = contact
@@ -221,8 +225,11 @@ def run_import(
                 report.cancelled = True
                 break
     flush()
-    for start in range(0, len(late), BATCH):
-        store.upsert_many(late[start : start + BATCH], list_id=list_id, basis=basis)
+    repeats = list(late.values())
+    for start in range(0, len(repeats), BATCH):
+        store.upsert_many(
+            repeats[start : start + BATCH], list_id=list_id, basis=basis, fill_blanks=True
+        )
     if progress is not None:
         progress(1.0)
     return report

@@ -776,6 +776,7 @@ class ContactStore:
         list_id: int | None,
         basis: Basis,
         now: str | None = None,
+        fill_blanks: bool = False,
     ) -> UpsertResult:
         """Import a batch in one transaction (all or nothing).
 
@@ -784,7 +785,9 @@ class ContactStore:
         ``suppressed``. An existing subscribed contact is merged: non-blank incoming names and
         field values overwrite, blank cells never erase, custom fields are merged, its basis is
         kept (``basis`` is recorded only if it had none), and it joins the list. Rows sharing an
-        address (whatever the case) are merged in order, the first one's spelling kept.
+        address (whatever the case) are merged in order, the first one's spelling kept. With
+        ``fill_blanks`` an existing contact only gets the names and fields it lacks (an import's
+        repeated rows, whose first occurrence was written by an earlier batch).
 
         Speed: Python decides row by row, SQLite writes set by set. The existing contacts are
         found with one query; new rows go into an in-memory temporary table with one
@@ -848,6 +851,12 @@ class ContactStore:
                     suppressed.append(email)
                     continue
                 result.updated += 1
+                if fill_blanks:
+                    first = "" if old_first else first
+                    last = "" if old_last else last
+                    if fields and old_json != "{}":
+                        held = json.loads(old_json)
+                        fields = {k: v for k, v in fields.items() if k not in held}
                 if (
                     (not first or first == old_first)
                     and (not last or last == old_last)

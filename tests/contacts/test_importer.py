@@ -268,3 +268,32 @@ def test_a_users_apostrophe_is_kept_and_our_exports_read_back_exactly(
     with ContactStore(tmp_path / "again.sqlite3") as again:
         import_source(again, tmp_path / "e.csv")
         assert [again.get("a@b.fr").last_name, again.get("c@d.fr").last_name] == ["'=x", "=y"]  # type: ignore[union-attr]
+
+
+def test_a_repeat_in_a_later_batch_only_fills_blanks(
+    store: ContactStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first row of an address wins wherever its repeat falls: in the same batch or in a
+    later one, a repeated row fills blanks and never overwrites (and is counted once)."""
+    import editor.contacts.importer as importer
+
+    monkeypatch.setattr(importer, "BATCH", 2)
+    text = (
+        "E-mail\tPrénom\tVille\tSociété\n"
+        "a@x.fr\tJean\tParis\t\n"
+        "b@x.fr\tBruno\t\t\n"
+        "c@x.fr\tCléo\t\t\n"
+        "A@X.fr\tJacques\tLyon\tACME\n"
+        "d@x.fr\tDina\t\t\n"
+        "b@x.fr\t\tNantes\t\n"
+        "B@x.fr\tBob\tBrest\tBTP\n"
+    )
+    report = import_source(store, PastedText(text))
+    assert (report.added, report.updated, report.duplicates) == (4, 0, 3)
+    bruno = store.get("b@x.fr")
+    assert bruno is not None and bruno.first_name == "Bruno"
+    assert bruno.fields == {"city": "Nantes", "company": "BTP"}
+    jean = store.get("a@x.fr")
+    assert jean is not None
+    assert jean.first_name == "Jean"
+    assert jean.fields == {"city": "Paris", "company": "ACME"}
