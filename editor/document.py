@@ -44,6 +44,9 @@ COLUMN_RATIOS: dict[str, tuple[int, ...]] = {
 }
 
 _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+# A block id: it is written into the email's HTML (a comment marking each block), so it is
+# limited to characters that cannot end a comment or open a tag.
+_BLOCK_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 # A font stack: family names, quotes, commas, spaces and hyphens only (it lands in CSS).
 _FONT_STACK = re.compile(r"^[A-Za-z0-9 ,'\"\-]{1,200}$")
 
@@ -509,11 +512,11 @@ class Newsletter:
         self.theme.validate()
         seen: set[str] = set()
         for block in self.walk():
-            if not block.id or block.id in seen:
+            if not isinstance(block.id, str) or not _BLOCK_ID.match(block.id) or block.id in seen:
                 raise DocumentError(
                     t(
-                        f"Identifiant de bloc manquant ou en double : « {block.id} ».",
-                        f'Missing or duplicate block id "{block.id}".',
+                        f"Identifiant de bloc manquant, invalide ou en double : « {block.id} ».",
+                        f'Missing, invalid or duplicate block id "{block.id}".',
                     )
                 )
             seen.add(block.id)

@@ -337,7 +337,7 @@ class Renderer:
                 reason=mark(block.reason or ctx.strings["reason"]),
                 unsubscribe_label=mark(block.unsubscribe_label or ctx.strings["unsubscribe"]),
             )
-            extra["unsubscribe_url"] = self.tags.mark_url(unsubscribe_template(ctx.newsletter))
+            extra["unsubscribe_url"] = self._url(unsubscribe_template(ctx.newsletter), ctx)
         template = self._env.get_template(f"blocks/{block.TYPE}.html.j2")
         # Inside columns the padding class differs: the phone rule that widens top-level
         # padding must not add to the columns' own (children would sit 8 px further in).

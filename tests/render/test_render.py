@@ -169,3 +169,19 @@ def test_escaped_quote_in_a_link_does_not_become_an_attribute() -> None:
     Collect().feed(html)
     assert not {"onmouseover", "onclick", "onerror"} & set(attributes)
     assert "img" not in tags
+
+
+def test_unsafe_unsubscribe_page_is_neutralised_with_a_warning() -> None:
+    doc = newsletter(TextBlock(html="<p>x</p>"))
+    doc.sender.unsubscribe_url = "javascript:alert(1)"
+    rendered = Renderer().render(doc)
+    assert "javascript:" not in rendered.html_for()
+    assert any("javascript:alert(1)" in w for w in rendered.warnings)
+
+
+def test_block_id_cannot_inject_markup() -> None:
+    from editor.document import DocumentError
+
+    doc = newsletter(TextBlock(id="x--><script>alert(1)</script><!--", html="<p>x</p>"))
+    with pytest.raises(DocumentError, match="id"):
+        Renderer().render(doc)
