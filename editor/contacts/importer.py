@@ -19,7 +19,7 @@ from editor.atomic import write_atomic
 from editor.contacts.emails import check_email
 from editor.contacts.mapping import field_name, guess_mapping, split_full_name
 from editor.contacts.privacy import defuse, sensitive_field_warnings, undefuse
-from editor.contacts.readers import Table
+from editor.contacts.readers import Table, WideRow
 from editor.contacts.store import BASES, Basis, ContactInput, ContactStore
 from editor.i18n import t
 
@@ -255,6 +255,9 @@ class _RowBuilder:
         raw = cells[self.email]
         if not raw and not any(cells):
             return None
+        if isinstance(cells, WideRow):
+            report.invalid.append(Rejected(number, _shown(raw), _too_wide(cells.width, len(cells))))
+            return None
         email, reason = check_email(raw)
         if email is None:
             report.invalid.append(Rejected(number, _shown(raw), reason))
@@ -310,3 +313,12 @@ def _shown(value: str) -> str:
 
 def _too_long(what: str, length: int) -> str:
     return t(f"{what} trop long ({length} caractères)", f"{what} too long ({length} characters)")
+
+
+def _too_wide(cells: int, columns: int) -> str:
+    return t(
+        f"{cells} cellules pour {columns} colonnes : une valeur contient sans doute le "
+        "séparateur sans guillemets, ce qui décale les cellules suivantes",
+        f"{cells} cells for {columns} columns: a value probably holds the separator without "
+        "quotes, which shifts the cells after it",
+    )

@@ -23,7 +23,9 @@ Decisions the pipeline relies on:
   ``14:30``, booleans ``TRUE``/``FALSE`` whatever the interface language (so re-importing a file
   does not change a stored value), formulas as the value Excel last computed, errors as Excel
   shows them (``#N/A``). Display formats are not applied: 25 % is ``0.25``, 12,50 € is ``12.5``.
-- Blank rows are skipped (row numbers still count them); rows are padded or cut to the headers.
+- Blank rows are skipped (row numbers still count them); rows are padded or cut to the headers;
+  a row that had values beyond the last column comes as a :class:`WideRow`, so the importer
+  can reject it rather than import shifted cells.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ from editor.contacts.emails import looks_like_email
 from editor.contacts.mapping import known_target
 from editor.i18n import t
 
-__all__ = ["ImportFileError", "PastedText", "Table", "open_table"]
+__all__ = ["ImportFileError", "PastedText", "Table", "WideRow", "open_table"]
 
 HeaderChoice: TypeAlias = int | Literal["auto"] | None
 Rows: TypeAlias = Generator[tuple[int, list[str]], None, None]
@@ -83,6 +85,18 @@ def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
 
 
 codecs.register_error("bulletin.cp1252", _cp1252_fallback)
+
+
+class WideRow(list[str]):
+    """A row that had values beyond the last column (cut to the headers like any row): often
+    an unquoted separator inside a value, which shifts every cell after it. ``width`` is how
+    many cells it had, up to its last non-empty one."""
+
+    __slots__ = ("width",)
+
+    def __init__(self, cells: list[str], width: int) -> None:
+        super().__init__(cells)
+        self.width = width
 
 
 class ImportFileError(ValueError):
@@ -182,7 +196,10 @@ class Table:
                 if number < start or not any(cells):
                     continue
                 if len(cells) != width:
+                    used = _used(cells)
                     cells = (cells + [""] * (width - len(cells)))[:width]
+                    if used > width:
+                        cells = WideRow(cells, used)
                 yield number, cells
         if track:
             self._done = 1.0

@@ -297,3 +297,18 @@ def test_a_repeat_in_a_later_batch_only_fills_blanks(
     assert jean is not None
     assert jean.first_name == "Jean"
     assert jean.fields == {"city": "Paris", "company": "ACME"}
+
+
+def test_a_row_wider_than_its_header_is_rejected_not_shifted(
+    store: ContactStore, tmp_path: Path
+) -> None:
+    """An unquoted separator inside a value (« Dupont, Jean » in a comma CSV) shifts the cells
+    after it: the row is rejected with its reason, never imported with the city « Jean »."""
+    path = tmp_path / "shift.csv"
+    path.write_text("email,nom,ville\nd@x.fr,Dupont, Jean,Paris\ne@x.fr,Durand,Lyon\n")
+    report = import_source(store, path)
+    assert (report.added, len(report.invalid)) == (1, 1)
+    assert report.invalid[0].row == 2 and "4" in report.invalid[0].reason
+    assert store.get("d@x.fr") is None
+    durand = store.get("e@x.fr")
+    assert durand is not None and durand.fields == {"city": "Lyon"}
