@@ -17,6 +17,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as _ILLEGAL_XML
 
 from editor.contacts.privacy import defuse
 from editor.contacts.store import Contact, ContactStore
@@ -122,6 +123,8 @@ def _write_xlsx(store: ContactStore, list_id: int | None, path: Path) -> int:
     for row in rows(store, list_id):
         cells = []
         for value in row:
+            if _ILLEGAL_XML.search(value):
+                value = _ILLEGAL_XML.sub("", value)  # XML cannot hold them: openpyxl would fail
             cell = WriteOnlyCell(sheet, value=value)
             cell.data_type = "s"  # text, even when it starts with "=": never a formula
             cells.append(cell)

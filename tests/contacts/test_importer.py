@@ -312,3 +312,17 @@ def test_a_row_wider_than_its_header_is_rejected_not_shifted(
     assert store.get("d@x.fr") is None
     durand = store.get("e@x.fr")
     assert durand is not None and durand.fields == {"city": "Lyon"}
+
+
+def test_control_characters_do_not_break_the_xlsx_export(
+    store: ContactStore, tmp_path: Path
+) -> None:
+    """A CSV may carry control characters (\\x01, \\x1b...) that XML, hence XLSX, cannot hold:
+    the export leaves them out instead of failing."""
+    path = tmp_path / "ctrl.csv"
+    path.write_text("email,prénom,ville\ng@x.fr,Ga\x01ël,Pa\x1bris\x0b\n", encoding="utf-8")
+    assert import_source(store, path).added == 1
+    xlsx = tmp_path / "out.xlsx"
+    assert export_contacts(store, xlsx, "Clients") == 1
+    values = [c.value for c in next(load_workbook(xlsx).active.iter_rows(min_row=2))]
+    assert values[:2] == ["g@x.fr", "Gaël"] and "Paris" in values
