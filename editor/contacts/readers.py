@@ -384,11 +384,29 @@ def _encoding(head: bytes, whole: bool) -> tuple[str, str, str]:
         sample.decode("utf-8")
     except UnicodeDecodeError as exc:
         # A multi-byte character cut at the end of the sample is no evidence against UTF-8.
-        if whole or exc.start < len(sample) - 3:
+        if (whole or exc.start < len(sample) - 3) and not _mostly_utf8(sample):
             undefined = any(b in sample for b in (0x81, 0x8D, 0x8F, 0x90, 0x9D))
             name = "latin-1" if undefined else "cp1252"
             return "cp1252", "bulletin.cp1252", name
     return "utf-8", "bulletin.cp1252", "utf-8"
+
+
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _mostly_utf8(sample: bytes) -> bool:
+    """More valid UTF-8 sequences than stray non-ASCII bytes: a UTF-8 file with a few cp1252
+    values, read as UTF-8 (the error handler reads those values as cp1252). A cp1252 file
+    rarely forms a valid sequence (an accented capital before a symbol), never more than it
+    has lone accented letters."""
+    sequences = _UTF8_SEQUENCE.findall(sample)
+    if not sequences:
+        return False
+    non_ascii = sum(1 for b in sample if b >= 0x80)
+    in_sequences = sum(len(seq) for seq in sequences)
+    return len(sequences) > non_ascii - in_sequences
 
 
 def _delimiter(text: str, default: str) -> str:

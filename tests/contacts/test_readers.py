@@ -796,3 +796,18 @@ def test_csv_round_trip(
     with open_table(path) as table:
         assert (table.delimiter, table.header_row) == (delimiter, 1)
         assert read_all(table) == expected
+
+
+def test_a_stray_cp1252_byte_does_not_turn_a_utf8_file_into_cp1252(tmp_path: Path) -> None:
+    """One value typed in cp1252 at the top of a UTF-8 file: the file stays UTF-8 (that value
+    read as cp1252), rather than every UTF-8 accent after it becoming « Ã© »."""
+    data = (
+        b"email;nom\r\n"
+        + "stray@exemple.fr;André\r\n".encode("cp1252")
+        + "".join(f"c{i}@exemple.fr;Hélène Lefèvre\r\n" for i in range(50)).encode()
+    )
+    with open_table(write(tmp_path, "stray.csv", data)) as table:
+        assert table.encoding == "utf-8"
+        rows = read_all(table)
+    assert rows[0][1] == ["stray@exemple.fr", "André"]
+    assert {cells[1] for _, cells in rows[1:]} == {"Hélène Lefèvre"}
