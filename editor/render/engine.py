@@ -105,7 +105,12 @@ class Rendered:
         """Final HTML for one contact; ``image_url`` maps an image reference to its ``src``."""
         out = fill(self.tags, self.html, self.values_for(contact), for_html=True)
         resolve = image_url or cid_url
-        return _IMAGE_SRC.sub(lambda m: html.escape(resolve(m.group(1))), out)
+        known = set(self.images)  # not the same words typed in a text or a contact's field
+
+        def image(m: re.Match[str]) -> str:
+            return html.escape(resolve(m.group(1))) if m.group(1) in known else m.group(0)
+
+        return _IMAGE_SRC.sub(image, out)
 
     def text_for(self, contact: Mapping[str, Any] | None = None) -> str:
         from editor.render.text import rewrap, underline
@@ -138,6 +143,7 @@ class _Ctx:
     css: str
     strings: dict[str, str]
     warnings: list[str]
+    images: list[str] = field(default_factory=list)  # image references the blocks put in src
 
 
 class Renderer:
@@ -156,7 +162,7 @@ class Renderer:
         self.feeds = feeds
         self.tags = MergeTags()
         self.misses = 0
-        self._cache: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+        self._cache: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {}
         self._sizes: dict[str, tuple[int, int] | None] = {}
         self._env = _environment()
 
@@ -203,7 +209,7 @@ class Renderer:
             subject=self.tags.mark_text(newsletter.subject),
             tags=self.tags,
             unsubscribe=self.tags.mark_url(unsubscribe_template(newsletter)),
-            images=list(dict.fromkeys(_IMAGE_SRC.findall(page))),
+            images=list(dict.fromkeys(ctx.images)),
             warnings=warnings,
         )
         for key in used_keys(page + text):
@@ -257,14 +263,20 @@ class Renderer:
         cached = self._cache.get(key)
         if cached is None:
             self.misses += 1
-            before = len(ctx.warnings)
+            before, images_before = len(ctx.warnings), len(ctx.images)
             raw = self._block(block, ctx, width, PAD)
             fragment = f"<!--block:{block.id}-->\n{inline_css(raw, ctx.css)}"
             text = block_text(block, ctx.newsletter, self, ctx.strings)
-            cached = (fragment, text, tuple(ctx.warnings[before:]))
+            cached = (
+                fragment,
+                text,
+                tuple(ctx.warnings[before:]),
+                tuple(ctx.images[images_before:]),
+            )
             self._cache[key] = cached
-        else:  # a cached block still owes its warnings to this render
+        else:  # a cached block still owes its warnings and images to this render
             ctx.warnings.extend(cached[2])
+            ctx.images.extend(cached[3])
         return key, cached[0], cached[1]
 
     def _block(self, block: Block, ctx: _Ctx, width: int, pad: int) -> str:
@@ -296,16 +308,18 @@ class Renderer:
             view.update(vars(block))
         elif isinstance(block, SocialBlock):
             lang = 0 if ctx.newsletter.language == "fr" else 1
+            shown = [link for link in block.links if link.url.strip()]
+            icons = [f"social/{block.icon_style}/{link.network}.png" for link in shown]
+            ctx.images.extend(icons)
             view.update(
                 size=block.size,
                 links=[
                     {
                         "url": url(social_url(link.network, link.url), ctx),
                         "label": NETWORK_LABELS[link.network][lang],
-                        "icon": f"{IMAGE_SCHEME}social/{block.icon_style}/{link.network}.png",
+                        "icon": f"{IMAGE_SCHEME}{icon}",
                     }
-                    for link in block.links
-                    if link.url.strip()
+                    for link, icon in zip(shown, icons, strict=True)
                 ],
             )
         elif isinstance(block, ColumnsBlock):
@@ -371,6 +385,8 @@ class Renderer:
                     "to blind readers.",
                 )
             )
+        if block.is_embedded:
+            ctx.images.append(block.src)
         src = f"{IMAGE_SCHEME}{block.src}" if block.is_embedded else self._url(block.src, ctx)
         return {
             "src": src,

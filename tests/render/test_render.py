@@ -14,6 +14,8 @@ from editor.document import (
     HeadingBlock,
     HtmlBlock,
     ImageBlock,
+    SocialBlock,
+    SocialLink,
     TextBlock,
 )
 from editor.merge import MergeTagError
@@ -185,3 +187,20 @@ def test_block_id_cannot_inject_markup() -> None:
     doc = newsletter(TextBlock(id="x--><script>alert(1)</script><!--", html="<p>x</p>"))
     with pytest.raises(DocumentError, match="id"):
         Renderer().render(doc)
+
+
+def test_image_scheme_in_text_or_contact_values_is_left_alone() -> None:
+    forged = "bulletin-image:images/" + "a" * 64 + ".png"
+    doc = newsletter(
+        TextBlock(html=f"<p>{forged} {{{{ first_name }}}}</p>"),
+        ImageBlock(src=IMAGE, alt="a"),
+        SocialBlock(links=[SocialLink("facebook", "https://facebook.com/x")]),
+    )
+    renderer = Renderer({IMAGE: png()})
+    rendered = renderer.render(doc)
+    assert rendered.images == [IMAGE, "social/color/facebook.png"]
+    assert renderer.render(doc).images == rendered.images  # cached blocks too
+    contact = {"email": "a@b.c", "first_name": "bulletin-image:social/dark/x.png"}
+    html = rendered.html_for(contact)
+    assert forged in html and "bulletin-image:social/dark/x.png" in html
+    assert f'src="cid:img-{"b" * 16}.png@bulletin"' in html
