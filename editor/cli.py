@@ -382,7 +382,7 @@ def cmd_contacts_purge(args: argparse.Namespace) -> int:
                 )
             )
             return 0
-        erased = purge(store, [c.id for c in found])
+        erased = purge(store, found)  # spares any that became active since the listing
     print(t(f"{erased} contact(s) effacé(s).", f"{erased} contact(s) erased."))
     return 0
 

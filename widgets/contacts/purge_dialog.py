@@ -203,8 +203,11 @@ class PurgeDialog(QDialog):
         ):
             return
 
+        previewed = list(self.found)
+
         def work(job: JobContext) -> int:
-            return privacy.purge(job.store(), ids)
+            # The previewed contacts, not ids: one that became active meanwhile is spared.
+            return privacy.purge(job.store(), previewed)
 
         def done(count: int) -> None:
             self._show([])
