@@ -59,6 +59,9 @@ HeaderChoice: TypeAlias = int | Literal["auto"] | None
 Rows: TypeAlias = Generator[tuple[int, list[str]], None, None]
 
 MAX_UNCOMPRESSED = 500 * 1024 * 1024  # a workbook's parts once decompressed (zip bombs)
+# openpyxl keeps every shared string in memory even in read-only mode: cap that one part
+# (100 MB of XML is millions of distinct cells, far beyond any contact list).
+MAX_SHARED_STRINGS = 100 * 1024 * 1024
 MAX_RATIO = 300  # real sheets compress 5-50×, bombs ~1000×
 MAX_ENTRIES = 10_000
 MAX_COLUMNS = 16_384  # Excel's limit (column XFD)
@@ -749,6 +752,10 @@ def _check_archive(archive: zipfile.ZipFile, name: str) -> None:
         raise _bomb(name)
     for info in infos:
         if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * info.compress_size:
+            raise _bomb(name)
+        if info.filename.lower().endswith("sharedstrings.xml") and (
+            info.file_size > MAX_SHARED_STRINGS
+        ):
             raise _bomb(name)
 
 

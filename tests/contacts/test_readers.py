@@ -484,6 +484,14 @@ def test_zip_bomb_refused_by_declared_size(tmp_path: Path) -> None:
     assert "refused as a precaution" in message
 
 
+def test_huge_shared_strings_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """openpyxl loads every shared string into memory: that part has its own cap."""
+    monkeypatch.setattr(readers, "MAX_SHARED_STRINGS", 2048)
+    strings = b"<sst>" + b"".join(b"<si><t>%d</t></si>" % i for i in range(400)) + b"</sst>"
+    data = _zip({**XLSX_SKELETON, "xl/sharedStrings.xml": strings})
+    assert "refused as a precaution" in error_of(write(tmp_path, "strings.xlsx", data))
+
+
 @pytest.mark.usefixtures("openpyxl_forbidden")
 def test_opendocument_spreadsheet(tmp_path: Path) -> None:
     mimetype = b"application/vnd.oasis.opendocument.spreadsheet"
