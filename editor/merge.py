@@ -191,6 +191,21 @@ def _escape(kind: str, value: str, for_html: bool) -> str:
     return html.escape(value, quote=True) if for_html else value
 
 
+def defuse_text(text: str) -> str:
+    """Text from outside the document (feed posts) with any marker look-alike made inert.
+
+    Such text is never marked, so its ``{{ }}`` stay literal; a word joiner after ``BMT`` keeps
+    a forged marker from being filled with the recipient's data.
+    """
+    return MARKER.sub(lambda m: "BMT\u2060" + m.group(0)[3:], text)
+
+
+def defuse_url(url: str) -> str:
+    """A URL from outside the document with its braces and marker look-alikes made inert."""
+    url = url.replace("{", "%7B").replace("}", "%7D")
+    return MARKER.sub(lambda m: "%42" + m.group(0)[1:], url)  # %42 is "B"
+
+
 def sample_values(fields: Iterable[str] = ()) -> dict[str, str]:
     """Values for previews: a sample person, and each custom field shown as its own name."""
     values = {name: f"[{name}]" for name in fields}

@@ -46,7 +46,16 @@ from editor.document import (
     to_json,
 )
 from editor.i18n import t
-from editor.merge import MergeTagError, MergeTags, evaluate, fill, sample_values, used_keys
+from editor.merge import (
+    MergeTagError,
+    MergeTags,
+    defuse_text,
+    defuse_url,
+    evaluate,
+    fill,
+    sample_values,
+    used_keys,
+)
 from editor.render.strings import format_date, strings
 from editor.settings import resources_dir
 from editor.social import NETWORK_LABELS, social_url
@@ -234,12 +243,13 @@ class Renderer:
         """The posts a latest-posts block shows, as plain strings (also used by the text part)."""
         if not block.feed_url or self.feeds is None:
             return []
+        # Feed data is not the user's writing: its braces and marker look-alikes stay inert.
         return [
             {
-                "title": p.title,
-                "link": p.link,
-                "excerpt": p.excerpt,
-                "image": p.image,
+                "title": defuse_text(p.title),
+                "link": defuse_url(p.link),
+                "excerpt": defuse_text(p.excerpt),
+                "image": defuse_url(p.image),
                 "date": "" if p.date is None else p.date.isoformat(),
             }
             for p in self.feeds.posts(block.feed_url, block.count)

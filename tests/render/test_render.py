@@ -14,13 +14,15 @@ from editor.document import (
     HeadingBlock,
     HtmlBlock,
     ImageBlock,
+    PostsBlock,
     SocialBlock,
     SocialLink,
     TextBlock,
 )
+from editor.feeds import Post
 from editor.merge import MergeTagError
 from editor.render.engine import GMAIL_CLIP_BYTES, Renderer, inline_css
-from tests.render.helpers import newsletter, png
+from tests.render.helpers import fragment, newsletter, png
 
 IMAGE = "images/" + "b" * 64 + ".png"
 
@@ -204,3 +206,25 @@ def test_image_scheme_in_text_or_contact_values_is_left_alone() -> None:
     html = rendered.html_for(contact)
     assert forged in html and "bulletin-image:social/dark/x.png" in html
     assert f'src="cid:img-{"b" * 16}.png@bulletin"' in html
+
+
+class _HostileFeed:
+    """A feed whose posts try to use the newsletter's merge tags and markers."""
+
+    def posts(self, url: str, count: int) -> list[Post]:
+        from editor.merge import MergeTags
+
+        marker = MergeTags().mark_url("https://x/?{{ email }}").split("?")[1]  # BMTQ…Z
+        return [
+            Post(f"Hi {marker}", f"https://evil.example/?a={{{{ email }}}}&b={marker}"),
+            Post("Broken", "https://evil.example/{{ a.( }}", image="https://e.example/{{ x }}"),
+        ]
+
+
+def test_feed_posts_cannot_use_merge_tags_or_markers() -> None:
+    doc = newsletter(PostsBlock(id="p", feed_url="https://blog.example/feed/"))
+    rendered = Renderer(feeds=_HostileFeed()).render(doc)
+    contact = {"email": "victim@example.com"}
+    posts = fragment(rendered.html_for(contact), "p")
+    assert "victim" not in posts and "victim" not in rendered.text_for(contact).split("-- ")[0]
+    assert "https://evil.example/?a=%7B%7B" in posts
