@@ -8,7 +8,9 @@ pass that swaps each marker for its value, escaped for the place it stands in:
 
 - ``T`` text: HTML-escaped in the HTML part, verbatim in the text part;
 - ``Q`` part of a URL (``https://shop.fr/?m={{ email }}``): percent-encoded;
-- ``W`` a whole URL (``{{ website }}``): kept only if it is an http(s)/mailto/tel URL.
+- ``W`` a whole URL (``{{ website }}``): kept only if it is an http(s)/mailto/tel URL;
+- ``C`` inside a ``style`` attribute: kept only if it is a plain CSS value (``#ff0000``,
+  ``12px``, ``Arial``), so a contact's field cannot add declarations or load a resource.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from editor.i18n import t
 
 MERGE_TAG = re.compile(r"{{(.*?)}}", re.S)
-MARKER = re.compile(r"BMT([TQW])([0-9a-f]{12})Z")
+MARKER = re.compile(r"BMT([TQWC])([0-9a-f]{12})Z")
 
 BUILTIN_FIELDS: tuple[str, ...] = ("first_name", "last_name", "email", "unsubscribe_url")
 SAMPLE_CONTACT: dict[str, str] = {
@@ -38,6 +40,7 @@ SAMPLE_CONTACT: dict[str, str] = {
     "email": "marie.dupont@example.com",
 }
 _SAFE_URL = re.compile(r"^(https?://|mailto:|tel:)", re.I)
+_CSS_VALUE = re.compile(r"[\w #.,%+-]*")  # no ; : ( ) quotes, backslashes or braces
 
 
 class MergeTagError(ValueError):
@@ -107,15 +110,20 @@ class MergeTags:
         return MERGE_TAG.sub(lambda m: f"BMTQ{self.compile(m.group(1))}Z", url)
 
     def mark_html(self, fragment: str) -> str:
-        """Mark tags inside a (sanitised) HTML fragment: in ``href``/``src`` as URLs, else text."""
+        """Mark tags inside a (sanitised) HTML fragment: in ``href``/``src`` as URLs, in
+        ``style`` as CSS values, else text."""
 
         def attr(m: re.Match[str]) -> str:
             # Unescaped to read the tags, escaped again: a sanitiser's ``&quot;`` must not
             # come back as a quote that closes the attribute (markers are alphanumeric).
-            marked = self.mark_url(html.unescape(m.group(2)))
+            value = html.unescape(m.group(2))
+            if m.group(1) == "style":
+                marked = MERGE_TAG.sub(lambda t: f"BMTC{self.compile(t.group(1))}Z", value)
+            else:
+                marked = self.mark_url(value)
             return f'{m.group(1)}="{html.escape(marked, quote=True)}"'
 
-        fragment = re.sub(r'\b(href|src)="([^"]*)"', attr, fragment)
+        fragment = re.sub(r'\b(href|src|style)="([^"]*)"', attr, fragment)
         return self.mark_text(fragment)
 
     def names(self, markers: Iterable[str] | None = None) -> set[str]:
@@ -188,6 +196,8 @@ def _escape(kind: str, value: str, for_html: bool) -> str:
         value = value.strip()
         if not _SAFE_URL.match(value):
             value = "#"
+    elif kind == "C" and not _CSS_VALUE.fullmatch(value):
+        value = ""
     return html.escape(value, quote=True) if for_html else value
 
 

@@ -94,3 +94,13 @@ def test_marked_attribute_cannot_break_out_of_its_quotes() -> None:
     assert marked == '<a href="https://x.fr/&quot; onmouseover=&quot;alert(1)">x</a>'
     text = tags.mark_html('<p>see href="&lt;img src=x onerror=alert(1)&gt;"</p>')
     assert "<img" not in text
+
+
+def test_tag_inside_a_style_attribute_only_takes_a_plain_css_value() -> None:
+    tags = MergeTags()
+    marked = tags.mark_html('<td style="color: {{ colour }}; padding: 4px">x</td>')
+    ok = fill(tags, marked, {"colour": "#ff0000"}, for_html=True)
+    assert ok == '<td style="color: #ff0000; padding: 4px">x</td>'
+    for hostile in ("red; background-image: url(https://track.example/x)", "red}a{b:c", "x\\26"):
+        out = fill(tags, marked, {"colour": hostile}, for_html=True)
+        assert out == '<td style="color: ; padding: 4px">x</td>'

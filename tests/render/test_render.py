@@ -228,3 +228,11 @@ def test_feed_posts_cannot_use_merge_tags_or_markers() -> None:
     posts = fragment(rendered.html_for(contact), "p")
     assert "victim" not in posts and "victim" not in rendered.text_for(contact).split("-- ")[0]
     assert "https://evil.example/?a=%7B%7B" in posts
+
+
+def test_contact_value_cannot_add_css_to_a_raw_html_style() -> None:
+    doc = newsletter(HtmlBlock(id="h", html='<div style="color: {{ c }}">x</div>'))
+    rendered = Renderer().render(doc)
+    hostile = {"email": "a@b.c", "c": "red; background-image: url(https://track.example/x)"}
+    assert "track.example" not in rendered.html_for(hostile)
+    assert "color:green" in fragment(rendered.html_for({"email": "a@b.c", "c": "green"}), "h")
