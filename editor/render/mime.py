@@ -16,6 +16,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
 from typing import Any
+from urllib.parse import quote
 
 from editor.i18n import t
 from editor.merge import SAMPLE_CONTACT
@@ -66,7 +67,8 @@ def build_message(
     """The message for ``contact`` (a sample person when None), ready for SMTP."""
     values = rendered.values_for(contact)
     to_address = str(values.get("email") or SAMPLE_CONTACT["email"])
-    msg = EmailMessage(policy=SMTP)
+    # refold_source="none": List-Unsubscribe is stored raw (see below) and must stay as written.
+    msg = EmailMessage(policy=SMTP.clone(refold_source="none"))
     msg["From"] = _address(sender_name, sender_email, t("l'expéditeur", "the sender"))
     display = " ".join(str(values.get(k) or "") for k in ("first_name", "last_name")).strip()
     msg["To"] = _address(display, to_address, t("le destinataire", "the recipient"))
@@ -74,14 +76,17 @@ def build_message(
         msg["Reply-To"] = _address("", reply_to, t("l'adresse de réponse", "the reply-to address"))
     msg["Subject"] = " ".join(rendered.subject_for(values).split())
     msg["Date"] = format_datetime(_now())
-    domain = sender_email.rpartition("@")[2] or "bulletin.invalid"
+    domain = _ascii_domain(sender_email.strip().rpartition("@")[2]) or "bulletin.invalid"
     msg["Message-ID"] = make_msgid(domain=domain)
-    unsubscribe = str(values["unsubscribe_url"])
+    # A URL is one long word: the folding policy would turn a long one into an RFC 2047
+    # encoded word, which no mailbox provider decodes there. It goes in raw, printable
+    # ASCII only (spaces, line breaks and non-ASCII percent-encoded).
+    unsubscribe = quote(str(values["unsubscribe_url"]), safe="!#$%&'()*+,-./:;=?@[]_~")
     if unsubscribe.startswith("https://"):
-        msg["List-Unsubscribe"] = f"<{unsubscribe}>"
+        msg.set_raw("List-Unsubscribe", f"<{unsubscribe}>")
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     elif unsubscribe.startswith("mailto:"):
-        msg["List-Unsubscribe"] = f"<{unsubscribe}>"
+        msg.set_raw("List-Unsubscribe", f"<{unsubscribe}>")
     msg["X-Mailer"] = "Bulletin"
     msg.set_content(
         rendered.text_for(values), subtype="plain", charset="utf-8", cte="quoted-printable"
@@ -114,6 +119,9 @@ def _address(name: str, email: str, what: str) -> Address:
         local, _, domain = email.strip().rpartition("@")
         if not local or not domain:
             raise ValueError(email)
+        domain = _ascii_domain(domain)
+        if not domain:
+            raise ValueError(email)
         return Address(display_name=" ".join(name.split()), username=local, domain=domain)
     except (ValueError, IndexError) as exc:
         raise MessageError(
@@ -122,6 +130,14 @@ def _address(name: str, email: str, what: str) -> Address:
                 f'Invalid address for {what}: "{email}".',
             )
         ) from exc
+
+
+def _ascii_domain(domain: str) -> str:
+    """The domain as headers need it: an internationalised one in its IDNA (xn--) form."""
+    try:
+        return domain.strip().encode("idna").decode("ascii")
+    except UnicodeError:
+        return ""
 
 
 def _now() -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import re
 from email import policy
 
 import pytest
@@ -78,3 +79,53 @@ def test_bad_sender_address_is_a_clear_error() -> None:
     rendered = Renderer().render(newsletter(TextBlock(html="<p>x</p>")))
     with pytest.raises(MessageError, match="sender"):
         build_message(rendered, sender_name="X", sender_email="not-an-address", images={})
+
+
+def _raw_headers(msg: email.message.EmailMessage) -> str:
+    return msg.as_bytes().split(b"\r\n\r\n", 1)[0].decode("ascii")
+
+
+def test_long_unsubscribe_url_is_not_encoded_as_an_encoded_word() -> None:
+    url = "https://www.bakery.example/newsletter/unsubscribe/confirm?list=monthly&e={{ email }}"
+    doc = newsletter(TextBlock(html="<p>x</p>"))
+    doc.sender.unsubscribe_url = url
+    msg = build_message(
+        Renderer().render(doc),
+        sender_name="B",
+        sender_email="news@bakery.example",
+        images={},
+        contact={"email": "jean.pierre@example.com"},
+    )
+    expected = (
+        "List-Unsubscribe: <https://www.bakery.example/newsletter/unsubscribe/confirm"
+        "?list=monthly&e=jean.pierre%40example.com>\r\n"
+    )
+    assert expected in _raw_headers(msg)
+
+
+def test_unsubscribe_value_cannot_add_header_lines() -> None:
+    doc = newsletter(TextBlock(html="<p>x</p>"))
+    doc.sender.unsubscribe_url = "{{ link }}"
+    contact = {"email": "a@b.example", "link": "https://x.example/u\r\nBcc: all@b.example"}
+    msg = build_message(
+        Renderer().render(doc),
+        sender_name="B",
+        sender_email="n@b.example",
+        images={},
+        contact=contact,
+    )
+    headers = _raw_headers(msg)
+    assert "\r\nBcc:" not in headers
+    assert "List-Unsubscribe: <https://x.example/u%0D%0ABcc:%20all@b.example>" in headers
+
+
+def test_message_id_and_from_use_an_ascii_domain() -> None:
+    msg = build_message(
+        Renderer().render(newsletter(TextBlock(html="<p>x</p>"))),
+        sender_name="Boulangerie",
+        sender_email=" news@bäckerei.example ",
+        images={},
+    )
+    headers = _raw_headers(msg)
+    assert "From: Boulangerie <news@xn--bckerei-5wa.example>\r\n" in headers
+    assert re.search(r"Message-ID: <[^<>\s]+@xn--bckerei-5wa\.example>\r\n", headers)
