@@ -8,7 +8,8 @@ pass that swaps each marker for its value, escaped for the place it stands in:
 
 - ``T`` text: HTML-escaped in the HTML part, verbatim in the text part;
 - ``Q`` part of a URL (``https://shop.fr/?m={{ email }}``): percent-encoded;
-- ``W`` a whole URL (``{{ website }}``): kept only if it is an http(s)/mailto/tel URL;
+- ``W`` a URL or the start of one (``{{ website }}``, ``{{ site }}/promo``): kept only if it is
+  an http(s)/mailto/tel URL;
 - ``C`` inside a ``style`` attribute: kept only if it is a plain CSS value (``#ff0000``,
   ``12px``, ``Arial``), so a contact's field cannot add declarations or load a resource.
 """
@@ -102,12 +103,14 @@ class MergeTags:
         return MERGE_TAG.sub(lambda m: f"BMTT{self.compile(m.group(1))}Z", text)
 
     def mark_url(self, url: str) -> str:
-        """Replace the tags of a URL: a lone tag is a whole URL, others are parts of one."""
+        """Replace the tags of a URL: a tag that starts it holds a URL (``{{ site }}/promo``)
+        and must be a safe one; tags further in are parts of it, percent-encoded."""
         url = url.strip()
-        whole = MERGE_TAG.fullmatch(url)
-        if whole:
-            return f"BMTW{self.compile(whole.group(1))}Z"
-        return MERGE_TAG.sub(lambda m: f"BMTQ{self.compile(m.group(1))}Z", url)
+        lead = MERGE_TAG.match(url)
+        start = ""
+        if lead:
+            start, url = f"BMTW{self.compile(lead.group(1))}Z", url[lead.end() :]
+        return start + MERGE_TAG.sub(lambda m: f"BMTQ{self.compile(m.group(1))}Z", url)
 
     def mark_html(self, fragment: str) -> str:
         """Mark tags inside a (sanitised) HTML fragment: in ``href``/``src`` as URLs, in

@@ -104,3 +104,12 @@ def test_tag_inside_a_style_attribute_only_takes_a_plain_css_value() -> None:
     for hostile in ("red; background-image: url(https://track.example/x)", "red}a{b:c", "x\\26"):
         out = fill(tags, marked, {"colour": hostile}, for_html=True)
         assert out == '<td style="color: ; padding: 4px">x</td>'
+
+
+def test_a_tag_starting_a_url_is_its_checked_prefix() -> None:
+    tags = MergeTags()
+    marked = tags.mark_url("{{ site }}/promo?m={{ email }}")
+    values = {"site": "https://shop.example", "email": "a+b@x.fr"}
+    assert fill(tags, marked, values, for_html=False) == "https://shop.example/promo?m=a%2Bb%40x.fr"
+    sneaky = tags.mark_url("{{ x }}:alert(1)")
+    assert fill(tags, sneaky, {"x": "javascript"}, for_html=True) == "#:alert(1)"

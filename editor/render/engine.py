@@ -65,7 +65,7 @@ PAD = 24  # horizontal padding of a top-level block, px
 CHILD_PAD = 8  # horizontal padding of a block inside a column, px
 IMAGE_SCHEME = "bulletin-image:"
 _IMAGE_SRC = re.compile(r"bulletin-image:([A-Za-z0-9_./-]+)")
-_SAFE_URL = re.compile(r"^(https?://|mailto:|tel:|#$|BMT[QW])", re.I)
+_SAFE_URL = re.compile(r"^(https?://|mailto:|tel:|#$|BMTW)", re.I)
 _PREHEADER_FILLER = Markup("&#847;&zwnj;&nbsp;" * 60)  # noqa: S704 (constant)
 
 
