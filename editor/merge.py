@@ -55,10 +55,50 @@ def _default(value: Any, default_value: Any = "", boolean: bool = True) -> Any:
     return value
 
 
+# What a merge tag may use: formatting a field, nothing that loops, builds or allocates.
+_FILTERS = (
+    "abs",
+    "capitalize",
+    "first",
+    "float",
+    "int",
+    "last",
+    "length",
+    "lower",
+    "replace",
+    "round",
+    "string",
+    "title",
+    "trim",
+    "truncate",
+    "upper",
+    "wordcount",
+)
+_MAX_REPEAT = 10_000  # characters or items a ``*`` may produce
+
+
+class _MergeEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox, minus the ways to exhaust memory or time (``'a' * 10**9``, ``range``)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and (abs(right) > 64 if isinstance(right, int | float) else True):
+            raise SecurityError("exponent too large")
+        if operator == "*":
+            sized = next((v for v in (left, right) if isinstance(v, str | list | tuple)), None)
+            count = right if sized is left else left
+            if sized is not None and isinstance(count, int) and len(sized) * count > _MAX_REPEAT:
+                raise SecurityError("repetition too large")
+        return super().call_binop(context, operator, left, right)
+
+
 def _environment() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
+    env = _MergeEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
+    env.filters = {name: env.filters[name] for name in _FILTERS}
     env.filters["default"] = _default
     env.filters["d"] = _default
+    env.globals.clear()  # no range(), dict(), lipsum(), cycler()…
     return env
 
 

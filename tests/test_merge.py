@@ -113,3 +113,33 @@ def test_a_tag_starting_a_url_is_its_checked_prefix() -> None:
     assert fill(tags, marked, values, for_html=False) == "https://shop.example/promo?m=a%2Bb%40x.fr"
     sneaky = tags.mark_url("{{ x }}:alert(1)")
     assert fill(tags, sneaky, {"x": "javascript"}, for_html=True) == "#:alert(1)"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "{{ 'a' * 1000000000 }}",
+        "{{ 1000000000 * 'a' }}",
+        "{{ [1] * 100000000 }}",
+        "{{ 9 ** 99999999 }}",
+        "{{ range(100000) | list }}",
+        "{{ 'x' | center(1000000000) }}",
+        "{{ lipsum(1000000) }}",
+    ],
+)
+def test_merge_tags_cannot_exhaust_memory_or_time(payload: str) -> None:
+    tags = MergeTags()
+    try:
+        marked = tags.mark_text(payload)
+    except MergeTagError:
+        return  # refused when compiled (unknown filter): fine too
+    with pytest.raises(MergeTagError):
+        fill(tags, marked, {"first_name": "x"}, for_html=False)
+
+
+def test_everyday_formatting_filters_still_work() -> None:
+    tags = MergeTags()
+    marked = tags.mark_text(
+        "{{ first_name | upper }} {{ city | default('Lyon') | title }} {{ '-' * 3 }}"
+    )
+    assert fill(tags, marked, {"first_name": "zoé"}, for_html=False) == "ZOÉ Lyon ---"
