@@ -6,6 +6,7 @@ widgets), hence the module-level import below.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -13,7 +14,7 @@ from PySide6 import QtWebEngineWidgets  # noqa: F401 (must be imported before th
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from editor.i18n import language
+from editor.i18n import language, t
 from widgets.main_window import APP_NAME, MainWindow
 from widgets.start_dialog import StartDialog
 
@@ -42,8 +43,29 @@ def _install_qt_translations(app: QApplication) -> None:
         app.installTranslator(translator)
 
 
+def no_display_message() -> str | None:
+    """Why the app cannot open a window here (Linux without X11/Wayland), else None.
+
+    Without this, Qt aborts with a terse "could not connect to display" and a core dump.
+    """
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return t(
+        "Bulletin ne trouve pas d'écran (ni DISPLAY ni WAYLAND_DISPLAY) : lancez-le depuis une "
+        "session graphique. Les commandes fonctionnent sans écran : bulletin --help.",
+        "Bulletin finds no display (neither DISPLAY nor WAYLAND_DISPLAY): start it from a "
+        "desktop session. Commands work without one: bulletin --help.",
+    )
+
+
 def run_app(argv: Sequence[str] | None = None) -> int:
     """Show the start dialog, then the main window; return the exit status."""
+    problem = no_display_message()
+    if problem:
+        sys.stderr.write(f"bulletin: {problem}\n")
+        return 2
     app = application(sys.argv if argv is None else argv)
     dialog = StartDialog()
     if dialog.exec() != StartDialog.DialogCode.Accepted or dialog.document is None:

@@ -50,3 +50,27 @@ def test_a_chosen_document_opens_in_a_main_window(
 
 def test_the_app_object_is_reused(qapp: QApplication) -> None:
     assert app.application([]) is qapp
+
+
+def test_no_display_gives_a_plain_message_instead_of_a_qt_abort() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "main"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    if not sys.platform.startswith("linux"):
+        return
+    assert result.returncode == 2
+    assert "display" in result.stderr.lower() and "Traceback" not in result.stderr
