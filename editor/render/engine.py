@@ -173,6 +173,7 @@ class Renderer:
         self.misses = 0
         self._cache: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {}
         self._sizes: dict[str, tuple[int, int] | None] = {}
+        self._posts: dict[tuple[str, int], list[dict[str, str]]] = {}
         self._env = _environment()
 
     # ------------------------------------------------------------------------------- public
@@ -180,6 +181,7 @@ class Renderer:
     def render(self, newsletter: Newsletter) -> Rendered:
         """Render the whole document (only changed blocks cost anything)."""
         newsletter.validate()
+        self._posts = {}  # a feed may have been refreshed since the last render
         warnings: list[str] = []
         blocks = list(newsletter.blocks)
         if newsletter.footer is None:
@@ -202,9 +204,10 @@ class Renderer:
                 texts.append(text_part.strip())
         # Drop fragments of deleted or edited blocks so the cache does not grow forever.
         self._cache = {k: v for k, v in self._cache.items() if k in live}
+        subject = self.tags.mark_text(newsletter.subject)
         page = self._env.get_template("email.html.j2").render(
             language=newsletter.language,
-            subject=self.tags.mark_text(newsletter.subject),
+            subject=subject,
             preheader=self.tags.mark_text(newsletter.preheader),
             preheader_filler=_PREHEADER_FILLER,
             theme=newsletter.theme,
@@ -215,15 +218,16 @@ class Renderer:
         rendered = Rendered(
             html=page,
             text=text,
-            subject=self.tags.mark_text(newsletter.subject),
+            subject=subject,
             tags=self.tags,
             unsubscribe=self.tags.mark_url(unsubscribe_template(newsletter)),
             images=list(dict.fromkeys(ctx.images)),
             warnings=warnings,
         )
+        samples = rendered.values_for(sample_values(self.tags.names()))
         for key in used_keys(page + text):
             try:
-                evaluate(self.tags, key, rendered.values_for(sample_values(self.tags.names())))
+                evaluate(self.tags, key, samples)
             except MergeTagError as exc:
                 warnings.append(str(exc))
         warnings[:] = list(dict.fromkeys(warnings))  # one line per distinct problem
@@ -243,6 +247,15 @@ class Renderer:
         """The posts a latest-posts block shows, as plain strings (also used by the text part)."""
         if not block.feed_url or self.feeds is None:
             return []
+        # Read once a render: the cache key, the HTML and the text part all need them, and
+        # the feed cache is a file on disk.
+        key = (block.feed_url, block.count)
+        if key not in self._posts:
+            self._posts[key] = self._read_posts(block)
+        return self._posts[key]
+
+    def _read_posts(self, block: PostsBlock) -> list[dict[str, str]]:
+        assert self.feeds is not None
         # Feed data is not the user's writing: its braces and marker look-alikes stay inert.
         return [
             {

@@ -236,3 +236,23 @@ def test_contact_value_cannot_add_css_to_a_raw_html_style() -> None:
     hostile = {"email": "a@b.c", "c": "red; background-image: url(https://track.example/x)"}
     assert "track.example" not in rendered.html_for(hostile)
     assert "color:green" in fragment(rendered.html_for({"email": "a@b.c", "c": "green"}), "h")
+
+
+def test_a_posts_block_reads_the_feed_cache_once_a_render() -> None:
+    from editor.document import PostsBlock
+    from tests.render.test_golden import FixedFeeds
+
+    class CountingFeeds(FixedFeeds):
+        calls = 0
+
+        def posts(self, url: str, count: int):  # type: ignore[no-untyped-def]
+            CountingFeeds.calls += 1
+            return super().posts(url, count)
+
+    feeds = CountingFeeds()
+    renderer = Renderer(feeds=feeds)
+    doc = newsletter(PostsBlock(feed_url="https://blog.example/feed/", count=2))
+    renderer.render(doc)
+    assert CountingFeeds.calls == 1  # key, HTML and text part share one read
+    assert "Pain au levain" in renderer.render(doc).text_for()
+    assert CountingFeeds.calls == 2  # a new render reads again: the feed may have changed
