@@ -59,6 +59,7 @@ _ROLE_NAMES = frozenset(
         "ftp",
     ]
 )
+_ROLE_MAX = max(map(len, _ROLE_NAMES))
 _MAX_LENGTH = 254  # RFC 5321, in UTF-8 octets, as email-validator checks it
 _LABEL_MAX = 63  # RFC 1035
 _LOCAL_MAX = 64  # RFC 5321; longer local parts take the slow path (email-validator allows them)
@@ -136,17 +137,29 @@ def validate_address(address: str) -> tuple[str | None, str]:
 
 def _fast(address: str) -> str | None:
     """The normalised form of a plain ASCII address email-validator surely accepts, else None."""
-    fast = _FAST.fullmatch(address) if len(address) <= _MAX_LENGTH else None
-    if fast is None:
+    fast = _FAST.fullmatch(address)
+    if fast is None or len(address) > _MAX_LENGTH:
         return None
     local, domain = fast.group("local", "domain")
-    if len(local) > _LOCAL_MAX or domain.rpartition(".")[2].lower() in _SPECIAL_TLDS:
+    lowered = _plain_domain(domain)
+    if lowered is None or len(local) > _LOCAL_MAX:
+        return None
+    if len(local) <= _ROLE_MAX and local.lower() in _ROLE_NAMES:
+        local = local.lower()
+    elif lowered == domain:
+        return address  # already as email-validator writes it
+    return f"{local}@{lowered}"
+
+
+@lru_cache(maxsize=8192)
+def _plain_domain(domain: str) -> str | None:
+    """A domain matched by :data:`_FAST`, lowercased, or None if email-validator may refuse it.
+    Cached: a file has few distinct domains."""
+    if domain.rpartition(".")[2].lower() in _SPECIAL_TLDS:
         return None
     if len(domain) > _LABEL_MAX and max(map(len, domain.split("."))) > _LABEL_MAX:
         return None
-    if local.lower() in _ROLE_NAMES:
-        local = local.lower()
-    return f"{local}@{domain.lower()}"
+    return domain.lower()
 
 
 @lru_cache(maxsize=8192)

@@ -516,7 +516,7 @@ class _TextTable(Table):
             number = lines_read = 0
             try:
                 for number, row in enumerate(reader, 1):
-                    cells = [cell.strip() for cell in row]
+                    cells = list(map(str.strip, row))
                     if reader.line_num > lines_read + 1:  # a quoted cell spanned lines
                         cells = [_one_newline(cell) for cell in cells]
                     lines_read = reader.line_num
