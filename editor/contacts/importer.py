@@ -16,14 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from editor.atomic import write_atomic
+from editor.contacts.batch import Batch, key_of
 from editor.contacts.emails import check_email
 from editor.contacts.mapping import field_name, guess_mapping, split_full_name
 from editor.contacts.privacy import defuse, sensitive_field_warnings, undefuse
 from editor.contacts.readers import Table, WideRow
-from editor.contacts.store import BASES, Basis, ContactInput, ContactStore
+from editor.contacts.store import BASES, Basis, BulkWriter, ContactStore, UpsertResult
 from editor.i18n import t
 
-BATCH = 20_000  # rows a transaction: fewer, larger commits rewrite far fewer index pages
+BATCH = 20_000  # rows a transaction: SQLite commits one while Python reads the next
 MAX_NAME = 200  # characters: longer is not a name but a pasted paragraph
 MAX_FIELD = 2_000
 EXPORT_ONLY_HEADERS = frozenset(
@@ -48,6 +49,9 @@ EXPORT_ONLY_HEADERS = frozenset(
         "last activity",
     }
 )
+
+
+Checked = tuple[str, str, str, dict[str, str]]  # email, first name, last name, custom fields
 
 
 class ImportRefused(ValueError):
@@ -185,62 +189,56 @@ def run_import(
     report.warnings = sensitive_field_warnings(fields)
     list_id = store.list_id(list_name, create=True) if list_name else None
     builder = _RowBuilder(mapping, own_export=is_own_export(table.headers))
-    batch: dict[str, ContactInput] = {}
+    batch = Batch(later_wins=False)
     flushed: set[int] = set()  # 64-bit digests of addresses already written (bounded memory)
-    late: dict[str, ContactInput] = {}  # repeats of addresses already written, merged
+    late = Batch(later_wins=False)  # repeats of addresses already written, merged
 
-    def flush() -> None:
-        if batch:
-            result = store.upsert_many(list(batch.values()), list_id=list_id, basis=basis)
-            report.added += result.added
-            report.updated += result.updated
-            report.suppressed += len(result.suppressed)
-            report.suppressed_emails.extend(result.suppressed)
-            flushed.update(_digest(key) for key in batch)
-            batch.clear()
-        if progress is not None:
-            progress(table.progress())
+    def count(result: UpsertResult) -> None:
+        report.added += result.added
+        report.updated += result.updated
+        report.suppressed += len(result.suppressed)
+        report.suppressed_emails.extend(result.suppressed)
 
-    for number, cells in table.rows():
-        report.rows += 1
-        contact = builder.build(number, cells, report)
-        if contact is None:
-            continue
-        key = contact.email.casefold()
-        if key in batch:
-            _fill_blanks(batch[key], contact)
-            report.duplicates += 1
-        elif _digest(key) in flushed:
-            # merged into the contact written earlier (blanks only), not counted twice
-            if key in late:
-                _fill_blanks(late[key], contact)
+    with BulkWriter(store, list_id=list_id, basis=basis) as writer:
+        for number, cells in table.rows():
+            report.rows += 1
+            contact = builder.build(number, cells, report)
+            if contact is None:
+                continue
+            key = key_of(contact[0])
+            if key in batch.rows:
+                batch.add_trimmed(*contact, key)
+                report.duplicates += 1
+            elif _digest(key) in flushed:
+                # merged into the contact written earlier (blanks only), not counted twice
+                late.add_trimmed(*contact, key)
+                report.duplicates += 1
             else:
-                late[key] = contact
-            report.duplicates += 1
-        else:
-            batch[key] = contact
-        if len(batch) >= BATCH:
-            flush()
-            if cancelled is not None and cancelled():
-                report.cancelled = True
-                break
-    flush()
-    repeats = list(late.values())
-    for start in range(0, len(repeats), BATCH):
-        store.upsert_many(
-            repeats[start : start + BATCH], list_id=list_id, basis=basis, fill_blanks=True
-        )
+                batch.add_trimmed(*contact, key)
+            if len(batch.rows) >= BATCH:
+                count(writer.write(batch))
+                flushed.update(map(_digest, batch.rows))
+                batch = Batch(later_wins=False)
+                if progress is not None:
+                    progress(table.progress())
+                if cancelled is not None and cancelled():
+                    report.cancelled = True
+                    break
+        count(writer.write(batch))
+    for part in late.split(BATCH):  # already counted as duplicates
+        store.upsert_batch(part, list_id=list_id, basis=basis, fill_blanks=True)
     if progress is not None:
         progress(1.0)
     return report
 
 
 class _RowBuilder:
-    """Turns one row's cells into a checked :class:`ContactInput`, or records why not."""
+    """Turns one row's cells into a checked contact (email, first name, last name, custom
+    fields), or records why not."""
 
     def __init__(self, mapping: Sequence[str], *, own_export: bool = False) -> None:
         # Our exports put a ' before formula signs; a user's file means what it says.
-        self.undefuse = undefuse if own_export else _same
+        self.undefuse = _undefuse_trimmed if own_export else _same
         self.email = mapping.index("email")
         self.first = _index(mapping, "first_name")
         self.last = _index(mapping, "last_name")
@@ -251,7 +249,7 @@ class _RowBuilder:
         # Resolved once: the labels are asked for on every row.
         self.first_label, self.last_label = t("prénom", "first name"), t("nom", "last name")
 
-    def build(self, number: int, cells: list[str], report: ImportReport) -> ContactInput | None:
+    def build(self, number: int, cells: list[str], report: ImportReport) -> Checked | None:
         raw = cells[self.email]
         if not raw and not any(cells):
             return None
@@ -277,23 +275,22 @@ class _RowBuilder:
                 continue
             if value[0] == "'":
                 value = self.undefuse(value)
+                if not value:
+                    continue
             if len(value) > MAX_FIELD:
                 report.invalid.append(Rejected(number, _shown(value), _too_long(name, len(value))))
                 return None
             extra[name] = value
-        return ContactInput(email=email, first_name=first, last_name=last, fields=extra)
+        return email, first, last, extra
+
+
+def _undefuse_trimmed(value: str) -> str:
+    """:func:`undefuse`, trimmed again: « '\t… » loses its quote, then its tab."""
+    return undefuse(value).strip()
 
 
 def _same(value: str) -> str:
     return value
-
-
-def _fill_blanks(kept: ContactInput, later: ContactInput) -> None:
-    """A repeated row completes the first one; it never overwrites what it already says."""
-    kept.first_name = kept.first_name or later.first_name
-    kept.last_name = kept.last_name or later.last_name
-    for name, value in later.fields.items():
-        kept.fields.setdefault(name, value)
 
 
 def _index(mapping: Sequence[str], target: str) -> int | None:

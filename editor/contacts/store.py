@@ -26,16 +26,23 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import partial
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, cast
+from typing import Any, Literal, NamedTuple, cast
 
-from editor.contacts.db import StoreError, checkpoint, connect, transaction
+from editor.contacts.batch import Batch, Row
+from editor.contacts.db import StoreError, checkpoint, connect, insert_rows, transaction
+from editor.contacts.keys import SEP as _SEP
+from editor.contacts.keys import dumps as _dumps
+from editor.contacts.keys import email_key, sort_key
+from editor.contacts.keys import encode_fields as _encode_fields
+from editor.contacts.keys import fold as _fold
+from editor.contacts.keys import search_text as _search_text
 from editor.i18n import t
 from editor.settings import data_dir
 
@@ -79,6 +86,7 @@ _INSERT_CONTACT = (
     " basis_source, basis_date, basis_proof, created_at, updated_at, search, first_sort,"
     " last_sort) VALUES (?, ?, ?, ?, ?, ?, 'subscribed', ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+_INSERT_EVENTS = "INSERT INTO events (contact_id, at, kind, old, new, reason, source)"
 _INSERT_EVENT = (
     "INSERT INTO events (contact_id, at, kind, old, new, reason, source)"
     " VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -87,7 +95,6 @@ _UPSERT_SUPPRESSION = (
     "INSERT INTO suppression (key, reason, at) VALUES (?, ?, ?)"
     " ON CONFLICT (key) DO UPDATE SET reason = excluded.reason, at = excluded.at"
 )
-_SEP = "\x1f"  # between the parts of the search column; never typed in a search box
 _ITER_CHUNK = 1000
 
 EventRow = tuple[int, str, str, str | None, str | None, str, str]
@@ -98,35 +105,6 @@ class ContactError(StoreError, ValueError):
 
 
 # --- keys, folding, time ---------------------------------------------------------------------
-
-
-def email_key(email: str) -> str:
-    """The case-insensitive identity of an address: what uniqueness and suppression compare."""
-    email = email.strip()
-    if email.isascii():
-        return email.lower()
-    return unicodedata.normalize("NFC", email).casefold()
-
-
-@lru_cache(maxsize=65536)
-def _fold(text: str) -> str:
-    """Case-folded text for substring search; accents kept (« é » finds « É », not « e »)."""
-    if text.isascii():
-        return text.lower()
-    return unicodedata.normalize("NFC", text).casefold()
-
-
-@lru_cache(maxsize=65536)
-def sort_key(text: str) -> str:
-    """Case- and accent-folded text, so « Émile » sorts between « Élodie » and « Eric »."""
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-def _search_text(key: str, first: str, last: str) -> str:
-    return f"{key}{_SEP}{_fold(first)}{_SEP}{_fold(last)}"
 
 
 def search_terms(search: str) -> list[str]:
@@ -153,23 +131,6 @@ def iso_utc(value: str | datetime | None = None) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _dumps(fields: dict[str, str]) -> str:
-    if not fields:
-        return "{}"
-    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
-
-
-_quote: Callable[[str], str] = json.encoder.encode_basestring
-
-
-def _encode_fields(fields: dict[str, str]) -> str:
-    """Custom fields as compact JSON; hand-assembled because json.dumps per row costs 2-3 µs,
-    a third of an import's budget."""
-    if not fields:
-        return "{}"
-    return "{" + ",".join(f"{_quote(k)}:{_quote(v)}" for k, v in fields.items()) + "}"
 
 
 def _blank(value: str) -> bool:
@@ -265,6 +226,17 @@ class UpsertResult:
     changed: int = 0
 
 
+class _Target(NamedTuple):
+    """Where and how a batch is imported, with the timestamp of the transaction."""
+
+    list_id: int | None
+    list_name: str | None
+    kind: str
+    basis: Basis
+    basis_date: str
+    stamp: str
+
+
 @dataclass(frozen=True, slots=True)
 class ContactQuery:
     """What the contacts table shows: ``search`` matches email, first and last name (every word,
@@ -331,35 +303,6 @@ def _contact(row: Sequence[Any]) -> Contact:
         updated_at=row[11],
         last_activity_at=row[12],
     )
-
-
-def _collect(rows: Sequence[ContactInput]) -> dict[str, list[Any]]:
-    """The batch by email key, blank cells dropped, rows sharing an address merged in order."""
-    batch: dict[str, list[Any]] = {}
-    for row in rows:
-        email = row.email.strip()
-        if not email:
-            raise ContactError(t("Adresse e-mail vide.", "Empty email address."))
-        key = email.lower() if email.isascii() else email_key(email)
-        first = row.first_name
-        if first and first.isspace():
-            first = ""
-        last = row.last_name
-        if last and last.isspace():
-            last = ""
-        fields = row.fields
-        if fields and ("" in fields.values() or any(map(str.isspace, fields.values()))):
-            fields = {k: v for k, v in fields.items() if v and not v.isspace()}
-        seen = batch.get(key)
-        if seen is None:
-            batch[key] = [email, first, last, fields]  # the caller's dict: never mutated
-        else:
-            if first:
-                seen[1] = first
-            if last:
-                seen[2] = last
-            seen[3] = {**seen[3], **fields}
-    return batch
 
 
 def _merge(
@@ -749,21 +692,14 @@ class ContactStore:
         )
         return {hashes[row[0]] for row in found}
 
-    def _existing_by_key(self, batch: dict[str, list[Any]]) -> dict[str, tuple[Any, ...]]:
-        """The stored contacts among the batch's keys. A large batch reads the whole table
-        (a sequential scan beats 100,000 index lookups); a small one looks its keys up."""
-        stored = self._conn.execute("SELECT max(id) FROM contacts").fetchone()[0]
-        if stored is None:
-            return {}
-        columns = "email_key, id, status, basis, first_name, last_name, fields"
-        if len(batch) * 4 >= stored:
-            return {
-                row[0]: row
-                for row in self._conn.execute(f"SELECT {columns} FROM contacts")  # noqa: S608
-                if row[0] in batch
-            }
+    def _existing_by_key(self, batch: dict[str, Row]) -> dict[str, tuple[Any, ...]]:
+        """The stored contacts among the batch's keys, looked up in the email index.
+
+        Measured against a 100,000-contact store with a 20,000-key batch: 0.03 s when none are
+        stored, 0.12 s when all are; reading the whole table instead costs 0.24 s either way.
+        """
         sql = (
-            f"SELECT {columns} FROM contacts"  # noqa: S608
+            "SELECT email_key, id, status, basis, first_name, last_name, fields FROM contacts"
             " WHERE email_key IN (SELECT value FROM json_each(?))"
         )
         keys = json.dumps(list(batch), ensure_ascii=False)
@@ -788,153 +724,192 @@ class ContactStore:
         address (whatever the case) are merged in order, the first one's spelling kept. With
         ``fill_blanks`` an existing contact only gets the names and fields it lacks (an import's
         repeated rows, whose first occurrence was written by an earlier batch).
-
-        Speed: Python decides row by row, SQLite writes set by set. The existing contacts are
-        found with one query; new rows go into an in-memory temporary table with one
-        ``executemany``, and from there into contacts, history and list with one statement each
-        (per-row statements against the indexed tables cost twice as much).
         """
-        kind = _check_basis_kind(basis.kind)
-        stamp = iso_utc(now)
-        basis_date = _basis_date(basis, stamp)
-        batch = _collect(rows)
-        result = UpsertResult()
-        with transaction(self._conn) as conn:
-            list_name = self._list_name(list_id) if list_id is not None else None
-            blocked = self._suppressed_keys(batch)
-            existing = self._existing_by_key(batch)
-            members: set[int] = set()
-            if list_id is not None and existing:
-                members = {
-                    row[0]
-                    for row in conn.execute(
-                        "SELECT contact_id FROM memberships WHERE list_id = ?"
-                        " AND contact_id IN (SELECT value FROM json_each(?))",
-                        (list_id, _ids_json(row[1] for row in existing.values())),
-                    )
-                }
-            next_id = self._next_id()
-            new_rows: list[tuple[Any, ...]] = []
-            updates: list[tuple[Any, ...]] = []
-            basis_ids: list[int] = []
-            joins: list[int] = []
-            events: list[EventRow] = []
-            source = basis.source
-            suppressed = result.suppressed
-            for key, (email, first, last, fields) in batch.items():
-                if key in blocked:
-                    suppressed.append(email)
-                    continue
-                found = existing.get(key)
-                if found is None:
-                    # ASCII names (most of them) get their search and sort keys from SQLite's
-                    # lower(), which is exact for ASCII: fewer values to pass, no Python work
-                    ascii_first = first.isascii()
-                    ascii_last = last.isascii()
-                    new_rows.append(
-                        (
-                            next_id,
-                            email,
-                            key,
-                            first,
-                            last,
-                            _encode_fields(fields) if fields else "{}",
-                            None if ascii_first and ascii_last else _search_text(key, first, last),
-                            None if ascii_first else sort_key(first),
-                            None if ascii_last else sort_key(last),
-                        )
-                    )
-                    next_id += 1
-                    continue
-                _, contact_id, status, old_basis, old_first, old_last, old_json = found
-                if status != "subscribed":
-                    suppressed.append(email)
-                    continue
-                result.updated += 1
-                if fill_blanks:
-                    first = "" if old_first else first
-                    last = "" if old_last else last
-                    if fields and old_json != "{}":
-                        held = json.loads(old_json)
-                        fields = {k: v for k, v in fields.items() if k not in held}
-                if (
-                    (not first or first == old_first)
-                    and (not last or last == old_last)
-                    and (not fields or _encode_fields(fields) == old_json)
-                ):
-                    change = None  # the usual re-import: same values, no JSON decoding
-                else:
-                    change = _merge(key, (old_first, old_last, old_json), (first, last, fields))
-                if change is not None:
-                    updates.append((contact_id, *change[0]))
-                    events.append((contact_id, stamp, "updated", change[1], change[2], "", source))
-                if old_basis is None:
-                    basis_ids.append(contact_id)
-                    events.append((contact_id, stamp, "basis", None, kind, basis.proof, source))
-                if list_id is not None and contact_id not in members:
-                    joins.append(contact_id)
-                    events.append((contact_id, stamp, "list_added", None, list_name, "", source))
-            result.added = len(new_rows)
-            result.changed = len(updates)
-            if new_rows:
-                self._insert_new(new_rows, list_id, list_name, kind, basis, basis_date, stamp)
-            if updates:
-                self._apply_updates(updates, stamp)
-            conn.executemany(
-                "UPDATE contacts SET basis = ?, basis_source = ?, basis_date = ?,"
-                " basis_proof = ?, updated_at = ? WHERE id = ?",
-                [(kind, source, basis_date, basis.proof, stamp, i) for i in basis_ids],
-            )
-            conn.executemany(
-                "INSERT OR IGNORE INTO memberships (contact_id, list_id, added_at)"
-                " VALUES (?, ?, ?)",
-                [(i, list_id, stamp) for i in joins],
-            )
-            conn.executemany(_INSERT_EVENT, events)
+        batch = Batch()
+        for row in rows:
+            email = row.email.strip()
+            if not email:
+                raise ContactError(t("Adresse e-mail vide.", "Empty email address."))
+            batch.add(email, row.first_name, row.last_name, row.fields)
+        return self.upsert_batch(
+            batch, list_id=list_id, basis=basis, now=now, fill_blanks=fill_blanks
+        )
+
+    def upsert_batch(
+        self,
+        batch: Batch,
+        *,
+        list_id: int | None,
+        basis: Basis,
+        now: str | None = None,
+        fill_blanks: bool = False,
+    ) -> UpsertResult:
+        """:meth:`upsert_many` for a prepared :class:`Batch` (see also :class:`BulkWriter`).
+
+        Speed: the existing contacts are found with one query, Python decides only about them,
+        and SQLite writes set by set: new rows go into an in-memory temporary table with a few
+        multi-row statements, and from there into contacts, history and list with one statement
+        each.
+        """
+        with transaction(self._conn):
+            result, finish = self._upsert_start(batch, list_id, basis, now, fill_blanks)
+            finish()
         return result
 
-    def _insert_new(
+    def _upsert_start(
         self,
-        new_rows: list[tuple[Any, ...]],
+        batch: Batch,
         list_id: int | None,
-        list_name: str | None,
-        kind: str,
         basis: Basis,
-        basis_date: str,
-        stamp: str,
+        now: str | None,
+        fill_blanks: bool,
+    ) -> tuple[UpsertResult, Callable[[], None]]:
+        """The part of an upsert that needs Python, inside the caller's transaction. Returns
+        the result and what is left to run: SQLite's set-based inserts, GIL-free."""
+        kind = _check_basis_kind(basis.kind)
+        stamp = iso_utc(now)
+        result = UpsertResult()
+        list_name = self._list_name(list_id) if list_id is not None else None
+        target = _Target(list_id, list_name, kind, basis, _basis_date(basis, stamp), stamp)
+        blocked = self._suppressed_keys(batch.rows)
+        existing = self._existing_by_key(batch.rows)
+        if not blocked and not existing:
+            new_rows = list(batch.rows.values())  # a first import: nothing to decide
+        else:
+            new_rows = []
+            merging: list[tuple[str, tuple[Any, ...]]] = []
+            for key, row in batch.rows.items():
+                found = existing.get(key)
+                if key in blocked or (found is not None and found[2] != "subscribed"):
+                    result.suppressed.append(row[0])
+                elif found is None:
+                    new_rows.append(row)
+                else:
+                    merging.append((key, found))
+            self._merge_existing(batch, merging, target, fill_blanks, result)
+        result.added = len(new_rows)
+        if not new_rows:
+            return result, _nothing
+        first_id = self._load_new(new_rows)
+        return result, partial(self._store_new, target, first_id)
+
+    def _merge_existing(
+        self,
+        batch: Batch,
+        merging: list[tuple[str, tuple[Any, ...]]],
+        target: _Target,
+        fill_blanks: bool,
+        result: UpsertResult,
     ) -> None:
-        """Write new contacts, their "imported" event and list membership, set by set."""
+        """Merge batch rows into the subscribed contacts they match (see :meth:`upsert_many`):
+        ``merging`` pairs each key with the stored row."""
+        conn = self._conn
+        list_id, list_name, kind, basis, basis_date, stamp = target
+        members: set[int] = set()
+        if list_id is not None and merging:
+            members = {
+                row[0]
+                for row in conn.execute(
+                    "SELECT contact_id FROM memberships WHERE list_id = ?"
+                    " AND contact_id IN (SELECT value FROM json_each(?))",
+                    (list_id, _ids_json(found[1] for _, found in merging)),
+                )
+            }
+        updates: list[tuple[Any, ...]] = []
+        basis_ids: list[int] = []
+        joins: list[int] = []
+        events: list[EventRow] = []
+        source = basis.source
+        no_fields: dict[str, str] = {}
+        for key, found in merging:
+            _, _, first, last, encoded = batch.rows[key][:5]
+            _, contact_id, _, old_basis, old_first, old_last, old_json = found
+            result.updated += 1
+            fields = batch.fields.get(key, no_fields)
+            if fill_blanks:
+                first = "" if old_first else first
+                last = "" if old_last else last
+                if fields and old_json != "{}":
+                    held = json.loads(old_json)
+                    fields = {k: v for k, v in fields.items() if k not in held}
+            if (
+                (not first or first == old_first)
+                and (not last or last == old_last)
+                and (not fields or encoded == old_json)
+            ):
+                change = None  # the usual re-import: same values, no JSON decoding
+            else:
+                change = _merge(key, (old_first, old_last, old_json), (first, last, fields))
+            if change is not None:
+                updates.append((contact_id, *change[0]))
+                events.append((contact_id, stamp, "updated", change[1], change[2], "", source))
+            if old_basis is None:
+                basis_ids.append(contact_id)
+                events.append((contact_id, stamp, "basis", None, kind, basis.proof, source))
+            if list_id is not None and contact_id not in members:
+                joins.append(contact_id)
+                events.append((contact_id, stamp, "list_added", None, list_name, "", source))
+        result.changed = len(updates)
+        if updates:
+            self._apply_updates(updates, stamp)
+        if basis_ids:
+            conn.execute(
+                "UPDATE contacts SET basis = ?, basis_source = ?, basis_date = ?,"
+                " basis_proof = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))",
+                (kind, source, basis_date, basis.proof, stamp, _ids_json(basis_ids)),
+            )
+        if joins:
+            conn.execute(
+                "INSERT OR IGNORE INTO memberships (contact_id, list_id, added_at)"
+                " SELECT value, ?, ? FROM json_each(?)",
+                (list_id, stamp, _ids_json(joins)),
+            )
+        insert_rows(conn, _INSERT_EVENTS, events)
+
+    def _load_new(self, new_rows: list[Row]) -> int:
+        """Put new contacts in a temporary table, numbered 1, 2, 3…; returns the id the first
+        one will get (the following ones get the next ids, in order)."""
         conn = self._conn
         conn.execute("DROP TABLE IF EXISTS temp.incoming")
         conn.execute(
-            "CREATE TEMP TABLE incoming (id INTEGER PRIMARY KEY, email, email_key, first_name,"
+            "CREATE TEMP TABLE incoming (n INTEGER PRIMARY KEY, email, email_key, first_name,"
             " last_name, fields, search, first_sort, last_sort)"
         )
+        insert_rows(
+            conn,
+            "INSERT INTO temp.incoming (email, email_key, first_name, last_name, fields,"
+            " search, first_sort, last_sort)",
+            new_rows,
+        )
+        return self._next_id()
+
+    def _store_new(self, target: _Target, first_id: int) -> None:
+        """Write the loaded contacts, their "imported" event and list membership, set by set."""
+        conn = self._conn
+        list_id, list_name, kind, basis, basis_date, stamp = target
+        offset = first_id - 1
         try:
-            conn.executemany(
-                "INSERT INTO temp.incoming VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", new_rows
-            )
             conn.execute(
                 "INSERT INTO contacts (id, email, email_key, first_name, last_name, fields,"
                 " search, first_sort, last_sort, status, basis, basis_source, basis_date,"
                 " basis_proof, created_at, updated_at)"
-                " SELECT id, email, email_key, first_name, last_name, fields,"
+                " SELECT n + ?, email, email_key, first_name, last_name, fields,"
                 " coalesce(search, email_key || char(31) || lower(first_name) || char(31)"
                 " || lower(last_name)), coalesce(first_sort, lower(first_name)),"
                 " coalesce(last_sort, lower(last_name)), 'subscribed', ?, ?, ?, ?, ?, ?"
-                " FROM temp.incoming ORDER BY id",
-                (kind, basis.source, basis_date, basis.proof, stamp, stamp),
+                " FROM temp.incoming ORDER BY n",
+                (offset, kind, basis.source, basis_date, basis.proof, stamp, stamp),
             )
             conn.execute(
                 "INSERT INTO events (contact_id, at, kind, old, new, reason, source)"
-                " SELECT id, ?, 'imported', NULL, ?, ?, ? FROM temp.incoming ORDER BY id",
-                (stamp, list_name, kind, basis.source),
+                " SELECT n + ?, ?, 'imported', NULL, ?, ?, ? FROM temp.incoming ORDER BY n",
+                (offset, stamp, list_name, kind, basis.source),
             )
             if list_id is not None:
                 conn.execute(
                     "INSERT INTO memberships (contact_id, list_id, added_at)"
-                    " SELECT id, ?, ? FROM temp.incoming ORDER BY id",
-                    (list_id, stamp),
+                    " SELECT n + ?, ?, ? FROM temp.incoming ORDER BY n",
+                    (offset, list_id, stamp),
                 )
         finally:
             conn.execute("DROP TABLE IF EXISTS temp.incoming")
@@ -948,7 +923,7 @@ class ContactStore:
             " search, first_sort, last_sort)"
         )
         try:
-            conn.executemany("INSERT INTO temp.merged VALUES (?, ?, ?, ?, ?, ?, ?)", updates)
+            insert_rows(conn, "INSERT INTO temp.merged", updates)
             conn.execute(
                 "UPDATE contacts SET first_name = m.first_name, last_name = m.last_name,"
                 " fields = m.fields, search = m.search, first_sort = m.first_sort,"
@@ -1318,3 +1293,74 @@ class ContactStore:
             if scrubbed != values:
                 changes.append((scrubbed[0], scrubbed[1], event_id))
         self._conn.executemany("UPDATE events SET old = ?, new = ? WHERE id = ?", changes)
+
+
+def _nothing() -> None:
+    return None
+
+
+class BulkWriter:
+    """Writes an import's batches so that SQLite stores batch N while Python reads N + 1.
+
+    Reading and checking rows is Python work; storing them is mostly SQLite work, which runs
+    outside the GIL. Each :meth:`write` runs the Python part of one batch's transaction (finding
+    the existing contacts, merging them, loading the new ones) on the calling thread, then hands
+    the set-based inserts and the commit to a background thread and returns, so the caller can
+    prepare the next batch meanwhile. Every batch is still one transaction, committed in order;
+    the next :meth:`write` waits for the previous commit and raises its error, if any, and so
+    does leaving the ``with`` block. Measured on 100,000 new contacts: about 20 % faster on two
+    cores. The store must not be used otherwise until the block is left.
+    """
+
+    def __init__(self, store: ContactStore, *, list_id: int | None, basis: Basis) -> None:
+        self._store = store
+        self._list_id = list_id
+        self._basis = basis
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="bulletin-import")
+        self._pending: Future[None] | None = None
+
+    def write(self, batch: Batch) -> UpsertResult:
+        """Start storing ``batch``; its counts are final unless a later wait raises."""
+        self.wait()
+        conn = self._store.connection
+        if conn.in_transaction:
+            raise RuntimeError("BulkWriter.write inside an open transaction")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            result, finish = self._store._upsert_start(
+                batch, self._list_id, self._basis, None, False
+            )
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        self._pending = self._pool.submit(_finish, conn, finish)
+        return result
+
+    def wait(self) -> None:
+        """Wait for the batch being committed; raise its error if it failed."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def __enter__(self) -> BulkWriter:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        try:
+            if exc_type is None:
+                self.wait()
+            elif self._pending is not None:
+                self._pending.exception()  # let it end; the caller's error is the one raised
+        finally:
+            self._pool.shutdown(wait=True)
+
+
+def _finish(conn: sqlite3.Connection, finish: Callable[[], None]) -> None:
+    """Run the rest of a transaction and commit it, or roll it back (on the writer thread)."""
+    try:
+        finish()
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise

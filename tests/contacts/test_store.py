@@ -93,19 +93,38 @@ def test_migrations_run_in_order_from_an_older_version(
     with ContactStore(path) as old:
         old.add(ContactInput("a@example.fr"), CONSENT)
 
-    def v2(conn: sqlite3.Connection) -> None:
+    def add_phone(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE contacts ADD COLUMN phone TEXT NOT NULL DEFAULT ''")
 
-    monkeypatch.setattr(db, "MIGRATIONS", [*db.MIGRATIONS, v2])
+    latest = len(db.MIGRATIONS)
+    monkeypatch.setattr(db, "MIGRATIONS", [*db.MIGRATIONS, add_phone])
     conn = connect(path)
     try:
-        assert db.schema_version(conn) == 2
+        assert db.schema_version(conn) == latest + 1
         assert conn.execute("SELECT email, phone FROM contacts").fetchall() == [
             ("a@example.fr", "")
         ]
-        assert db.migrate_schema(conn) == 2  # nothing left to do
+        assert db.migrate_schema(conn) == latest + 1  # nothing left to do
     finally:
         conn.close()
+
+
+def test_a_version_1_database_loses_only_its_sort_indexes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "c.sqlite3"
+    monkeypatch.setattr(db, "MIGRATIONS", db.MIGRATIONS[:1])
+    with ContactStore(path) as old:
+        old.add(ContactInput("a@example.fr", "Émile", "Zola"), CONSENT)
+    indexes = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contacts'"
+    assert {"contacts_last", "contacts_status"} <= {row[0] for row in raw(path, indexes)}
+    monkeypatch.undo()
+    with ContactStore(path) as store:
+        assert db.schema_version(store.connection) == 2
+        names = {row[0] for row in raw(path, indexes)}
+        assert not names & {"contacts_last", "contacts_first", "contacts_status", "contacts_basis"}
+        page = store.page(ContactQuery(sort="last_name"), 0, 10)
+        assert [(c.email, c.first_name) for c in page] == [("a@example.fr", "Émile")]
 
 
 def test_a_failed_migration_leaves_the_previous_version(
@@ -119,10 +138,11 @@ def test_a_failed_migration_leaves_the_previous_version(
         conn.execute("ALTER TABLE contacts ADD COLUMN phone TEXT")
         conn.execute("SELECT * FROM no_such_table")
 
+    latest = len(db.MIGRATIONS)
     monkeypatch.setattr(db, "MIGRATIONS", [*db.MIGRATIONS, broken])
     with pytest.raises(StoreError):
         connect(path)
-    assert raw(path, "PRAGMA user_version") == [(1,)]
+    assert raw(path, "PRAGMA user_version") == [(latest,)]
     columns = [row[1] for row in raw(path, "PRAGMA table_info(contacts)")]
     assert "phone" not in columns
 

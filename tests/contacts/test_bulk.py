@@ -1,0 +1,136 @@
+"""Import batches: merging in a Batch, and the BulkWriter committing on its own thread."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from editor.contacts.batch import Batch
+from editor.contacts.importer import run_import
+from editor.contacts.readers import ImportFileError, PastedText, open_table
+from editor.contacts.store import Basis, BulkWriter, ContactQuery, ContactStore
+
+CONSENT = Basis("consent", "formulaire", "J'accepte")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[ContactStore]:
+    with ContactStore(tmp_path / "c.sqlite3") as opened:
+        yield opened
+
+
+def batch(*emails: str) -> Batch:
+    made = Batch()
+    for email in emails:
+        made.add(email, "Prénom", "Nom", {"ville": "Lyon"})
+    return made
+
+
+# --- Batch -----------------------------------------------------------------------------------
+
+
+def test_a_batch_merges_by_address_keeping_the_first_spelling() -> None:
+    later_wins = Batch()
+    assert later_wins.add("Anne@X.fr", "Anne", "", {"ville": "Lyon", "tel": " "})
+    assert not later_wins.add("anne@x.FR", "  ", "Martin", {"ville": "Paris"})
+    assert later_wins.rows["anne@x.fr"][:4] == ("Anne@X.fr", "anne@x.fr", "Anne", "Martin")
+    assert later_wins.fields["anne@x.fr"] == {"ville": "Paris"}
+
+    first_wins = Batch(later_wins=False)
+    first_wins.add("anne@x.fr", "Anne", "", {"ville": "Lyon"})
+    first_wins.add("ANNE@x.fr", "Annie", "Martin", {"ville": "Paris", "tel": "06"})
+    assert first_wins.rows["anne@x.fr"][2:4] == ("Anne", "Martin")
+    assert first_wins.fields["anne@x.fr"] == {"ville": "Lyon", "tel": "06"}
+
+
+def test_a_batch_prepares_what_sqlite_cannot_fold() -> None:
+    prepared = batch("plain@x.fr").rows["plain@x.fr"]
+    assert prepared[4] == '{"ville":"Lyon"}'
+    assert prepared[5] is not None  # « Prénom » is not ASCII: Python folds it
+    assert prepared[6] == "prenom" and prepared[7] is None  # « Nom » is: SQLite's lower()
+
+
+def test_a_batch_splits_into_disjoint_parts() -> None:
+    whole = batch(*(f"p{i}@x.fr" for i in range(7)))
+    parts = list(whole.split(3))
+    assert [len(p) for p in parts] == [3, 3, 1]
+    assert [key for p in parts for key in p.rows] == list(whole.rows)
+    assert all(p.fields.keys() == p.rows.keys() for p in parts)
+
+
+# --- BulkWriter --------------------------------------------------------------------------------
+
+
+def test_batches_commit_in_order_on_another_thread(
+    store: ContactStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads: set[str] = set()
+    original = ContactStore._store_new
+
+    def spy(self: ContactStore, *args: object) -> None:
+        threads.add(threading.current_thread().name)
+        original(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ContactStore, "_store_new", spy)
+    clients = store.create_list("Clients")
+    with BulkWriter(store, list_id=clients, basis=CONSENT) as writer:
+        assert writer.write(batch("a@x.fr", "b@x.fr")).added == 2
+        assert writer.write(batch("c@x.fr", "A@X.FR")).added == 1  # waits for the first
+    assert threads and threading.current_thread().name not in threads
+    assert not store.connection.in_transaction
+    emails = [c.email for c in store.page(ContactQuery(sort="created_at"), 0, 10)]
+    assert emails == ["a@x.fr", "b@x.fr", "c@x.fr"]
+    assert [c.id for c in store.page(ContactQuery(sort="email"), 0, 10)] == [1, 2, 3]
+    assert store.lists()[0].count == 3
+
+
+def test_a_failing_commit_rolls_back_its_batch_only_and_is_raised(
+    store: ContactStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = ContactStore._store_new
+    calls = 0
+
+    def fail_second(self: ContactStore, *args: object) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise OSError(28, "No space left on device")
+        original(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ContactStore, "_store_new", fail_second)
+    with (
+        pytest.raises(OSError, match="No space"),
+        BulkWriter(store, list_id=None, basis=CONSENT) as writer,
+    ):
+        writer.write(batch("a@x.fr"))
+        writer.write(batch("b@x.fr", "c@x.fr"))
+    assert [c.email for c in store.page(ContactQuery(), 0, 10)] == ["a@x.fr"]
+    assert not store.connection.in_transaction
+    store.upsert_batch(batch("d@x.fr"), list_id=None, basis=CONSENT)  # the store still works
+    assert store.count() == 2
+
+
+def test_a_file_that_breaks_midway_keeps_the_batches_committed_before(
+    store: ContactStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import editor.contacts.importer as importer
+
+    monkeypatch.setattr(importer, "BATCH", 5)
+    text = "email\n" + "\n".join(f"c{i}@exemple.fr" for i in range(20))
+    with open_table(PastedText(text)) as table:
+        rows = table.rows
+
+        def breaking() -> Iterator[tuple[int, list[str]]]:
+            for number, cells in rows():
+                if number == 12:
+                    raise ImportFileError("Le fichier est tronqué.")
+                yield number, cells
+
+        monkeypatch.setattr(table, "rows", breaking)
+        with pytest.raises(ImportFileError, match="tronqué"):
+            run_import(store, table, ["email"], list_name="Clients", basis=CONSENT)
+    assert store.count() == 10  # two whole batches, the third never started
+    assert not store.connection.in_transaction
