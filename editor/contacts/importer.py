@@ -184,6 +184,17 @@ def run_import(
                 "No column is mapped to the email address: choose one.",
             )
         )
+    mapped = [target for target in mapping if target != "ignore"]
+    twice = next((target for target in mapped if mapped.count(target) > 1), None)
+    if twice is not None:
+        # the wizard prevents it; a script calling this may not
+        shown = field_name(twice) or twice
+        raise ImportRefused(
+            t(
+                f"Deux colonnes sont associées à « {shown} » : gardez-en une seule.",
+                f'Two columns are mapped to "{shown}": keep only one.',
+            )
+        )
     report = ImportReport()
     fields = [name for target in mapping if (name := field_name(target))]
     report.warnings = sensitive_field_warnings(fields)

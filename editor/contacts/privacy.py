@@ -206,9 +206,10 @@ def inactive(
     *,
     basis: str | None = None,
 ) -> list[Contact]:
-    """Contacts with no sign of life for more than ``days`` days: last activity (a message sent,
-    opened, clicked), else last change, else creation. ``basis`` narrows to one lawful basis
-    (e.g. ``consent`` for prospects). The preview to show before :func:`purge`."""
+    """Contacts with no sign of life for more than ``days`` days: the latest of last activity
+    (a message sent, opened, clicked), last change (consent renewed, an edit) and creation.
+    ``basis`` narrows to one lawful basis (e.g. ``consent`` for prospects). The preview to
+    show before :func:`purge`."""
     if days < 0:
         raise ValueError(t("Le nombre de jours doit être positif.", "Days must be positive."))
     reference = datetime.fromisoformat(iso_utc(now).replace("Z", "+00:00"))

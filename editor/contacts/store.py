@@ -81,6 +81,8 @@ _CONTACT_COLUMNS = (
     " (SELECT json_group_array(l.name) FROM memberships m JOIN lists l ON l.id = m.list_id"
     " WHERE m.contact_id = c.id)"
 )
+# A contact's last sign of life: SQLite's max() of several values (NULL counts as oldest).
+_LAST_SIGN = "max(coalesce(c.last_activity_at, ''), c.updated_at, c.created_at)"
 _INSERT_CONTACT = (
     "INSERT INTO contacts (id, email, email_key, first_name, last_name, fields, status, basis,"
     " basis_source, basis_date, basis_proof, created_at, updated_at, search, first_sort,"
@@ -658,17 +660,18 @@ class ContactStore:
             last = rows[-1][0]
 
     def inactive(self, before: str, basis: str | None = None) -> list[Contact]:
-        """Contacts whose last sign of life (activity, else last change, else creation) is
-        older than ``before`` (ISO UTC), optionally of one basis; oldest first."""
+        """Contacts whose last sign of life (the latest of last activity, last change and
+        creation) is older than ``before`` (ISO UTC), optionally of one basis; oldest first.
+        A consent renewed yesterday counts even if the last message sent is years old."""
         cutoff = iso_utc(before)
-        clauses = "coalesce(c.last_activity_at, c.updated_at, c.created_at) < ?"
+        clauses = f"{_LAST_SIGN} < ?"
         params: list[Any] = [cutoff]
         if basis is not None:
             clauses += " AND c.basis = ?"
             params.append(_check_basis_kind(basis))
         sql = (
             f"SELECT {_CONTACT_COLUMNS} FROM contacts c WHERE {clauses}"  # noqa: S608
-            " ORDER BY coalesce(c.last_activity_at, c.updated_at, c.created_at), c.id"
+            f" ORDER BY {_LAST_SIGN}, c.id"
         )
         return [_contact(row) for row in self._conn.execute(sql, params)]
 

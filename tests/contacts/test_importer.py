@@ -130,6 +130,21 @@ def test_duplicates_across_batches_are_merged_not_double_counted(
     assert p1 is not None and "Lyon" in p1.fields.values()
 
 
+def test_import_refused_when_two_columns_fill_the_same_target(store: ContactStore) -> None:
+    text = "email\tville\tcommune\nanne@exemple.fr\tLyon\tVilleurbanne"
+    for mapping, named in (
+        (["email", "field:city", "field:city"], "city"),
+        (["email", "email", "ignore"], "email"),
+    ):
+        with open_table(PastedText(text)) as table, pytest.raises(ImportRefused, match=named):
+            run_import(store, table, mapping, list_name=None, basis=CONSENT)
+    with open_table(PastedText(text)) as table:
+        report = run_import(
+            store, table, ["email", "ignore", "ignore"], list_name=None, basis=CONSENT
+        )
+    assert report.added == 1 and store.count() == 1
+
+
 def test_import_refused_without_basis_or_email_column(store: ContactStore) -> None:
     with (
         open_table(PastedText("email\na@b.fr\n")) as table,

@@ -260,15 +260,18 @@ def test_inactive_then_purge(store: ContactStore) -> None:
     store.update(edited, first_name="Eddy", now="2027-01-01T00:00:00Z")
     customer = store.add(ContactInput("client@x.fr"), Basis("customer"), now="2025-02-01T00:00:00Z")
     recent = store.add(ContactInput("recent@x.fr"), CONSENT, now="2029-01-01T00:00:00Z")
+    renewed = store.add(ContactInput("renewed@x.fr"), CONSENT, now="2024-01-01T00:00:00Z")
+    store.touch([renewed], "2025-01-01T00:00:00Z")  # emailed long ago…
+    store.set_basis([renewed], CONSENT, now="2029-05-01T00:00:00Z")  # …consent given again
 
     preview = inactive(store, RETENTION_DAYS_PROSPECTS, now)
     assert [c.id for c in preview] == [old, customer]
     assert [c.id for c in inactive(store, RETENTION_DAYS_PROSPECTS, now, basis="consent")] == [old]
     assert [c.id for c in inactive(store, 365, now)] == [old, customer, edited, active]
-    assert store.count() == 5  # a preview deletes nothing
+    assert store.count() == 6  # a preview deletes nothing
 
     assert purge(store, [c.id for c in preview]) == 2
-    assert store.count() == 3
+    assert store.count() == 4
     assert store.get("old@x.fr") is None and store.get("client@x.fr") is None
     info = store.suppression_info("old@x.fr")
     assert info is not None and info[0] == "erased"
@@ -280,6 +283,7 @@ def test_inactive_then_purge(store: ContactStore) -> None:
         "active@x.fr",
         "edited@x.fr",
         "recent@x.fr",
+        "renewed@x.fr",
         "new@x.fr",
     }
     assert purge(store, []) == 0
