@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -85,6 +86,20 @@ def test_batches_commit_in_order_on_another_thread(
     assert emails == ["a@x.fr", "b@x.fr", "c@x.fr"]
     assert [c.id for c in store.page(ContactQuery(sort="email"), 0, 10)] == [1, 2, 3]
     assert store.lists()[0].count == 3
+
+
+def test_the_gil_switch_interval_is_lowered_only_while_writing(store: ContactStore) -> None:
+    before = sys.getswitchinterval()
+    with BulkWriter(store, list_id=None, basis=CONSENT) as outer:
+        assert sys.getswitchinterval() < before
+        with BulkWriter(store, list_id=None, basis=CONSENT):
+            pass
+        assert sys.getswitchinterval() < before  # the inner one does not restore it early
+        outer.write(batch("a@x.fr"))
+    assert sys.getswitchinterval() == before
+    with pytest.raises(ValueError), BulkWriter(store, list_id=None, basis=CONSENT):
+        raise ValueError
+    assert sys.getswitchinterval() == before
 
 
 def test_a_failing_commit_rolls_back_its_batch_only_and_is_raised(
