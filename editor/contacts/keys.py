@@ -58,4 +58,4 @@ def encode_fields(fields: dict[str, str]) -> str:
     a third of an import's budget."""
     if not fields:
         return "{}"
-    return "{" + ",".join(f"{_quote(k)}:{_quote(v)}" for k, v in fields.items()) + "}"
+    return "{" + ",".join([f"{_quote(k)}:{_quote(v)}" for k, v in fields.items()]) + "}"
