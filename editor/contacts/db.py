@@ -43,9 +43,8 @@ def _v1(conn: sqlite3.Connection) -> None:
     the ``*_sort`` columns are case- and accent-folded so « Émile » sorts among the E. List
     names are unique case-insensitively through ``name_key`` for the same reason (« Événements »
     and « événements » are one list; ``COLLATE NOCASE`` would let both in).
-    Each index costs imports about 10 % (measured): the table is indexed for what the contacts
-    view filters and sorts on most (status, basis, names, list members); date sorts are rarer
-    and sort in memory. ``AUTOINCREMENT`` keeps ids of deleted contacts from being reused, so
+    Each index costs imports about 10 % (measured); version 1 indexed what the contacts view
+    sorts on (status, basis, names), version 2 dropped those indexes again (see :func:`_v2`). ``AUTOINCREMENT`` keeps ids of deleted contacts from being reused, so
     a stale reference elsewhere (a sending queue, an old report) never points at someone else.
     """
     statements = [
