@@ -95,10 +95,11 @@ _INSERT_EVENT = (
     "INSERT INTO events (contact_id, at, kind, old, new, reason, source)"
     " VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
-_UPSERT_SUPPRESSION = (
-    "INSERT INTO suppression (key, reason, at) VALUES (?, ?, ?)"
+_INSERT_SUPPRESSION = "INSERT INTO suppression (key, reason, at)"
+_ON_SUPPRESSION_CONFLICT = (
     " ON CONFLICT (key) DO UPDATE SET reason = excluded.reason, at = excluded.at"
 )
+_UPSERT_SUPPRESSION = f"{_INSERT_SUPPRESSION} VALUES (?, ?, ?){_ON_SUPPRESSION_CONFLICT}"
 _ITER_CHUNK = 1000
 
 EventRow = tuple[int, str, str, str | None, str | None, str, str]
@@ -1146,21 +1147,27 @@ class ContactStore:
         stamp = iso_utc(now)
         with transaction(self._conn) as conn:
             rows = [r for r in self._existing(ids, "id, status, email_key") if r[1] != new]
-            conn.executemany(
-                "UPDATE contacts SET status = ?, updated_at = ? WHERE id = ?",
-                [(new, stamp, r[0]) for r in rows],
+            conn.execute(
+                "UPDATE contacts SET status = ?, updated_at = ?"
+                " WHERE id IN (SELECT value FROM json_each(?))",
+                (new, stamp, _ids_json(r[0] for r in rows)),
             )
-            conn.executemany(
-                _INSERT_EVENT, [(r[0], stamp, "status", r[1], new, reason, source) for r in rows]
+            insert_rows(
+                conn,
+                _INSERT_EVENTS,
+                [(r[0], stamp, "status", r[1], new, reason, source) for r in rows],
             )
             if new == "subscribed":
-                conn.executemany(
-                    "DELETE FROM suppression WHERE key = ?",
-                    [(self._hash_key(r[2]),) for r in rows],
+                conn.execute(
+                    "DELETE FROM suppression WHERE key IN (SELECT value FROM json_each(?))",
+                    (json.dumps([self._hash_key(r[2]) for r in rows]),),
                 )
             else:
-                conn.executemany(
-                    _UPSERT_SUPPRESSION, [(self._hash_key(r[2]), new, stamp) for r in rows]
+                insert_rows(
+                    conn,
+                    _INSERT_SUPPRESSION,
+                    [(self._hash_key(r[2]), new, stamp) for r in rows],
+                    _ON_SUPPRESSION_CONFLICT,
                 )
             return len(rows)
 
@@ -1171,13 +1178,14 @@ class ContactStore:
         date = _basis_date(basis, stamp)
         with transaction(self._conn) as conn:
             rows = self._existing(ids, "id, basis")
-            conn.executemany(
+            conn.execute(
                 "UPDATE contacts SET basis = ?, basis_source = ?, basis_date = ?,"
-                " basis_proof = ?, updated_at = ? WHERE id = ?",
-                [(kind, basis.source, date, basis.proof, stamp, r[0]) for r in rows],
+                " basis_proof = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))",
+                (kind, basis.source, date, basis.proof, stamp, _ids_json(r[0] for r in rows)),
             )
-            conn.executemany(
-                _INSERT_EVENT,
+            insert_rows(
+                conn,
+                _INSERT_EVENTS,
                 [(r[0], stamp, "basis", r[1], kind, basis.proof, basis.source) for r in rows],
             )
             return len(rows)
@@ -1195,12 +1203,15 @@ class ContactStore:
                 " ORDER BY id",
                 (_ids_json(ids), list_id),
             ).fetchall()
-            conn.executemany(
-                "INSERT INTO memberships (contact_id, list_id, added_at) VALUES (?, ?, ?)",
-                [(r[0], list_id, stamp) for r in rows],
+            conn.execute(
+                "INSERT INTO memberships (contact_id, list_id, added_at)"
+                " SELECT value, ?, ? FROM json_each(?)",
+                (list_id, stamp, _ids_json(r[0] for r in rows)),
             )
-            conn.executemany(
-                _INSERT_EVENT, [(r[0], stamp, "list_added", None, name, "", source) for r in rows]
+            insert_rows(
+                conn,
+                _INSERT_EVENTS,
+                [(r[0], stamp, "list_added", None, name, "", source) for r in rows],
             )
             return len(rows)
 
@@ -1216,12 +1227,14 @@ class ContactStore:
                 " AND contact_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id",
                 (list_id, _ids_json(ids)),
             ).fetchall()
-            conn.executemany(
-                "DELETE FROM memberships WHERE contact_id = ? AND list_id = ?",
-                [(r[0], list_id) for r in rows],
+            conn.execute(
+                "DELETE FROM memberships WHERE list_id = ?"
+                " AND contact_id IN (SELECT value FROM json_each(?))",
+                (list_id, _ids_json(r[0] for r in rows)),
             )
-            conn.executemany(
-                _INSERT_EVENT,
+            insert_rows(
+                conn,
+                _INSERT_EVENTS,
                 [(r[0], stamp, "list_removed", name, None, "", source) for r in rows],
             )
             return len(rows)
@@ -1263,10 +1276,16 @@ class ContactStore:
         stamp = iso_utc(now)
         with transaction(self._conn) as conn:
             rows = self._existing(ids, "id, email_key")
-            conn.executemany(
-                _UPSERT_SUPPRESSION, [(self._hash_key(r[1]), ERASED, stamp) for r in rows]
+            insert_rows(
+                conn,
+                _INSERT_SUPPRESSION,
+                [(self._hash_key(r[1]), ERASED, stamp) for r in rows],
+                _ON_SUPPRESSION_CONFLICT,
             )
-            conn.executemany("DELETE FROM contacts WHERE id = ?", [(r[0],) for r in rows])
+            conn.execute(
+                "DELETE FROM contacts WHERE id IN (SELECT value FROM json_each(?))",
+                (_ids_json(r[0] for r in rows),),
+            )
             self._scrub_history({r[1] for r in rows})
             return len(rows)
 

@@ -522,7 +522,7 @@ class ImportWizard(QWizard):
 
         def work(job: JobContext) -> ImportReport:
             return run_import(
-                job.store(),
+                job.store(interruptible=False),
                 table,
                 mapping,
                 list_name=list_name,

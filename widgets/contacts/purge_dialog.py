@@ -183,7 +183,7 @@ class PurgeDialog(QDialog):
             t("Recherche des contacts inactifs…", "Finding inactive contacts…"),
             work,
             found,
-            cancellable=False,
+            cancellable=False,  # one read of a few tenths of a second
         )
         worker.finished.connect(lambda: self.search_button.setEnabled(True))
 
@@ -223,5 +223,8 @@ class PurgeDialog(QDialog):
             t("Effacement…", "Erasing…"),
             work,
             done,
-            cancellable=False,
+            busy=True,
+            on_cancel=lambda: self.summary.setText(
+                t("Annulé : personne n’a été effacé.", "Cancelled: nobody was erased.")
+            ),
         )

@@ -556,8 +556,21 @@ class ContactsWindow(QMainWindow):
             self.refresh()
             self.statusBar().showMessage(done.format(n=contacts_text(count)), 8000)
 
+        def cancelled() -> None:
+            self.statusBar().showMessage(
+                t("Annulé : aucun contact n’a été modifié.", "Cancelled: no contact was changed."),
+                8000,
+            )
+
         run_with_progress(
-            self, self.tracker, self.store.path, label, work, finished, cancellable=False
+            self,
+            self.tracker,
+            self.store.path,
+            label,
+            work,
+            finished,
+            busy=True,
+            on_cancel=cancelled,
         )
 
     def add_to_list(self, list_id: int) -> None:

@@ -12,6 +12,7 @@ started from the contacts window; the import wizard shows its own progress page 
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -38,6 +39,9 @@ USER_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+INTERRUPT_STEPS = 5_000  # SQLite instructions between two looks at the Cancel button (~1 %)
+
+
 class Cancelled(Exception):
     """Raised inside a job when the user cancelled it (see :meth:`JobContext.check`)."""
 
@@ -51,10 +55,33 @@ class JobContext:
         self._report = report
         self._stores: list[ContactStore] = []
 
-    def store(self, factory: Callable[[Path], ContactStore] = ContactStore) -> ContactStore:
-        """A store opened on this thread (closed when the job ends)."""
+    def store(
+        self,
+        factory: Callable[[Path], ContactStore] = ContactStore,
+        *,
+        interruptible: bool = True,
+    ) -> ContactStore:
+        """A store opened on this thread (closed when the job ends).
+
+        ``interruptible``: Cancel interrupts the SQL statement running in a transaction
+        (SQLite's progress handler, asked every :data:`INTERRUPT_STEPS` instructions), so a
+        change to 100,000 contacts stops at once; its transaction is rolled back, nothing is
+        half done. An import
+        says False: it stops between its batches, and the handler would make its writer thread
+        wait for the GIL.
+        """
         store = factory(self.path)
         self._stores.append(store)
+        if interruptible:
+            conn, cancel = store.connection, self._cancel
+
+            def interrupt() -> bool:
+                # Only inside a transaction: what it did is then rolled back. Work after a
+                # commit (a checkpoint after an erasure) must not report a cancel that came
+                # too late to undo anything.
+                return cancel.is_set() and conn.in_transaction
+
+            conn.set_progress_handler(interrupt, INTERRUPT_STEPS)
         return store
 
     def progress(self, fraction: float) -> None:
@@ -138,6 +165,12 @@ class Worker(QObject):
             result = self._work(context)
         except Cancelled:
             self.cancelled.emit()
+        except sqlite3.OperationalError as exc:
+            if self._cancel.is_set() and "interrupt" in str(exc):
+                self.cancelled.emit()  # the progress handler stopped SQLite: rolled back
+            else:
+                log.exception("contacts job failed")
+                self.failed.emit(t(f"Erreur de la base : {exc}", f"Database error: {exc}"))
         except USER_ERRORS as exc:
             self.failed.emit(str(exc))
         except OSError as exc:
@@ -191,12 +224,14 @@ def run_with_progress(
     on_success: Callable[[Any], None],
     *,
     cancellable: bool = True,
+    busy: bool = False,
     on_failure: Callable[[str], None] | None = None,
     on_cancel: Callable[[], None] | None = None,
 ) -> Worker:
     """Run ``work`` in the background behind a window-modal progress dialog.
 
-    The dialog appears only if the work lasts more than half a second. ``on_success`` gets the
+    The dialog appears only if the work lasts more than half a second. ``busy``: the work
+    cannot say how far it is (one SQL statement), the bar just moves. ``on_success`` gets the
     result on the UI thread; failures go to ``on_failure`` (default: a warning box).
     """
     from widgets.contacts import prompts
@@ -210,6 +245,7 @@ def run_with_progress(
     dialog.setValue(0)
     if not cancellable:
         dialog.setCancelButton(None)
+    if busy or not cancellable:
         dialog.setRange(0, 0)  # busy indicator: this work cannot say how far it is
     worker = Worker(store_path, work, dialog)
     tracker.add(worker)
