@@ -10,7 +10,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -282,35 +282,41 @@ def cmd_contacts_import(args: argparse.Namespace) -> int:
 
 
 def cmd_contacts_list(args: argparse.Namespace) -> int:
+    """Contacts one by one as they are read, so 100,000 of them never sit in memory."""
     from editor.contacts.store import ContactStore
 
     with ContactStore() as store:
         list_id = _list_id(store, args.list) if args.list else None
-        contacts = list(store.iter_contacts(list_id))
-    if args.json:
-        print(
-            json.dumps(
-                [
-                    {
-                        "email": c.email,
-                        "first_name": c.first_name,
-                        "last_name": c.last_name,
-                        "status": c.status,
-                        "basis": c.basis,
-                        "lists": c.lists,
-                        "fields": c.fields,
-                    }
-                    for c in contacts
-                ],
-                ensure_ascii=False,
-                indent=2,
+        contacts = store.iter_contacts(list_id)
+        if args.json:
+            _write_json_array(
+                {
+                    "email": c.email,
+                    "first_name": c.first_name,
+                    "last_name": c.last_name,
+                    "status": c.status,
+                    "basis": c.basis,
+                    "lists": c.lists,
+                    "fields": c.fields,
+                }
+                for c in contacts
             )
-        )
-        return 0
-    for c in contacts:
-        name = " ".join(p for p in (c.first_name, c.last_name) if p)
-        print("\t".join([c.email, name, c.status, c.basis or "-", ", ".join(c.lists)]))
+            return 0
+        for c in contacts:
+            name = " ".join(p for p in (c.first_name, c.last_name) if p)
+            print("\t".join([c.email, name, c.status, c.basis or "-", ", ".join(c.lists)]))
     return 0
+
+
+def _write_json_array(items: Iterable[object]) -> None:
+    """``print(json.dumps(list(items), ensure_ascii=False, indent=2))``, item by item."""
+    out = sys.stdout
+    first = True
+    for item in items:
+        text = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        out.write(("[\n  " if first else ",\n  ") + text)
+        first = False
+    out.write("[]\n" if first else "\n]\n")
 
 
 def cmd_contacts_export(args: argparse.Namespace) -> int:

@@ -58,6 +58,22 @@ def test_import_json_contract_and_list_json(capsys: pytest.CaptureFixture[str]) 
     assert isinstance(people[0]["fields"], dict)
 
 
+def test_list_json_is_streamed_as_the_same_document(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run(["contacts", "list", "--json"]) == 0
+    assert capsys.readouterr().out == "[]\n"
+    pasted = PASTE.replace("pas-une-adresse", "bob@exemple.fr")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(pasted.encode("utf-8"))))
+    assert run(["contacts", "import", "-", "--list", "L", "--basis", "consent"]) == 0
+    capsys.readouterr()
+    assert run(["contacts", "list", "--json"]) == 0
+    out = capsys.readouterr().out
+    people = json.loads(out)
+    assert [p["email"] for p in people] == ["zoe@exemple.fr", "bob@exemple.fr"]
+    assert out == json.dumps(people, ensure_ascii=False, indent=2) + "\n"
+
+
 def test_import_pasted_text_from_stdin(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
