@@ -870,7 +870,13 @@ def _find_header(probe: list[tuple[int, list[str]]]) -> int | None:
         if any(looks_like_email(cell) for cell in filled):
             if previous is not None:
                 above = [cell for cell in previous[1] if cell]
-                if len(above) >= 2 and len(above) * 2 >= len(filled):
+                # A header names the address column: a row with nothing above the addresses
+                # is a first contact without one (« Jean;Dupont; »), kept as data.
+                labelled = any(
+                    looks_like_email(cell) and i < len(previous[1]) and previous[1][i]
+                    for i, cell in enumerate(cells)
+                )
+                if labelled and len(above) >= 2 and len(above) * 2 >= len(filled):
                     return previous[0]
             return None
         known = [target for cell in filled[:MAX_COLUMNS] if (target := known_target(cell))]

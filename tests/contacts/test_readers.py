@@ -144,6 +144,16 @@ def test_header_found_above_addresses_even_in_another_language(tmp_path: Path) -
         assert table.headers == ["Vorname", "Nachname", "E-Mail-Adresse"]
 
 
+def test_a_first_contact_without_address_is_data_not_a_header(tmp_path: Path) -> None:
+    data = "Jean;Dupont;\nMarie;Durand;marie@exemple.fr\nPaul;Roux;paul@exemple.fr\n"
+    with open_table(write(tmp_path, "sans-entete.csv", data.encode())) as table:
+        assert table.header_row is None
+        assert read_all(table)[0] == (1, ["Jean", "Dupont", ""])  # reported, not swallowed
+    labelled = "Jean;Dupont;Courriel\nMarie;Durand;marie@exemple.fr\n"
+    with open_table(write(tmp_path, "entete.csv", labelled.encode())) as table:
+        assert table.header_row == 1
+
+
 def test_google_contacts_export() -> None:
     with open_table(DATA / "google_contacts.csv") as table:
         assert table.header_row == 1
