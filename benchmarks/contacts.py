@@ -1,8 +1,10 @@
 """Contacts import benchmark: 100,000 rows from CSV and XLSX, into an empty and a full store.
 
-Run: ``uv run python benchmarks/contacts.py``. Each measured import runs in a fresh child
-process so its peak RSS is its own. python-calamine (Rust) parses the same XLSX in the same
-run as the reference for the parse alone, beside openpyxl's read-only parse.
+Run: ``uv run python benchmarks/contacts.py [REPEAT]`` (default 3: each figure is the median
+of three runs, the fastest shown too). Each measured import runs in a fresh child process so
+its peak RSS is its own; the updates start from a copy of the same full store each time.
+python-calamine (Rust) parses the same XLSX in the same run as the reference for the parse
+alone, beside openpyxl's read-only parse.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import csv
 import json
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -180,28 +183,47 @@ def run_child(*args: str) -> dict[str, float]:
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def main() -> None:
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def main(repeat: int) -> None:
     with tempfile.TemporaryDirectory(prefix="bulletin-bench-") as tmp:
         folder = Path(tmp)
         csv_path, xlsx_path = write_files(folder)
         print(
             f"{ROWS:,} rows; CSV {csv_path.stat().st_size / 1e6:.1f} MB (cp1252, ';'), "
-            f"XLSX {xlsx_path.stat().st_size / 1e6:.1f} MB (shared strings, as Excel writes)"
+            f"XLSX {xlsx_path.stat().st_size / 1e6:.1f} MB (shared strings, as Excel writes); "
+            f"median of {repeat} run(s), fastest in brackets"
         )
         for label, source in (("CSV", csv_path), ("XLSX", xlsx_path)):
-            store = folder / f"{label}.sqlite3"
+            full = folder / f"{label}-full.sqlite3"
             for phase in ("empty store", "full store (updates)"):
-                r = run_child("import", str(source), str(store))
+                runs = []
+                for attempt in range(repeat):
+                    store = folder / f"{label}-{phase[:4]}-{attempt}.sqlite3"
+                    if phase.startswith("full"):
+                        shutil.copyfile(full, store)  # the same full store each time
+                    runs.append(run_child("import", str(source), str(store)))
+                    if phase.startswith("empty") and attempt == 0:
+                        shutil.copyfile(store, full)
+                seconds = [r["seconds"] for r in runs]
+                r = runs[0]
                 print(
-                    f"{label:4} into {phase:22} {r['seconds']:6.2f} s  "
-                    f"{ROWS / r['seconds']:9,.0f} rows/s  peak RSS {r['peak_mb']:6.1f} MB  "
+                    f"{label:4} into {phase:22} {median(seconds):6.2f} s ({min(seconds):.2f})  "
+                    f"{ROWS / median(seconds):9,.0f} rows/s ({ROWS / min(seconds):,.0f})  "
+                    f"peak RSS {max(x['peak_mb'] for x in runs):6.1f} MB  "
                     f"(added {r['added']:,}, updated {r['updated']:,}, invalid {r['invalid']})"
                 )
         for kind in ("openpyxl", "calamine"):
-            r = run_child("parse", kind, str(xlsx_path))
+            runs = [run_child("parse", kind, str(xlsx_path)) for _ in range(repeat)]
+            seconds = [r["seconds"] for r in runs]
             print(
-                f"XLSX parse alone, {kind:9} {r['seconds']:6.2f} s  "
-                f"{r['rows'] / r['seconds']:9,.0f} rows/s  peak RSS {r['peak_mb']:6.1f} MB"
+                f"XLSX parse alone, {kind:9} {median(seconds):6.2f} s ({min(seconds):.2f})  "
+                f"{ROWS / median(seconds):9,.0f} rows/s  "
+                f"peak RSS {max(r['peak_mb'] for r in runs):6.1f} MB"
             )
 
 
@@ -211,4 +233,4 @@ if __name__ == "__main__":
     elif len(sys.argv) > 1 and sys.argv[1] == "parse":
         child_parse(sys.argv[2], sys.argv[3])
     else:
-        main()
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)

@@ -14,9 +14,10 @@ Files come from anywhere, so the kind is read from the content, not the name (an
 Decisions the pipeline relies on:
 
 - Text encoding: UTF-8 (with or without BOM), UTF-16/32 with BOM (Excel's « Unicode text »), else
-  cp1252 as French Excel saves CSV; bytes that the chosen encoding cannot decode are read as cp1252
-  (Latin-1 for the five bytes cp1252 leaves undefined), so a file mixing both never fails and
-  never shows « � » in a name.
+  cp1252 as French Excel saves CSV, or Mac Roman (Excel for Mac's « CSV (Macintosh) ») when
+  that decoding gives more accented letters; bytes that the chosen encoding cannot decode are
+  read as cp1252 (Latin-1 for the five bytes cp1252 leaves undefined), so a file mixing both
+  never fails and never shows « � » in a name.
 - A first line ``sep=;`` (which Excel writes and hides) sets the delimiter and is not a row.
 - XLSX values: integers as ``123`` (never ``123.0``), other numbers with Excel's 15 significant
   digits, dates ``2024-03-05``, date-times ``2024-03-05 14:30`` (seconds when not zero), times
@@ -388,10 +389,30 @@ def _encoding(head: bytes, whole: bool) -> tuple[str, str, str]:
     except UnicodeDecodeError as exc:
         # A multi-byte character cut at the end of the sample is no evidence against UTF-8.
         if (whole or exc.start < len(sample) - 3) and not _mostly_utf8(sample):
+            if _mac_roman(sample):
+                return "mac_roman", "strict", "mac_roman"
             undefined = any(b in sample for b in (0x81, 0x8D, 0x8F, 0x90, 0x9D))
             name = "latin-1" if undefined else "cp1252"
             return "cp1252", "bulletin.cp1252", name
     return "utf-8", "bulletin.cp1252", "utf-8"
+
+
+# Lowercase accented letters of French (and its neighbours) inside a word: what a correctly
+# decoded sample is full of, and what a wrong 8-bit decoding turns into symbols or capitals.
+_IN_WORD_ACCENT = re.compile(r"(?<=[^\W\d_])[àâäçéèêëîïôöùûüÿœæ]|[àâäçéèêëîïôöùûüÿœæ](?=[^\W\d_])")
+
+
+def _mac_roman(sample: bytes) -> bool:
+    """Whether 8-bit text is Mac Roman (Excel for Mac's « CSV (Macintosh) ») rather than cp1252.
+
+    Mac Roman puts é, è, ç, à… at 0x80-0x9F, where cp1252 has punctuation, rare letters and
+    five undefined bytes (0x8D and 0x8F are ç and è on a Mac); cp1252 puts them at 0xC0-0xFF,
+    where Mac Roman has symbols and capitals (« déjà » in cp1252 reads « dÈj‡ » on a Mac).
+    The decoding with more lowercase accented letters inside words wins; cp1252 on a tie.
+    """
+    mac = len(_IN_WORD_ACCENT.findall(sample.decode("mac_roman")))
+    windows = len(_IN_WORD_ACCENT.findall(sample.decode("cp1252", errors="ignore")))
+    return mac > windows
 
 
 _UTF8_SEQUENCE = re.compile(

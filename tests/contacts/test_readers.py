@@ -670,8 +670,36 @@ def test_mixed_utf8_and_cp1252_never_mangles_a_name(tmp_path: Path) -> None:
 
 
 def test_latin1_only_bytes(tmp_path: Path) -> None:
-    with open_table(write(tmp_path, "l1.csv", b"email;nom\r\na@x.fr;\x8d\xe9\r\n")) as table:
+    data = b"email;nom\r\na@x.fr;\x81H\xe9l\xe8ne\r\n"
+    with open_table(write(tmp_path, "l1.csv", data)) as table:
         assert table.encoding == "latin-1"
+        assert read_all(table) == [(2, ["a@x.fr", "\x81Hélène"])]
+
+
+@pytest.mark.parametrize("ending", ["\r", "\r\n"])
+def test_mac_roman_csv_from_excel_for_mac(tmp_path: Path, ending: str) -> None:
+    text = ending.join(
+        [
+            "Prénom;Nom;Courriel;Ville",
+            "Élodie;Lefèvre;elodie@exemple.fr;Besançon",
+            "François;Cœur;francois@exemple.fr;Orléans",
+            "",
+        ]
+    )
+    with open_table(write(tmp_path, "mac.csv", text.encode("mac_roman"))) as table:
+        assert table.encoding == "mac_roman"
+        assert table.headers == ["Prénom", "Nom", "Courriel", "Ville"]
+        assert [cells for _, cells in read_all(table)] == [
+            ["Élodie", "Lefèvre", "elodie@exemple.fr", "Besançon"],
+            ["François", "Cœur", "francois@exemple.fr", "Orléans"],
+        ]
+
+
+def test_cp1252_with_typographic_quotes_stays_cp1252(tmp_path: Path) -> None:
+    text = "email;note\r\na@x.fr;« l’été — déjà fini… »\r\nb@x.fr;Œuvre ‘spéciale’ à 20 €\r\n"
+    with open_table(write(tmp_path, "w.csv", text.encode("cp1252"))) as table:
+        assert table.encoding == "cp1252"
+        assert read_all(table)[1][1][1] == "Œuvre ‘spéciale’ à 20 €"
 
 
 @pytest.mark.parametrize(
