@@ -66,6 +66,20 @@ def source_name(source: Source) -> str:
 # -- page 1 -------------------------------------------------------------------------------------
 
 
+# Codec names as people know them (the wizard says which one was detected).
+_ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8",
+    "utf-16": "UTF-16",
+    "utf-16-le": "UTF-16",
+    "utf-16-be": "UTF-16",
+    "utf-32": "UTF-32",
+    "cp1252": "Windows (cp1252)",
+    "latin-1": "Latin-1",
+    "mac_roman": "Mac (Mac Roman)",
+}
+
+
 class SourcePage(QWizardPage):
     """What was read: the kind of source, the sheet, the header row, the first rows."""
 
@@ -131,7 +145,8 @@ class SourcePage(QWizardPage):
         }.get(table.kind, table.kind)
         details = []
         if table.encoding:
-            details.append(t(f"encodage {table.encoding}", f"{table.encoding} encoding"))
+            name = _ENCODING_NAMES.get(table.encoding, table.encoding)
+            details.append(t(f"encodage {name}", f"{name} encoding"))
         if table.delimiter and table.kind != "paste":
             fr, en = _DELIMITERS.get(table.delimiter, (table.delimiter, table.delimiter))
             details.append(t(f"séparateur : {fr}", f"delimiter: {en}"))

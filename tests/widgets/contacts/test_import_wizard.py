@@ -224,6 +224,17 @@ def test_workbook_sheets_and_header_row(
     assert "email" in wizard.mapping()  # found from the content, without a header
 
 
+def test_the_detected_encoding_is_named_as_people_know_it(
+    window: ContactsWindow, tmp_path: Path
+) -> None:
+    mac = tmp_path / "export-mac.csv"
+    mac.write_bytes("Prénom;Courriel\rHélène;helene@exemple.fr\r".encode("mac_roman"))
+    wizard = window.open_wizard(mac)
+    assert wizard is not None
+    assert "Mac (Mac Roman) encoding" in wizard.source_page.description.text()
+    assert wizard.table.headers == ["Prénom", "Courriel"]
+
+
 def test_unreadable_files_are_a_message_not_a_traceback(
     window: ContactsWindow, tmp_path: Path, errors: list[str]
 ) -> None:
