@@ -55,9 +55,6 @@ class Batch:
     def __len__(self) -> int:
         return len(self.rows)
 
-    def __contains__(self, key: object) -> bool:
-        return key in self.rows
-
     def add(
         self,
         email: str,
