@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any, ClassVar, Literal, TypeVar
 
 from editor.i18n import t
@@ -109,6 +109,18 @@ class ButtonStyle:
     color: str = "#ffffff"
     radius: int = 6
 
+    def validate(self) -> None:
+        """Report (never fix) a value the renderer cannot use."""
+        check_color(self.background, "Bouton (fond)")
+        check_color(self.color, "Bouton (texte)")
+        if not 0 <= self.radius <= 50:
+            raise DocumentError(
+                t(
+                    "L'arrondi des boutons doit être compris entre 0 et 50 pixels.",
+                    "The button corner radius must be between 0 and 50 pixels.",
+                )
+            )
+
 
 @dataclass
 class Theme:
@@ -147,18 +159,10 @@ class Theme:
             "link_color",
             "heading_color",
         ):
-            setattr(self, name, check_color(getattr(self, name), f"Thème ({name})"))
-        self.body_font = check_font(self.body_font, "Police du texte")
-        self.heading_font = check_font(self.heading_font, "Police des titres")
-        self.button.background = check_color(self.button.background, "Bouton (fond)")
-        self.button.color = check_color(self.button.color, "Bouton (texte)")
-        if not 0 <= self.button.radius <= 50:
-            raise DocumentError(
-                t(
-                    "L'arrondi des boutons doit être compris entre 0 et 50 pixels.",
-                    "The button corner radius must be between 0 and 50 pixels.",
-                )
-            )
+            check_color(getattr(self, name), f"Thème ({name})")
+        check_font(self.body_font, "Police du texte")
+        check_font(self.heading_font, "Police des titres")
+        self.button.validate()
 
 
 # --------------------------------------------------------------------------------------- blocks
@@ -262,9 +266,9 @@ class ButtonBlock(Block):
     def validate(self) -> None:
         _check_align(self.align)
         if self.background:
-            self.background = check_color(self.background, "Bouton (fond)")
+            check_color(self.background, "Bouton (fond)")
         if self.color:
-            self.color = check_color(self.color, "Bouton (texte)")
+            check_color(self.color, "Bouton (texte)")
         if self.radius is not None and not 0 <= self.radius <= 50:
             raise DocumentError(
                 t(
@@ -282,7 +286,7 @@ class DividerBlock(Block):
     width_percent: int = 100
 
     def validate(self) -> None:
-        self.color = check_color(self.color, "Séparateur")
+        check_color(self.color, "Séparateur")
         if not 1 <= self.thickness <= 10:
             raise DocumentError(
                 t(
@@ -319,6 +323,15 @@ class SocialLink:
     network: str = "website"
     url: str = ""
 
+    def validate(self) -> None:
+        if self.network not in SOCIAL_NETWORKS:
+            raise DocumentError(
+                t(
+                    f"Réseau social inconnu : « {self.network} ».",
+                    f'Unknown social network "{self.network}".',
+                )
+            )
+
 
 @dataclass
 class SocialBlock(Block):
@@ -345,18 +358,23 @@ class SocialBlock(Block):
                 )
             )
         for link in self.links:
-            if link.network not in SOCIAL_NETWORKS:
-                raise DocumentError(
-                    t(
-                        f"Réseau social inconnu : « {link.network} ».",
-                        f'Unknown social network "{link.network}".',
-                    )
-                )
+            link.validate()
 
 
 @dataclass
 class Column:
     blocks: list[Block] = field(default_factory=list)
+
+    def validate(self) -> None:
+        for block in self.blocks:
+            if isinstance(block, (ColumnsBlock, FooterBlock)):
+                raise DocumentError(
+                    t(
+                        "Une colonne ne peut contenir ni colonnes ni pied de page.",
+                        "A column cannot hold columns or a footer.",
+                    )
+                )
+            block.validate()
 
 
 @dataclass
@@ -386,15 +404,7 @@ class ColumnsBlock(Block):
                 )
             )
         for column in self.columns:
-            for block in column.blocks:
-                if isinstance(block, (ColumnsBlock, FooterBlock)):
-                    raise DocumentError(
-                        t(
-                            "Une colonne ne peut contenir ni colonnes ni pied de page.",
-                            "A column cannot hold columns or a footer.",
-                        )
-                    )
-                block.validate()
+            column.validate()
 
     @property
     def widths(self) -> tuple[int, ...]:
@@ -476,6 +486,20 @@ BLOCK_TYPES: dict[str, type[Block]] = {
 }
 
 
+def _check_id(value: object) -> None:
+    if not isinstance(value, str) or not _BLOCK_ID.match(value):
+        _bad_id(value)
+
+
+def _bad_id(value: object) -> None:
+    raise DocumentError(
+        t(
+            f"Identifiant de bloc manquant, invalide ou en double : « {value} ».",
+            f'Missing, invalid or duplicate block id "{value}".',
+        )
+    )
+
+
 def _check_align(value: str) -> None:
     if value not in ALIGNS:
         raise DocumentError(
@@ -512,13 +536,9 @@ class Newsletter:
         self.theme.validate()
         seen: set[str] = set()
         for block in self.walk():
-            if not isinstance(block.id, str) or not _BLOCK_ID.match(block.id) or block.id in seen:
-                raise DocumentError(
-                    t(
-                        f"Identifiant de bloc manquant, invalide ou en double : « {block.id} ».",
-                        f'Missing, invalid or duplicate block id "{block.id}".',
-                    )
-                )
+            if block.id in seen:
+                _bad_id(block.id)
+            _check_id(block.id)
             seen.add(block.id)
             block.validate()
 
@@ -657,7 +677,7 @@ def _build(cls: type[T], data: Any, where: str) -> T:
                         f"{where}.{name}: unexpected value type ({value!r}).",
                     )
                 )
-        kwargs[name] = value
+        kwargs[name] = _canonical(name, value)
     return cls(**kwargs)
 
 
@@ -703,3 +723,69 @@ def _str(value: Any, where: str) -> str:
             t(f"{where} : un texte était attendu.", f"{where}: a text was expected.")
         )
     return value
+
+
+# -------------------------------------------------------------------------------- normalisation
+
+# Field names that hold a colour, whatever the dataclass (theme, button style, blocks).
+_COLOR_FIELDS = frozenset(
+    {
+        "background",
+        "color",
+        "page_background",
+        "content_background",
+        "text_color",
+        "link_color",
+        "heading_color",
+    }
+)
+
+
+def _canonical(name: str, value: Any) -> Any:
+    """The one spelling the model keeps for a value (colours lowercase); never raises."""
+    if name in _COLOR_FIELDS and isinstance(value, str) and _COLOR.match(value):
+        return value.lower()
+    return value
+
+
+def normalised(obj: object, name: str, value: Any) -> Any:
+    """Return the canonical value for field ``name`` of dataclass instance ``obj``.
+
+    Code that sets a value (the composer's commands) calls this first, and loading applies the
+    same rules, so the model only ever holds canonical values and ``validate()`` merely reports.
+    Raises :class:`DocumentError` when the value has the wrong type or is not usable; ``obj``
+    itself is never changed.
+    """
+    if not is_dataclass(obj) or isinstance(obj, type):
+        raise TypeError(f"normalised() needs a dataclass instance, not {obj!r}")
+    cls = type(obj)
+    where = f"{cls.__name__}.{name}"
+    if name not in {f.name for f in fields(obj)}:
+        raise DocumentError(t(f"{where} : champ inconnu.", f"{where}: unknown field."))
+    current = getattr(obj, name)
+    item_type = _ITEMS.get(name)
+    if isinstance(current, list) and item_type is not None:
+        ok = isinstance(value, list) and all(isinstance(v, item_type) for v in value)
+    elif is_dataclass(current):
+        ok = isinstance(value, type(current))
+    else:
+        ok = _same_kind(value, getattr(cls(), name), name)
+    if not ok:
+        raise DocumentError(
+            t(
+                f"{where} : valeur de type inattendu ({value!r}).",
+                f"{where}: unexpected value type ({value!r}).",
+            )
+        )
+    value = _canonical(name, value)
+    if name == "id" and isinstance(obj, Block):
+        _check_id(value)
+    candidate = replace(obj, **{name: value})
+    check = getattr(candidate, "validate", None)
+    if check is not None:
+        check()
+    return value
+
+
+# The element type of each list field.
+_ITEMS: dict[str, type] = {"blocks": Block, "columns": Column, "links": SocialLink}
