@@ -36,6 +36,7 @@ from typing import Any, TypeAlias
 
 from editor.document import DocumentError, ImageBlock, Newsletter, from_json, to_json
 from editor.i18n import t
+from editor.limits import MAX_DOCUMENT_BYTES, LimitError, check_document_data, check_image
 from editor.settings import data_dir
 from editor.upgrade import VersionError, upgrade
 
@@ -275,15 +276,30 @@ class _Reader:
         self.name = name
         self.left = MAX_TOTAL_BYTES
 
-    def read(self, info: zipfile.ZipInfo) -> bytes:
+    def read(self, info: zipfile.ZipInfo, limit: int | None = None) -> bytes:
+        """The entry's bytes; past ``limit`` (or the total budget) raise PackageError."""
         chunks: list[bytes] = []
+        size = 0
         with self.archive.open(info) as stream:
             while chunk := stream.read(_CHUNK):
                 self.left -= len(chunk)
+                size += len(chunk)
                 if self.left < 0:
                     raise _too_big(self.name)
+                if limit is not None and size > limit:
+                    raise _document_too_big(self.name)
                 chunks.append(chunk)
         return b"".join(chunks)
+
+
+def _document_too_big(name: str) -> PackageError:
+    mb = MAX_DOCUMENT_BYTES // (1024 * 1024)
+    return _open_error(
+        name,
+        f"{DOCUMENT_NAME} dépasse {mb} Mo une fois décompressé ; une lettre en fait moins "
+        "de 100 Ko.",
+        f"{DOCUMENT_NAME} is over {mb} MB once decompressed; a newsletter takes under 100 KB.",
+    )
 
 
 def _load_archive(archive: zipfile.ZipFile, name: str) -> BulletinFile:
@@ -293,6 +309,10 @@ def _load_archive(archive: zipfile.ZipFile, name: str) -> BulletinFile:
     entries = {info.filename: info for info in infos}
     reader = _Reader(archive, name)
 
+    # A missing ``mimetype`` is accepted on purpose: re-zipping an unpacked file (to edit
+    # document.json by hand, or by a mail gateway that repacks attachments) drops or moves it.
+    # What makes a Bulletin file is a document.json that passes every check below; a mimetype
+    # that is present must be ours.
     mimetype = entries.get("mimetype")
     if mimetype is not None:
         kind = reader.read(mimetype).decode("ascii", "replace").strip()[:100]
@@ -309,7 +329,11 @@ def _load_archive(archive: zipfile.ZipFile, name: str) -> BulletinFile:
             f"c'est une archive zip mais pas un fichier Bulletin ({DOCUMENT_NAME} manque).",
             f"this is a zip archive but not a Bulletin file ({DOCUMENT_NAME} is missing).",
         )
-    newsletter = _newsletter(_parse_json(reader.read(document), name), name)
+    if document.file_size > MAX_DOCUMENT_BYTES:
+        raise _document_too_big(name)
+    newsletter = _newsletter(
+        _parse_json(reader.read(document, limit=MAX_DOCUMENT_BYTES), name), name
+    )
 
     images: dict[str, bytes] = {}
     for index, block in _image_blocks(newsletter):
@@ -338,6 +362,10 @@ def _load_archive(archive: zipfile.ZipFile, name: str) -> BulletinFile:
                 f"l'image {ref} est endommagée (son contenu ne correspond pas à son nom).",
                 f"the image {ref} is damaged (its content does not match its name).",
             )
+        try:
+            check_image(data, ref)
+        except LimitError as exc:
+            raise _open_error(name, str(exc), str(exc)) from exc
         images[ref] = data
     return BulletinFile(newsletter, images)
 
@@ -375,7 +403,10 @@ def _newsletter(data: Any, name: str) -> Newsletter:
             f"{DOCUMENT_NAME} does not hold a JSON object.",
         )
     try:
+        check_document_data(data)  # plain JSON walked once, before any object is built
         return from_json(upgrade(data))
+    except LimitError as exc:
+        raise _open_error(name, str(exc), str(exc)) from exc
     except VersionError as exc:
         raise _open_error(name, str(exc), str(exc)) from exc
     except DocumentError as exc:
