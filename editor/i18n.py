@@ -1,38 +1,211 @@
-"""Bilingual messages for the core (French first: most of our users are French).
+"""The UI language: gettext with English source strings and a French catalog.
 
-The core has no Qt, so it cannot use Qt's translator; its user-facing messages are written in
-both languages where they are raised, and :func:`t` picks one. The language comes from
-``BULLETIN_LANG`` (``fr``/``en``), else from the system locale, French when unsure.
+Messages are written in English and marked ``_("…")`` (``ngettext`` for plurals), so translators
+work on ``resources/locale/<lang>/LC_MESSAGES/bulletin.po`` with their usual tools. The ``.po`` is
+the only file kept in git: it is compiled to ``.mo`` automatically the first time a language is
+used (next to the ``.po``, or in the data folder when ``resources/`` is read-only), and again
+whenever the ``.po`` changes (its hash is stored in the ``.mo`` header).
+
+The language is chosen once (``BULLETIN_LANG``, else the locale, French when unsure) and then
+only changes through :func:`set_language` (the preferences menu), so ``_()`` is one attribute
+lookup on the current translation object, with no environment reading per call.
+
+The core has no Qt; the GUI installs Qt's own ``qtbase`` translations to follow :func:`language`.
 """
 
 from __future__ import annotations
 
+import gettext
+import hashlib
+import io
 import locale
 import os
+from collections.abc import Callable
+from pathlib import Path
 
+DOMAIN = "bulletin"
+SOURCE_LANGUAGE = "en"
+LANGUAGES = ("fr", "en")
+"""Languages the UI offers; the first is the fallback when the system gives no clear answer."""
+
+_HASH_HEADER = "X-Bulletin-Source-Hash"
+
+
+class _Pending(gettext.NullTranslations):
+    """Stands in until the first message is asked for, so importing this module costs no I/O."""
+
+    def gettext(self, message: str) -> str:
+        return _activate().gettext(message)
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return _activate().ngettext(msgid1, msgid2, n)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return _activate().pgettext(context, message)
+
+
+_translation: gettext.NullTranslations = _Pending()
+_language: str | None = None
 _forced: str | None = None
+_listeners: list[Callable[[str], None]] = []
 
 
-def set_language(language: str | None) -> None:
-    """Force ``fr`` or ``en`` for this process (the GUI calls it from the user's preference)."""
-    global _forced
-    _forced = language if language in ("fr", "en") else None
+def _(message: str) -> str:
+    """``message`` (English) in the UI language."""
+    return _translation.gettext(message)
 
 
-def language() -> str:
-    if _forced:
-        return _forced
-    env = os.environ.get("BULLETIN_LANG", "").lower()
-    if env in ("fr", "en"):
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form for ``n``, by the UI language's plural rule (French: 0 and 1
+    are singular)."""
+    return _translation.ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` disambiguated by ``context`` (the same English word, two French ones)."""
+    return _translation.pgettext(context, message)
+
+
+def detect_language(preferred: str | None = None) -> str:
+    """``BULLETIN_LANG``, else ``preferred`` (the saved preference), else the locale; French when
+    unsure (most of our users are French)."""
+    env = os.environ.get("BULLETIN_LANG", "").strip().lower()
+    if env in LANGUAGES:
         return env
+    if preferred in LANGUAGES:
+        return preferred
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "")
         if value:
-            return "en" if value.lower().startswith("en") else "fr"
-    code = locale.getlocale()[0] or ""
-    return "en" if code.lower().startswith("en") else "fr"
+            return _from_locale_name(value)
+    return _from_locale_name(locale.getlocale()[0] or "")
+
+
+def _from_locale_name(name: str) -> str:
+    code = name.strip().lower()[:2]
+    return code if code in LANGUAGES else LANGUAGES[0]
+
+
+def language() -> str:
+    """The UI language (``fr`` or ``en``): the one set by :func:`set_language`, else detected.
+
+    Detection reads the environment (cheap enough here: this is not called per message); the
+    app calls :func:`set_language` once at start, so ``language()`` and ``_()`` agree.
+    """
+    return _forced or detect_language()
+
+
+def set_language(lang: str | None) -> str:
+    """Switch the UI language for this process (``None``: detect again); return the one in use.
+
+    Messages already on screen keep their wording: windows opened afterwards use the new one.
+    """
+    global _forced
+    _forced = lang if lang in LANGUAGES else None
+    chosen = _forced or detect_language()
+    _install(chosen)
+    for listener in list(_listeners):
+        listener(chosen)
+    return chosen
+
+
+def on_language_changed(listener: Callable[[str], None]) -> None:
+    """Call ``listener(lang)`` after every :func:`set_language` (the GUI re-installs Qt's
+    translations)."""
+    _listeners.append(listener)
+
+
+def _activate() -> gettext.NullTranslations:
+    if _language is None:
+        _install(detect_language())
+    return _translation
+
+
+def _install(lang: str) -> None:
+    global _translation, _language
+    _translation = translation(lang)
+    _language = lang
+
+
+def translation(lang: str) -> gettext.NullTranslations:
+    """The translation object for ``lang``: identity for English (the source language)."""
+    if lang == SOURCE_LANGUAGE:
+        return gettext.NullTranslations()
+    po = po_path(lang)
+    if not po.is_file():
+        return gettext.NullTranslations()
+    return compiled(po)
+
+
+def locale_dir() -> Path:
+    """``resources/locale``: one ``<lang>/LC_MESSAGES/bulletin.po`` per language."""
+    return Path(__file__).resolve().parent.parent / "resources" / "locale"
+
+
+def po_path(lang: str) -> Path:
+    return locale_dir() / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def compiled(po: Path) -> gettext.GNUTranslations:
+    """The ``.mo`` for ``po``, compiled now when missing or older than the ``.po``.
+
+    A fresh ``.mo`` is one whose header carries the hash of the current ``.po`` (mtimes are not
+    trusted: a checkout or a copy changes them). It is written atomically next to the ``.po``,
+    or in the data folder when that folder is read-only (an installed app).
+    """
+    source = po.read_bytes()
+    digest = hashlib.sha256(source).hexdigest()
+    candidates = [po.with_suffix(".mo"), _cache_mo_path(po)]
+    for mo in candidates:
+        found = _load_if_fresh(mo, digest)
+        if found is not None:
+            return found
+    data = compile_po(source, digest)
+    for mo in candidates:
+        try:
+            mo.parent.mkdir(parents=True, exist_ok=True)
+            from editor.atomic import write_atomic
+
+            write_atomic(mo, data)
+            break
+        except OSError:
+            continue
+    return gettext.GNUTranslations(io.BytesIO(data))
+
+
+def _cache_mo_path(po: Path) -> Path:
+    from editor.settings import data_dir
+
+    lang = po.parent.parent.name
+    return data_dir() / "locale" / lang / "LC_MESSAGES" / po.with_suffix(".mo").name
+
+
+def _load_if_fresh(mo: Path, digest: str) -> gettext.GNUTranslations | None:
+    try:
+        with mo.open("rb") as handle:
+            found = gettext.GNUTranslations(handle)
+    except (OSError, ValueError):  # missing, or truncated/corrupt: compile again
+        return None
+    return found if found.info().get(_HASH_HEADER.lower()) == digest else None
+
+
+def compile_po(source: bytes, digest: str = "") -> bytes:
+    """``.po`` bytes → ``.mo`` bytes with Babel (fuzzy entries left out, as msgfmt does)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    catalog = read_po(io.BytesIO(source), abort_invalid=True)
+    if digest:
+        header = catalog.mime_headers
+        catalog.mime_headers = [*header, (_HASH_HEADER, digest)]
+    out = io.BytesIO()
+    write_mo(out, catalog, use_fuzzy=False)
+    return out.getvalue()
 
 
 def t(fr: str, en: str) -> str:
-    """The message in the current language."""
-    return en if language() == "en" else fr
+    """The older bilingual pair, kept until every call is converted to ``_()`` by
+    ``tools/convert_to_gettext.py``. Unlike ``_()``, it reads ``BULLETIN_LANG`` on every call,
+    as the not-yet-converted tests expect."""
+    lang = _forced or detect_language()
+    return en if lang == "en" else fr
