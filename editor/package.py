@@ -23,8 +23,6 @@ import hashlib
 import json
 import os
 import re
-import secrets
-import stat
 import struct
 import zipfile
 import zlib
@@ -34,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeAlias
 
+from editor.atomic import atomic_binary
 from editor.document import DocumentError, ImageBlock, Newsletter, from_json, to_json
 from editor.i18n import t
 from editor.limits import MAX_DOCUMENT_BYTES, LimitError, check_document_data, check_image
@@ -481,35 +480,16 @@ def _entries(bf: BulletinFile) -> list[tuple[str, bytes, int]]:
 
 
 def _write_atomic(target: Path, entries: list[tuple[str, bytes, int]]) -> None:
-    """Temp file in the same folder, fsync, then os.replace: all or nothing, even on a crash."""
-    if target.is_symlink():
-        target = target.resolve()  # replace the file the link points to, not the link
-    folder = target.parent
-    tmp = folder / f".{target.name}.{secrets.token_hex(4)}.tmp"
-    created = False
+    """The zip streamed through :func:`editor.atomic.atomic_binary`: all or nothing."""
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-        created = True
-        with os.fdopen(fd, "wb") as fh:
-            with zipfile.ZipFile(fh, "w") as archive:
-                for entry_name, data, method in entries:
-                    info = zipfile.ZipInfo(entry_name, date_time=_ZIP_EPOCH)
-                    info.compress_type = method
-                    info.external_attr = 0o644 << 16
-                    archive.writestr(info, data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        with suppress(OSError):  # keep the permissions of the file being replaced
-            tmp.chmod(stat.S_IMODE(target.stat().st_mode))
-        tmp.replace(target)
-        created = False
+        with atomic_binary(target) as fh, zipfile.ZipFile(fh, "w") as archive:
+            for entry_name, data, method in entries:
+                info = zipfile.ZipInfo(entry_name, date_time=_ZIP_EPOCH)
+                info.compress_type = method
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, data)
     except OSError as exc:
         raise _write_error(target, exc) from exc
-    finally:
-        if created:
-            with suppress(OSError):
-                tmp.unlink()
-    _sync_folder(folder)
 
 
 def _write_error(target: Path, exc: OSError) -> PackageError:
@@ -533,18 +513,6 @@ def _write_error(target: Path, exc: OSError) -> PackageError:
             f'Cannot save "{name}": {en}{kept_en}',
         )
     )
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); best effort, the data is already on disk."""
-    if os.name != "posix":
-        return
-    with suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 # -------------------------------------------------------------------------------------- autosave

@@ -8,17 +8,16 @@ Both stream the contacts and write atomically.
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as _ILLEGAL_XML
 
+from editor.atomic import atomic_binary, atomic_text
 from editor.contacts.privacy import defuse
 from editor.contacts.store import Contact, ContactStore
 from editor.i18n import language, t
@@ -87,36 +86,24 @@ def export_contacts(store: ContactStore, path: Path, list_name: str | None = Non
         raise ExportError(
             t("Exportez vers un fichier .csv ou .xlsx.", "Export to a .csv or .xlsx file.")
         )
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        count = (
-            _write_csv(store, list_id, Path(tmp))
-            if suffix == ".csv"
-            else _write_xlsx(store, list_id, Path(tmp))
-        )
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return count
+    if suffix == ".csv":
+        with atomic_text(path, encoding="utf-8-sig", newline="") as text:
+            return _write_csv(store, list_id, text)
+    with atomic_binary(path) as binary:
+        return _write_xlsx(store, list_id, binary)
 
 
-def _write_csv(store: ContactStore, list_id: int | None, path: Path) -> int:
+def _write_csv(store: ContactStore, list_id: int | None, handle: IO[str]) -> int:
     delimiter = ";" if language() == "fr" else ","
     count = -1
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, delimiter=delimiter, lineterminator="\r\n")
-        for row in rows(store, list_id):
-            writer.writerow([defuse(cell) for cell in row])
-            count += 1
-        handle.flush()
-        os.fsync(handle.fileno())
+    writer = csv.writer(handle, delimiter=delimiter, lineterminator="\r\n")
+    for row in rows(store, list_id):
+        writer.writerow([defuse(cell) for cell in row])
+        count += 1
     return count
 
 
-def _write_xlsx(store: ContactStore, list_id: int | None, path: Path) -> int:
+def _write_xlsx(store: ContactStore, list_id: int | None, handle: IO[bytes]) -> int:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(t("Contacts", "Contacts"))
     count = -1
@@ -130,5 +117,5 @@ def _write_xlsx(store: ContactStore, list_id: int | None, path: Path) -> int:
             cells.append(cell)
         sheet.append(cells)
         count += 1
-    workbook.save(path)
+    workbook.save(handle)
     return count
