@@ -12,29 +12,26 @@ import calendar
 import contextlib
 import hashlib
 import html
-import http.client
 import io
 import json
-import os
 import re
 import socket
 import ssl
-import tempfile
-import time
-import urllib.error
+import threading
 import urllib.parse
-import urllib.request
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import feedparser
+import httpx
 import nh3
 
+from editor.atomic import write_text_atomic
 from editor.i18n import t
 from editor.settings import feeds_cache_dir
 
@@ -43,9 +40,15 @@ TITLE_MAX = 200
 EXCERPT_MAX = 260
 MAX_POSTS = 50  # a block shows at most 10; the rest only bloats the cache
 URL_MAX = 2048
-CACHE_FORMAT = 1
+CACHE_FORMAT = 1  # later keys (etag, last_modified) are optional: old files stay readable
+MAX_REDIRECTS = 5
 
 _SCHEMES = ("http", "https")
+_REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+_NOT_WEB = (
+    "redirection vers une adresse qui n'est pas une page web",
+    "redirected to an address that is not a web page",
+)
 _IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")
 # Block-level tags kept through nh3 only to become spaces, so "</p><p>" does not glue words.
 _BREAK_TAGS = {"p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6"}
@@ -119,11 +122,17 @@ class Post:
 
 @dataclass
 class CachedFeed:
-    """The last successfully fetched posts of a feed, and when they were fetched (UTC)."""
+    """The last successfully fetched posts of a feed, and when they were fetched (UTC).
+
+    ``etag`` and ``last_modified`` are the server's validators for that copy ("" when it gave
+    none), sent back on the next refresh so an unchanged feed costs no download.
+    """
 
     url: str
     fetched_at: datetime
     posts: list[Post]
+    etag: str = ""
+    last_modified: str = ""
 
 
 # ------------------------------------------------------------------------------------ text/URLs
@@ -210,111 +219,207 @@ def _to_uri(url: str) -> str:
 # ---------------------------------------------------------------------------------------- fetch
 
 
-class _Redirects(urllib.request.HTTPRedirectHandler):
-    """Follow redirects, but only to http(s): a feed must not bounce us to ftp:// or file://."""
+@dataclass
+class Fetched:
+    """One download: the posts, or ``None`` when the server answered "304 Not Modified".
 
-    max_redirections = 5
+    ``etag``/``last_modified`` are the validators the server gave, to send back next time.
+    """
 
-    def redirect_request(
-        self,
-        req: urllib.request.Request,
-        fp: IO[bytes],
-        code: int,
-        msg: str,
-        headers: Any,
-        newurl: str,
-    ) -> urllib.request.Request | None:
-        if urllib.parse.urlsplit(newurl).scheme.lower() not in _SCHEMES:
-            fp.close()
-            raise FeedError(
-                req.full_url,
-                "redirection vers une adresse qui n'est pas une page web",
-                "redirected to an address that is not a web page",
-            )
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+    posts: list[Post] | None
+    etag: str = ""
+    last_modified: str = ""
 
 
-def _opener() -> urllib.request.OpenerDirector:
-    """HTTP(S) only (no file:, ftp: or data: handlers), system proxies honoured."""
-    opener = urllib.request.OpenerDirector()
-    for handler in (
-        urllib.request.ProxyHandler(),
-        urllib.request.UnknownHandler(),
-        urllib.request.HTTPHandler(),
-        urllib.request.HTTPSHandler(),
-        urllib.request.HTTPDefaultErrorHandler(),
-        _Redirects(),
-        urllib.request.HTTPErrorProcessor(),
-    ):
-        opener.add_handler(handler)
-    return opener
+@dataclass
+class _Response:
+    body: bytes
+    final_url: str
+    content_type: str
+    etag: str
+    last_modified: str
+    not_modified: bool
+
+
+class _Deadline:
+    """Cuts the connection when the whole download outlives its time, in whatever phase it is.
+
+    httpx's timeouts bound each network wait, so a server sending its headers (or body) one
+    byte at a time never trips them. A timer shuts the socket down instead: the blocked read
+    returns at once, the request fails, and :attr:`expired` tells the caller why. The sockets
+    come from httpcore's public ``trace`` extension (``connect_tcp``/``start_tls`` events).
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.expired = threading.Event()
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+        self._timer.join()
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        if not event.endswith((".connect_tcp.complete", ".start_tls.complete")):
+            return
+        stream = info.get("return_value")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if isinstance(sock, socket.socket):
+            with self._lock:
+                self._sockets.append(sock)
+                if self.expired.is_set():
+                    _cut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired.set()
+            for sock in self._sockets:
+                _cut(sock)
+
+
+def _cut(sock: socket.socket) -> None:
+    # socket.socket's own shutdown, even for an SSLSocket: it acts on the file descriptor and
+    # leaves the TLS object alone, which the reading thread is still using.
+    with contextlib.suppress(OSError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
 def fetch(url: str, *, timeout: float = 10.0, max_bytes: int = 5_000_000) -> list[Post]:
     """Download and read the feed at ``url``; its posts in feed order (newest first, usually).
 
-    ``timeout`` bounds each network wait, and the whole download to three times that, so a
-    trickling server cannot hang a refresh. ``max_bytes`` bounds the download and, for
-    compressed responses, the decompressed size. Raises :class:`FeedError`.
+    ``timeout`` bounds each network wait, and the whole download (connecting, headers, body)
+    to three times that, so a trickling server cannot hang a refresh. ``max_bytes`` bounds the
+    download and, for compressed responses, the decompressed size. Raises :class:`FeedError`.
     """
-    data, final_url, content_type = _download(url, timeout, max_bytes)
-    return parse(data, url=final_url, content_type=content_type, source=url)
+    posts = fetch_if_changed(url, timeout=timeout, max_bytes=max_bytes).posts
+    assert posts is not None  # "not modified" is refused when nothing was asked
+    return posts
 
 
-def _download(url: str, timeout: float, max_bytes: int) -> tuple[bytes, str, str]:
+def fetch_if_changed(
+    url: str,
+    *,
+    etag: str = "",
+    last_modified: str = "",
+    timeout: float = 10.0,
+    max_bytes: int = 5_000_000,
+) -> Fetched:
+    """Like :func:`fetch`, sending back the validators of the copy already held.
+
+    A server that still has the same feed answers "304 Not Modified" without a body:
+    ``posts`` is then ``None`` and the held copy is still current.
+    """
+    validators = {
+        name: value
+        for name, value in (("If-None-Match", etag), ("If-Modified-Since", last_modified))
+        if _validator(value)
+    }
+    response = _download(url, timeout, max_bytes, validators)
+    if response.not_modified:
+        return Fetched(None, response.etag or etag, response.last_modified or last_modified)
+    posts = parse(
+        response.body, url=response.final_url, content_type=response.content_type, source=url
+    )
+    return Fetched(posts, response.etag, response.last_modified)
+
+
+def _validator(value: object) -> str:
+    """An ETag or Last-Modified value fit to send back (printable ASCII, bounded), else ""."""
+    if not isinstance(value, str) or len(value) > 1024 or not value.isascii():
+        return ""
+    return value if value.isprintable() else ""
+
+
+def _download(url: str, timeout: float, max_bytes: int, validators: dict[str, str]) -> _Response:
     try:
-        uri = _to_uri(url.strip())
+        current = _to_uri(url.strip())
     except ValueError:
         raise FeedError(
             url,
             "adresse invalide (elle doit commencer par http:// ou https://)",
             "invalid address (it must start with http:// or https://)",
         ) from None
-    request = urllib.request.Request(  # noqa: S310 (the scheme is checked just above)
-        uri,
-        headers={
-            "User-Agent": USER_AGENT,
-            "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, "
-            "text/xml;q=0.9, */*;q=0.5",
-            "Accept-Encoding": "gzip, deflate",
-        },
-    )
-    deadline = time.monotonic() + 3 * timeout
+    headers = {
+        "User-Agent": USER_AGENT,
+        "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, "
+        "text/xml;q=0.9, */*;q=0.5",
+        "Accept-Encoding": "gzip, deflate",  # only what _decompress bounds
+    }
+    with (
+        _Deadline(3 * timeout) as deadline,
+        httpx.Client(headers=headers, timeout=timeout, follow_redirects=False) as client,
+    ):
+        try:
+            for _ in range(MAX_REDIRECTS + 1):
+                with client.stream(
+                    "GET", current, headers=validators, extensions={"trace": deadline.trace}
+                ) as response:
+                    target = _redirect_target(response, current, url)
+                    if target:
+                        current = target
+                        continue
+                    result = _receive(response, url, max_bytes, bool(validators))
+                if deadline.expired.is_set():  # the body was cut short
+                    raise TimeoutError
+                return result
+        except FeedError:
+            raise
+        except httpx.InvalidURL as error:
+            # Our own URL is valid (_to_uri): httpx parses a redirect's Location even when it
+            # does not follow it, and refuses what is no URL it could fetch (data:, …).
+            raise FeedError(url, *_NOT_WEB) from error
+        except (httpx.HTTPError, httpx.StreamError, OSError) as error:
+            reason = TimeoutError() if deadline.expired.is_set() else error
+            raise FeedError(url, *_network_cause(reason, timeout)) from error
+    raise FeedError(url, *_http_cause(response.status_code))  # still redirected
+
+
+def _redirect_target(response: httpx.Response, current: str, url: str) -> str:
+    """Where a redirect leads (an http(s) URI), or "" when ``response`` is no redirect."""
+    location = response.headers.get("Location", "")
+    if response.status_code not in _REDIRECT_CODES or not location:
+        return ""
+    target = urllib.parse.urljoin(current, location.strip())
     try:
-        with _opener().open(request, timeout=timeout) as response:
-            final_url = response.geturl()
-            length = response.headers.get("Content-Length", "")
-            if length.strip().isdigit() and int(length) > max_bytes:
-                raise _too_big(url, max_bytes)
-            body = _read(response, url, max_bytes, deadline, timeout)
-            encoding = response.headers.get("Content-Encoding", "").strip().lower()
-            content_type = response.headers.get("Content-Type", "")
-    except FeedError:
-        raise
-    except urllib.error.HTTPError as error:
-        error.close()
-        raise FeedError(url, *_http_cause(error.code)) from None
-    except urllib.error.URLError as error:
-        reason = error.reason
-        raise FeedError(url, *_network_cause(reason, timeout)) from error
-    except (OSError, http.client.HTTPException, ValueError) as error:
-        raise FeedError(url, *_network_cause(error, timeout)) from error
-    return _decompress(body, encoding, url, max_bytes), final_url, content_type
+        return _to_uri(target)
+    except ValueError:
+        raise FeedError(url, *_NOT_WEB) from None
 
 
-def _read(response: Any, url: str, max_bytes: int, deadline: float, timeout: float) -> bytes:
-    """The body, refusing it as soon as it grows past ``max_bytes`` or outlives the deadline."""
+def _receive(response: httpx.Response, url: str, max_bytes: int, conditional: bool) -> _Response:
+    """The body of a final response, refused as soon as it grows past ``max_bytes``."""
+    status = response.status_code
+    etag = _validator(response.headers.get("ETag", ""))
+    last_modified = _validator(response.headers.get("Last-Modified", ""))
+    if status == 304 and conditional:
+        return _Response(b"", str(response.url), "", etag, last_modified, not_modified=True)
+    if not 200 <= status < 300:
+        raise FeedError(url, *_http_cause(status))
+    length = response.headers.get("Content-Length", "")
+    if length.strip().isdigit() and int(length) > max_bytes:
+        raise _too_big(url, max_bytes)
     chunks: list[bytes] = []
     total = 0
-    # read1, not read: read(n) waits for n bytes, so a trickle would never reach the check.
-    while chunk := response.read1(64 * 1024):
+    for chunk in response.iter_raw():  # raw: decompressed by _decompress, which bounds it
         total += len(chunk)
         if total > max_bytes:
             raise _too_big(url, max_bytes)
-        if time.monotonic() > deadline:
-            raise FeedError(url, *_network_cause(TimeoutError(), timeout))
         chunks.append(chunk)
-    return b"".join(chunks)
+    encoding = response.headers.get("Content-Encoding", "").strip().lower()
+    return _Response(
+        _decompress(b"".join(chunks), encoding, url, max_bytes),
+        str(response.url),
+        response.headers.get("Content-Type", ""),
+        etag,
+        last_modified,
+        not_modified=False,
+    )
 
 
 def _decompress(body: bytes, encoding: str, url: str, max_bytes: int) -> bytes:
@@ -362,35 +467,50 @@ def _http_cause(code: int) -> tuple[str, str]:
             "le site limite les requêtes, réessayez plus tard (erreur HTTP 429)",
             "the site is rate-limiting requests, try again later (HTTP error 429)",
         )
-    if 300 <= code < 400:
+    if code in _REDIRECT_CODES:  # still redirecting after MAX_REDIRECTS hops
         return f"trop de redirections (HTTP {code})", f"too many redirects (HTTP {code})"
     if code >= 500:
         return f"erreur du serveur (HTTP {code})", f"server error (HTTP {code})"
     return f"erreur HTTP {code}", f"HTTP error {code}"
 
 
-def _network_cause(reason: object, timeout: float) -> tuple[str, str]:
+def _network_cause(error: BaseException, timeout: float) -> tuple[str, str]:
+    """Why a download failed, for the user, from httpx's error or the system error under it."""
+    reason = _root_cause(error)
     if isinstance(reason, socket.gaierror):
         return (
             "adresse introuvable (nom de domaine inconnu ou pas de connexion Internet)",
             "address not found (unknown domain name or no Internet connection)",
         )
-    if isinstance(reason, TimeoutError):
+    if isinstance(reason, (TimeoutError, httpx.TimeoutException)):
         return (
             f"le site n'a pas répondu à temps ({timeout:g} s)",
             f"the site did not answer in time ({timeout:g} s)",
         )
     if isinstance(reason, ConnectionRefusedError):
         return "connexion refusée par le serveur", "connection refused by the server"
-    if isinstance(reason, (ConnectionResetError, http.client.RemoteDisconnected)):
+    closed = isinstance(reason, httpx.RemoteProtocolError) and "disconnected" in str(reason)
+    if closed or isinstance(reason, (ConnectionResetError, BrokenPipeError)):
         return "connexion interrompue par le serveur", "connection closed by the server"
     if isinstance(reason, ssl.SSLCertVerificationError):
         return "certificat de sécurité invalide", "invalid security certificate"
     if isinstance(reason, ssl.SSLError):
         return "échec de la connexion sécurisée (TLS)", "secure connection (TLS) failed"
-    if isinstance(reason, http.client.HTTPException):
+    if isinstance(reason, (httpx.ProtocolError, httpx.DecodingError)):
         return "réponse HTTP invalide", "invalid HTTP response"
     return f"erreur réseau ({reason})", f"network error ({reason})"
+
+
+def _root_cause(error: BaseException) -> BaseException:
+    """The system error (DNS, refused, TLS…) httpx's exception was raised from, if any."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, OSError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return error
 
 
 # ---------------------------------------------------------------------------------------- parse
@@ -555,9 +675,27 @@ class FeedCache:
         return self.directory / (hashlib.sha256(url.encode("utf-8")).hexdigest() + ".json")
 
     def refresh(self, url: str, *, timeout: float = 10.0, max_bytes: int = 5_000_000) -> list[Post]:
-        """Fetch ``url`` now and store its posts; on FeedError the previous copy is kept."""
-        posts = fetch(url, timeout=timeout, max_bytes=max_bytes)
-        self._store(CachedFeed(url=url, fetched_at=datetime.now(UTC), posts=posts))
+        """Fetch ``url`` now and store its posts; on FeedError the previous copy is kept.
+
+        The stored copy's ETag/Last-Modified are sent back: when the server answers "304 Not
+        Modified", the stored posts stay and only the fetched-at date moves on.
+        """
+        cached = self.get(url)
+        result = fetch_if_changed(
+            url,
+            etag=cached.etag if cached else "",
+            last_modified=cached.last_modified if cached else "",
+            timeout=timeout,
+            max_bytes=max_bytes,
+        )
+        if result.posts is not None:
+            posts = result.posts
+        elif cached is not None:
+            posts = cached.posts
+        else:  # cannot happen: "not modified" is only accepted when validators were sent
+            raise FeedError(url, *_http_cause(304))
+        feed = CachedFeed(url, datetime.now(UTC), posts, result.etag, result.last_modified)
+        self._store(feed)
         return posts
 
     def get(self, url: str) -> CachedFeed | None:
@@ -576,6 +714,8 @@ class FeedCache:
                 url=url,
                 fetched_at=_aware(datetime.fromisoformat(data["fetched_at"])),
                 posts=[Post.from_json(post) for post in posts],
+                etag=_validator(data.get("etag", "")),
+                last_modified=_validator(data.get("last_modified", "")),
             )
         except (OSError, ValueError, TypeError, KeyError, RecursionError):
             return None
@@ -587,22 +727,13 @@ class FeedCache:
 
     def _store(self, feed: CachedFeed) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
-        target = self.path(feed.url)
         payload = {
             "format": CACHE_FORMAT,
             "url": feed.url,
             "fetched_at": feed.fetched_at.isoformat(),
+            "etag": feed.etag,
+            "last_modified": feed.last_modified,
             "posts": [post.to_json() for post in feed.posts],
         }
-        fd, temp_name = tempfile.mkstemp(prefix=target.stem, suffix=".tmp", dir=self.directory)
-        temp = Path(temp_name)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(payload, out, ensure_ascii=False, indent=1)
-                out.flush()
-                os.fsync(out.fileno())
-            temp.replace(target)  # os.replace: atomic on the same filesystem
-        except BaseException:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-            raise
+        text = json.dumps(payload, ensure_ascii=False, indent=1)
+        write_text_atomic(self.path(feed.url), text)
