@@ -581,7 +581,8 @@ def convert_test_source(source: str) -> str:
                 continue
             _start, end = src.span(stmt)
             indent = " " * stmt.col_offset
-            inserts.append((end, f"\n{indent}set_language({ast.unparse(call.args[1])})"))
+            arg_start, arg_end = src.span(call.args[1])
+            inserts.append((end, f"\n{indent}set_language({source[arg_start:arg_end]})"))
     if not inserts:
         return source
     text = source
