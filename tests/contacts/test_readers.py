@@ -12,7 +12,7 @@ import tracemalloc
 import zipfile
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import openpyxl
 import pytest
@@ -391,6 +391,271 @@ def test_generated_sheet_streams(tmp_path: Path) -> None:
     assert seen[-1] == (5001, "contact4999@exemple.fr")
 
 
+# -- calamine, and openpyxl where calamine cannot answer ---------------------------------
+
+
+class _Spy:
+    """calamine's workbook, recording which sheets it was asked to build."""
+
+    built: ClassVar[list[str]] = []
+    refuse: ClassVar[bool] = False
+
+    def __init__(self, workbook: Any) -> None:
+        self.workbook = workbook
+        self.sheets_metadata = workbook.sheets_metadata
+
+    @classmethod
+    def from_filelike(cls, handle: Any) -> _Spy:
+        if cls.refuse:
+            raise AssertionError("calamine must not open this file")
+        return cls(readers_calamine.from_filelike(handle))
+
+    def get_sheet_by_name(self, name: str) -> Any:
+        self.built.append(name)
+        return self.workbook.get_sheet_by_name(name)
+
+    def close(self) -> None:
+        self.workbook.close()
+
+
+readers_calamine = readers.CalamineWorkbook
+
+
+@pytest.fixture
+def calamine_spy(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    built: list[str] = []
+    monkeypatch.setattr(_Spy, "built", built)
+    monkeypatch.setattr(_Spy, "refuse", False)
+    monkeypatch.setattr(readers, "CalamineWorkbook", _Spy)
+    return built
+
+
+@pytest.fixture
+def calamine_forbidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_Spy, "refuse", True)
+    monkeypatch.setattr(readers, "CalamineWorkbook", _Spy)
+
+
+def test_workbooks_are_read_by_calamine(openpyxl_forbidden: None) -> None:
+    with open_table(DATA / "clients_fr.xlsx") as table:
+        assert isinstance(table, readers._CalamineTable)
+        assert len(read_all(table)) == 4
+
+
+@pytest.mark.parametrize("reader", ["calamine", "openpyxl (sheet too large)", "openpyxl (error)"])
+def test_both_readers_give_the_same_cells(monkeypatch: pytest.MonkeyPatch, reader: str) -> None:
+    """openpyxl takes over where calamine cannot answer, and the user sees no difference."""
+    if reader.startswith("openpyxl (sheet"):
+        monkeypatch.setattr(readers, "MAX_GRID_CELLS", 3)
+    elif reader.startswith("openpyxl (error"):
+        monkeypatch.setattr(_Spy, "refuse", True)  # as calamine raising on a workbook
+        monkeypatch.setattr(readers, "CalamineWorkbook", _Spy)
+    expected = readers._CalamineTable if reader == "calamine" else readers._XlsxTable
+    for sheet, header_row in ((None, 4), ("Prospects", 1)):
+        with open_table(DATA / "clients_fr.xlsx", sheet=sheet) as table:
+            assert type(table) is expected
+            assert table.sheets == ["Clients 2024", "Prospects", "Vide"]
+            assert table.header_row == header_row
+            rows = read_all(table)
+            if sheet is None:
+                assert rows[0][1][4:] == [
+                    "0612345678",
+                    "2023-11-02",
+                    "Élodie Lefèvre",
+                    "12.5",
+                    "TRUE",
+                ]
+                assert rows[1][1][5] == "2024-01-15 14:30"
+                assert [n for n, _ in rows] == [5, 6, 7, 9]
+
+
+def test_a_far_cell_is_streamed_by_openpyxl(tmp_path: Path, calamine_spy: list[str]) -> None:
+    """calamine would build a grid from A1 to XFD900000 (15 billion cells) and abort the
+    process: the sheet's XML says so first, and openpyxl streams the sheet instead."""
+    sheet = (
+        '<dimension ref="A1"/><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+        '<row r="2"><c r="A2" t="s"><v>1</v></c></row>'
+        '<row r="900000"><c r="XFD900000" t="s"><v>2</v></c></row></sheetData>'
+    )
+    path = write(tmp_path, "far.xlsx", _workbook(sheet, shared=("Email", "a@x.fr", "z")))
+    with open_table(path) as table:
+        assert isinstance(table, readers._XlsxTable)
+        assert table.headers == ["Email"]
+        rows = read_all(table)
+    assert rows[0] == (2, ["a@x.fr"])
+    assert rows[1][0] == 900000 and isinstance(rows[1][1], readers.WideRow)
+    assert calamine_spy == []  # the workbook was opened, the sheet never built
+
+
+def test_grid_bound_counts_cells_without_references(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows and cells without ``r`` follow the previous one: they count too (at worst, every
+    such cell in one row)."""
+    monkeypatch.setattr(readers, "MAX_GRID_CELLS", 100)
+    cells = "".join(f"<c><v>{i}</v></c>" for i in range(12))
+    sheet = "<sheetData>" + f"<row>{cells}</row>" * 10 + "</sheetData>"
+    with open_table(write(tmp_path, "refless.xlsx", _workbook(sheet))) as table:
+        assert isinstance(table, readers._XlsxTable)
+        assert len(read_all(table)) == 10
+    monkeypatch.setattr(readers, "MAX_GRID_CELLS", 10 * 120)
+    with open_table(write(tmp_path, "refless.xlsx", _workbook(sheet))) as table:
+        assert isinstance(table, readers._CalamineTable)
+        assert read_all(table)[-1] == (10, [str(i) for i in range(12)])
+
+
+def test_sheet_starting_away_from_a1(tmp_path: Path) -> None:
+    sheet = (
+        '<sheetData><row r="3"><c r="C3" t="s"><v>0</v></c><c r="D3" t="s"><v>1</v></c></row>'
+        '<row r="4"><c r="C4" t="s"><v>2</v></c><c r="D4"><v>612345678</v></c></row></sheetData>'
+    )
+    path = write(tmp_path, "offset.xlsx", _workbook(sheet, shared=("Email", "Tel", "a@x.fr")))
+    with open_table(path) as table:
+        assert isinstance(table, readers._CalamineTable)
+        assert (table.header_row, table.headers) == (3, ["Column 1", "Column 2", "Email", "Tel"])
+        assert read_all(table) == [(4, ["", "", "a@x.fr", "612345678"])]
+
+
+# -- OpenDocument (LibreOffice) ------------------------------------------------------------------
+
+ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+)
+
+
+def _ods(tables: str, manifest: bytes = b"<manifest/>") -> bytes:
+    """A minimal ODS: mimetype first, the sheets in content.xml, a manifest."""
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODS_NS}>'
+        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body>"
+        "</office:document-content>"
+    ).encode()
+    return _zip(
+        {
+            "mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+            "content.xml": content,
+            "META-INF/manifest.xml": manifest,
+        }
+    )
+
+
+def _text(value: str, attributes: str = "") -> str:
+    return (
+        f'<table:table-cell office:value-type="string"{attributes}><text:p>{value}</text:p>'
+        "</table:table-cell>"
+    )
+
+
+def test_libreoffice_spreadsheet(openpyxl_forbidden: None) -> None:
+    with open_table(DATA / "membres.ods") as table:
+        assert (table.kind, table.encoding, table.delimiter) == ("ods", None, None)
+        assert table.sheets == ["Bureau", "Membres"]
+        assert table.sheet == "Membres"  # the sheet LibreOffice opens on
+        assert table.header_row == 3
+        assert table.headers == [
+            "Prénom",
+            "Nom",
+            "Courriel",
+            "Téléphone",
+            "Adhésion",
+            "Cotisation",
+            "Actif",
+            "Code postal",
+        ]
+        rows = read_all(table)
+        assert table.progress() == 1.0
+    assert rows == [
+        (
+            4,
+            [
+                "Élodie",
+                "Lefèvre",
+                "elodie.lefevre@exemple.fr",
+                "0612345678",
+                "2024-03-05",
+                "25.5",  # a formula: the value LibreOffice computed
+                "TRUE",
+                "75001",
+            ],
+        ),
+        (
+            5,
+            [
+                "Jean",
+                "Dupont",
+                "jean.dupont@exemple.fr",
+                "612345678",
+                "2024-01-15 14:30",
+                "0.2",
+                "FALSE",
+                "01000",
+            ],
+        ),
+        (7, ["Martin", "Martin", "martin@exemple.fr", "", "", "", "", ""]),  # a repeated cell
+    ]
+    with open_table(DATA / "membres.ods", sheet="bureau") as table:
+        assert table.sheet == "Bureau"
+        assert read_all(table) == [(2, ["president@exemple.fr", "Président"])]
+    assert error_of(DATA / "membres.ods", sheet="X") == (
+        'The workbook has no sheet "X". Its sheets: "Bureau", "Membres".'
+    )
+
+
+def test_password_protected_ods(tmp_path: Path) -> None:
+    manifest = b"<manifest><file-entry><encryption-data/></file-entry></manifest>"
+    data = _ods(
+        f'<table:table table:name="A"><table:table-row>{_text("x")}</table:table-row>'
+        "</table:table>",
+        manifest,
+    )
+    assert error_of(write(tmp_path, "secret.ods", data)).startswith(
+        'The workbook "secret.ods" is password-protected: save it without a password in LibreOffice'
+    )
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        # one row, its value repeated across the sheet, the row repeated a million times
+        '<table:table table:name="A"><table:table-row table:number-rows-repeated="1000000">'
+        + _text("x", ' table:number-columns-repeated="16384"')
+        + "</table:table-row></table:table>",
+        # empty rows to the edge, then one value far right: calamine fills the gap
+        '<table:table table:name="A"><table:table-row>' + _text("x") + "</table:table-row>"
+        '<table:table-row table:number-rows-repeated="1000000"><table:table-cell/>'
+        "</table:table-row>"
+        '<table:table-row><table:table-cell table:number-columns-repeated="16000"/>'
+        + _text("y")
+        + "</table:table-row></table:table>",
+    ],
+)
+def test_ods_grid_bombs_are_refused_before_calamine(
+    tmp_path: Path, table: str, calamine_forbidden: None
+) -> None:
+    data = _ods(table)
+    assert len(data) < 5000
+    message = error_of(write(tmp_path, "bomb.ods", data))
+    assert message.startswith('"bomb.ods" is too large to be read in memory (over 3,000,000 cells)')
+
+
+def test_ods_repeated_empty_cells_cost_nothing(tmp_path: Path) -> None:
+    table = (
+        '<table:table table:name="A"><table:table-row>'
+        + _text("Email")
+        + '<table:table-cell table:number-columns-repeated="16383"/></table:table-row>'
+        '<table:table-row table:number-rows-repeated="2">'
+        + _text("a@x.fr")
+        + '<table:table-cell table:number-columns-repeated="16383"/></table:table-row>'
+        '<table:table-row table:number-rows-repeated="1048573"><table:table-cell '
+        'table:number-columns-repeated="16384"/></table:table-row></table:table>'
+    )
+    with open_table(write(tmp_path, "edge.ods", _ods(table))) as table_:
+        assert table_.headers == ["Email"]
+        assert read_all(table_) == [(2, ["a@x.fr"]), (3, ["a@x.fr"])]
+
+
 # -- hostile files -----------------------------------------------------------------------------
 
 PNG = bytes.fromhex(
@@ -503,12 +768,15 @@ def test_huge_shared_strings_refused(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 @pytest.mark.usefixtures("openpyxl_forbidden")
-def test_opendocument_spreadsheet(tmp_path: Path) -> None:
+def test_damaged_opendocument_spreadsheet(tmp_path: Path) -> None:
     mimetype = b"application/vnd.oasis.opendocument.spreadsheet"
-    data = _zip({"mimetype": mimetype, "content.xml": b"<office:document-content/>"})
-    message = error_of(write(tmp_path, "membres.ods", data))
-    assert message.startswith('"membres.ods" is an OpenDocument spreadsheet (.ods, LibreOffice).')
-    assert "Excel (.xlsx) or CSV" in message
+    data = _zip({"mimetype": mimetype, "content.xml": b"<office:document-content>"})
+    assert error_of(write(tmp_path, "membres.ods", data)) == (
+        'The workbook "membres.ods" is damaged or incomplete. Open it in LibreOffice and save '
+        "it again."
+    )
+    text = _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<x/>"})
+    assert "not a spreadsheet (.ods)" in error_of(write(tmp_path, "lettre.odt", text))
 
 
 @pytest.mark.usefixtures("openpyxl_forbidden")

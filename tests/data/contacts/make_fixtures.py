@@ -4,7 +4,8 @@ Run ``uv run python tests/data/contacts/make_fixtures.py`` after changing it.
 
 Each file imitates what a real program produces: French Excel's « CSV (séparateur: point-virgule) »
 in cp1252, a UTF-8 CSV with BOM, cells copied from Excel, a Google Contacts export, a workbook
-with a title block, merged cells, dates and a formula whose value Excel cached. Bytes are written
+with a title block, merged cells, dates and a formula whose value Excel cached, the OpenDocument
+spreadsheet LibreOffice saves, a bare list of addresses and first names. Bytes are written
 explicitly, so the files are the same on every machine.
 """
 
@@ -240,6 +241,146 @@ def _with_cached_values(data: bytes, part: str, cached: dict[str, str]) -> bytes
     return out.getvalue()
 
 
+ODS_NAMESPACES = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2"'
+)
+
+
+def ods(tables: str, *, active: str | None = None, manifest_extra: str = "") -> bytes:
+    """An OpenDocument spreadsheet as LibreOffice writes it: ``mimetype`` first and stored,
+    ``content.xml`` holding the sheets (``tables``: ``<table:table>`` elements), the manifest,
+    and ``settings.xml`` naming the sheet it opens on."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<office:document-content {ODS_NAMESPACES} office:version="1.3">'
+        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:'
+        'names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.'
+        'opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" '
+        f'manifest:media-type="text/xml">{manifest_extra}</manifest:file-entry>'
+        '<manifest:file-entry manifest:full-path="settings.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    config = 'xmlns:config="urn:oasis:names:tc:opendocument:xmlns:config:1.0"'
+    active_item = (
+        f'<config:config-item config:name="ActiveTable" config:type="string">{escape(active)}'
+        "</config:config-item>"
+        if active
+        else ""
+    )
+    settings = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-settings {ODS_NAMESPACES} '
+        f'{config}><office:settings><config:config-item-set config:name="ooo:view-settings">'
+        '<config:config-item-map-indexed config:name="Views"><config:config-item-map-entry>'
+        f"{active_item}</config:config-item-map-entry></config:config-item-map-indexed>"
+        "</config:config-item-set></office:settings></office:document-settings>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        stored = zipfile.ZipInfo("mimetype", _EPOCH)
+        archive.writestr(stored, "application/vnd.oasis.opendocument.spreadsheet")
+        for name, text in (
+            ("content.xml", content),
+            ("settings.xml", settings),
+            ("META-INF/manifest.xml", manifest),
+        ):
+            entry = zipfile.ZipInfo(name, _EPOCH)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(entry, text)
+    return out.getvalue()
+
+
+def ods_text(value: str, repeat: int = 1) -> str:
+    repeated = f' table:number-columns-repeated="{repeat}"' if repeat > 1 else ""
+    return (
+        f'<table:table-cell office:value-type="string"{repeated}>'
+        f"<text:p>{escape(value)}</text:p></table:table-cell>"
+    )
+
+
+def ods_value(kind: str, attribute: str, value: str, shown: str, formula: str = "") -> str:
+    formula = f' table:formula="{escape(formula)}"' if formula else ""
+    return (
+        f'<table:table-cell office:value-type="{kind}" office:{attribute}="{value}"{formula}>'
+        f"<text:p>{escape(shown)}</text:p></table:table-cell>"
+    )
+
+
+def association_ods() -> bytes:
+    """LibreOffice's save of an association's members: two sheets (it opens on the second), a
+    title above the header, numbers, dates, a formula, a repeated value, empty cells repeated
+    to the sheet's edge."""
+    header = [
+        "Prénom",
+        "Nom",
+        "Courriel",
+        "Téléphone",
+        "Adhésion",
+        "Cotisation",
+        "Actif",
+        "Code postal",
+    ]
+    edge = (
+        '<table:table-row table:number-rows-repeated="1048570"><table:table-cell '
+        'table:number-columns-repeated="1024"/></table:table-row>'
+    )
+    members = (
+        '<table:table table:name="Membres"><table:table-column '
+        'table:number-columns-repeated="1024"/>'
+        f"<table:table-row>{ods_text('Membres 2025')}"
+        '<table:table-cell table:number-columns-repeated="1023"/></table:table-row>'
+        '<table:table-row><table:table-cell table:number-columns-repeated="1024"/>'
+        "</table:table-row>"
+        f"<table:table-row>{''.join(ods_text(h) for h in header)}</table:table-row>"
+        "<table:table-row>"
+        + ods_text("Élodie")
+        + ods_text("Lefèvre")
+        + ods_text("elodie.lefevre@exemple.fr")
+        + ods_text("0612345678")
+        + ods_value("date", "date-value", "2024-03-05", "05/03/2024")
+        + ods_value("float", "value", "25.5", "25,50", formula="of:=[.F6]+0.5")
+        + ods_value("boolean", "boolean-value", "true", "VRAI")
+        + ods_value("float", "value", "75001", "75001")
+        + "</table:table-row><table:table-row>"
+        + ods_text("Jean")
+        + ods_text("Dupont")
+        + ods_text(" jean.dupont@exemple.fr ")
+        + ods_value("float", "value", "612345678", "612345678")
+        + ods_value("date", "date-value", "2024-01-15T14:30:00", "15/01/2024 14:30")
+        + ods_value("percentage", "value", "0.2", "20 %")
+        + ods_value("boolean", "boolean-value", "false", "FAUX")
+        + ods_text("01000")
+        + '<table:table-cell table:number-columns-repeated="1016"/></table:table-row>'
+        + '<table:table-row><table:table-cell table:number-columns-repeated="1024"/>'
+        + "</table:table-row><table:table-row>"
+        + ods_text("Martin", repeat=2)
+        + ods_text("martin@exemple.fr")
+        + '<table:table-cell table:number-columns-repeated="1021"/></table:table-row>'
+        + edge
+        + "</table:table>"
+    )
+    office = (
+        '<table:table table:name="Bureau">'
+        f"<table:table-row>{ods_text('Courriel')}{ods_text('Rôle')}</table:table-row>"
+        f"<table:table-row>{ods_text('president@exemple.fr')}{ods_text('Président')}"
+        "</table:table-row>" + edge + "</table:table>"
+    )
+    return ods(office + members, active="Membres")
+
+
+def bare_list() -> bytes:
+    """The issue's file: addresses and first names, no header, nothing else."""
+    text = "jean.martin@exemple.fr,Jean\nsophie.bernard@exemple.fr,Sophie\nluc@exemple.fr,Luc\n"
+    return text.encode("utf-8")
+
+
 FIXTURES = {
     "clients_cp1252.csv": cp1252_semicolon,
     "clients_utf8_bom.csv": utf8_bom,
@@ -249,6 +390,8 @@ FIXTURES = {
     "google_contacts.csv": google_contacts,
     "hostile.csv": hostile,
     "clients_fr.xlsx": french_workbook,
+    "membres.ods": association_ods,
+    "email_first_name.csv": bare_list,
 }
 
 
