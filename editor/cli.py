@@ -191,6 +191,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    from editor import findings
     from editor.feeds import FeedCache, FeedError
     from editor.package import load
     from editor.render.engine import Renderer
@@ -214,8 +215,8 @@ def cmd_render(args: argparse.Namespace) -> int:
                 except FeedError as exc:
                     _warn(str(exc))
     rendered = Renderer(doc.images, feeds).render(doc.newsletter)
-    for warning in rendered.warnings:
-        _warn(warning)
+    for finding in rendered.findings:  # worded now, in the UI language
+        _warn(f"{findings.message(finding)} {findings.fix(finding)}")
     if contact is None:
         from editor.merge import unknown_fields
 

@@ -8,80 +8,87 @@ step by step in :mod:`editor.upgrade` before they are turned into objects.
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import dataclass, field, fields, is_dataclass, replace
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Any
 
+from editor.blocks.base import (
+    ALIGNS,
+    CHILD_PAD,
+    PAD,
+    SOCIAL_NETWORKS,
+    SOCIAL_SIZES,
+    SOCIAL_STYLES,
+    Align,
+    Block,
+    DocumentError,
+    as_dict,
+    as_list,
+    build,
+    canonical,
+    check_color,
+    check_font,
+    new_id,
+    same_kind,
+)
+from editor.blocks.button import ButtonBlock
+from editor.blocks.columns import COLUMN_RATIOS, Column, ColumnsBlock
+from editor.blocks.divider import DividerBlock
+from editor.blocks.footer import FooterBlock
+from editor.blocks.heading import HeadingBlock
+from editor.blocks.html import HtmlBlock
+from editor.blocks.image import ImageBlock
+from editor.blocks.posts import PostsBlock
+from editor.blocks.registry import BLOCK_TYPES, block_type
+from editor.blocks.social import SocialBlock, SocialLink
+from editor.blocks.spacer import SpacerBlock
+from editor.blocks.text import TextBlock
 from editor.i18n import t
+
+__all__ = [
+    "ALIGNS",
+    "BLOCK_TYPES",
+    "CHILD_PAD",
+    "COLUMN_RATIOS",
+    "FORMAT_VERSION",
+    "PAD",
+    "SOCIAL_NETWORKS",
+    "SOCIAL_SIZES",
+    "SOCIAL_STYLES",
+    "Align",
+    "Block",
+    "ButtonBlock",
+    "ButtonStyle",
+    "Column",
+    "ColumnsBlock",
+    "DividerBlock",
+    "DocumentError",
+    "FooterBlock",
+    "HeadingBlock",
+    "HtmlBlock",
+    "ImageBlock",
+    "Newsletter",
+    "PostsBlock",
+    "Sender",
+    "SocialBlock",
+    "SocialLink",
+    "SpacerBlock",
+    "TextBlock",
+    "Theme",
+    "block_from_json",
+    "block_to_json",
+    "check_color",
+    "check_font",
+    "from_json",
+    "new_id",
+    "normalised",
+    "to_json",
+]
 
 FORMAT_VERSION = 2
 
-Align = Literal["left", "center", "right"]
-ALIGNS: tuple[str, ...] = ("left", "center", "right")
-
-SOCIAL_NETWORKS: tuple[str, ...] = (
-    "facebook",
-    "instagram",
-    "linkedin",
-    "x",
-    "youtube",
-    "tiktok",
-    "pinterest",
-    "whatsapp",
-    "website",
-    "email",
-)
-SOCIAL_STYLES: tuple[str, ...] = ("color", "dark", "light")
-SOCIAL_SIZES: tuple[int, ...] = (24, 32, 40, 48)
-COLUMN_RATIOS: dict[str, tuple[int, ...]] = {
-    "50-50": (50, 50),
-    "33-67": (33, 67),
-    "67-33": (67, 33),
-    "25-75": (25, 75),
-    "75-25": (75, 25),
-    "33-33-33": (33, 34, 33),
-    "25-50-25": (25, 50, 25),
-}
-
-_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 # A block id: it is written into the email's HTML (a comment marking each block), so it is
 # limited to characters that cannot end a comment or open a tag.
 _BLOCK_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-# A font stack: family names, quotes, commas, spaces and hyphens only (it lands in CSS).
-_FONT_STACK = re.compile(r"^[A-Za-z0-9 ,'\"\-]{1,200}$")
-
-
-class DocumentError(ValueError):
-    """A document that cannot be used, with a message meant for the user."""
-
-
-def new_id() -> str:
-    """A short, stable block id (survives saves, used by the render cache and the UI)."""
-    return uuid.uuid4().hex[:12]
-
-
-def check_color(value: str, what: str) -> str:
-    """Return ``value`` when it is a #rgb/#rrggbb colour, else raise a readable error."""
-    if not isinstance(value, str) or not _COLOR.match(value):
-        raise DocumentError(
-            t(
-                f"{what}: « {value} » n'est pas une couleur #RRGGBB valide.",
-                f'{what}: "{value}" is not a valid #RRGGBB colour.',
-            )
-        )
-    return value.lower()
-
-
-def check_font(value: str, what: str) -> str:
-    """Font stacks end up inside CSS: refuse anything that could break out of it."""
-    if not isinstance(value, str) or not _FONT_STACK.match(value):
-        raise DocumentError(
-            t(
-                f"{what}: « {value} » n'est pas une liste de polices valide.",
-                f'{what}: "{value}" is not a valid font list.',
-            )
-        )
-    return value
 
 
 # --------------------------------------------------------------------------- identity and theme
@@ -165,327 +172,6 @@ class Theme:
         self.button.validate()
 
 
-# --------------------------------------------------------------------------------------- blocks
-
-
-@dataclass
-class Block:
-    """Base of every block: a stable id and the ``type`` tag used in JSON."""
-
-    TYPE: ClassVar[str] = ""
-    id: str = field(default_factory=new_id)
-
-    def validate(self) -> None:
-        """Raise :class:`DocumentError` when a field holds a value that cannot be rendered."""
-
-
-@dataclass
-class HeadingBlock(Block):
-    TYPE: ClassVar[str] = "heading"
-    text: str = ""
-    level: int = 1
-    align: Align = "left"
-
-    def validate(self) -> None:
-        if self.level not in (1, 2, 3):
-            raise DocumentError(
-                t("Un titre est de niveau 1, 2 ou 3.", "A heading is level 1, 2 or 3.")
-            )
-        _check_align(self.align)
-
-
-@dataclass
-class TextBlock(Block):
-    """Rich text kept as a small, sanitised HTML subset (p, br, b/strong, i/em, u, a, ul/ol/li).
-
-    The subset is what the composer's rich-text editor produces; anything else is dropped by
-    :func:`editor.richtext.clean` when the document is loaded or edited.
-    """
-
-    TYPE: ClassVar[str] = "text"
-    html: str = ""
-    align: Align = "left"
-
-    def validate(self) -> None:
-        _check_align(self.align)
-
-
-@dataclass
-class ImageBlock(Block):
-    """An image: ``src`` is ``images/<sha256>.<ext>`` (embedded in the file) or an http(s) URL.
-
-    ``width`` is in pixels; 0 means the full available width.
-    """
-
-    TYPE: ClassVar[str] = "image"
-    src: str = ""
-    alt: str = ""
-    link: str = ""
-    width: int = 0
-    align: Align = "center"
-
-    def validate(self) -> None:
-        _check_align(self.align)
-        if self.width < 0 or self.width > 2000:
-            raise DocumentError(
-                t(
-                    "La largeur d'une image doit être comprise entre 0 et 2000 pixels.",
-                    "An image width must be between 0 and 2000 pixels.",
-                )
-            )
-        if self.src and not (self.is_embedded or self.is_remote):
-            raise DocumentError(
-                t(
-                    f"Image « {self.src} » : ni une image du document ni une URL.",
-                    f'Image "{self.src}" is neither an image of the document nor a URL.',
-                )
-            )
-
-    @property
-    def is_embedded(self) -> bool:
-        return bool(re.fullmatch(r"images/[0-9a-f]{64}\.(png|jpg|gif|webp)", self.src))
-
-    @property
-    def is_remote(self) -> bool:
-        return self.src.startswith(("https://", "http://"))
-
-
-@dataclass
-class ButtonBlock(Block):
-    """A bulletproof button; empty colours fall back to the theme's button style."""
-
-    TYPE: ClassVar[str] = "button"
-    label: str = ""
-    url: str = ""
-    background: str = ""
-    color: str = ""
-    radius: int | None = None
-    full_width: bool = False
-    align: Align = "center"
-
-    def validate(self) -> None:
-        _check_align(self.align)
-        if self.background:
-            check_color(self.background, "Bouton (fond)")
-        if self.color:
-            check_color(self.color, "Bouton (texte)")
-        if self.radius is not None and not 0 <= self.radius <= 50:
-            raise DocumentError(
-                t(
-                    "L'arrondi d'un bouton doit être compris entre 0 et 50 pixels.",
-                    "A button corner radius must be between 0 and 50 pixels.",
-                )
-            )
-
-
-@dataclass
-class DividerBlock(Block):
-    TYPE: ClassVar[str] = "divider"
-    color: str = "#e5e7eb"
-    thickness: int = 1
-    width_percent: int = 100
-
-    def validate(self) -> None:
-        check_color(self.color, "Séparateur")
-        if not 1 <= self.thickness <= 10:
-            raise DocumentError(
-                t(
-                    "L'épaisseur d'un séparateur est comprise entre 1 et 10 pixels.",
-                    "A divider is 1 to 10 pixels thick.",
-                )
-            )
-        if not 10 <= self.width_percent <= 100:
-            raise DocumentError(
-                t(
-                    "La largeur d'un séparateur est comprise entre 10 et 100 %.",
-                    "A divider is 10 to 100 % wide.",
-                )
-            )
-
-
-@dataclass
-class SpacerBlock(Block):
-    TYPE: ClassVar[str] = "spacer"
-    height: int = 24
-
-    def validate(self) -> None:
-        if not 4 <= self.height <= 200:
-            raise DocumentError(
-                t(
-                    "La hauteur d'un espace est comprise entre 4 et 200 pixels.",
-                    "A spacer is 4 to 200 pixels high.",
-                )
-            )
-
-
-@dataclass
-class SocialLink:
-    network: str = "website"
-    url: str = ""
-
-    def validate(self) -> None:
-        if self.network not in SOCIAL_NETWORKS:
-            raise DocumentError(
-                t(
-                    f"Réseau social inconnu : « {self.network} ».",
-                    f'Unknown social network "{self.network}".',
-                )
-            )
-
-
-@dataclass
-class SocialBlock(Block):
-    TYPE: ClassVar[str] = "social"
-    links: list[SocialLink] = field(default_factory=list)
-    icon_style: str = "color"
-    size: int = 32
-    align: Align = "center"
-
-    def validate(self) -> None:
-        _check_align(self.align)
-        if self.icon_style not in SOCIAL_STYLES:
-            raise DocumentError(
-                t(
-                    f"Style d'icônes inconnu : « {self.icon_style} ».",
-                    f'Unknown icon style "{self.icon_style}".',
-                )
-            )
-        if self.size not in SOCIAL_SIZES:
-            raise DocumentError(
-                t(
-                    "La taille des icônes est 24, 32, 40 ou 48 pixels.",
-                    "Icons are 24, 32, 40 or 48 pixels.",
-                )
-            )
-        for link in self.links:
-            link.validate()
-
-
-@dataclass
-class Column:
-    blocks: list[Block] = field(default_factory=list)
-
-    def validate(self) -> None:
-        for block in self.blocks:
-            if isinstance(block, (ColumnsBlock, FooterBlock)):
-                raise DocumentError(
-                    t(
-                        "Une colonne ne peut contenir ni colonnes ni pied de page.",
-                        "A column cannot hold columns or a footer.",
-                    )
-                )
-            block.validate()
-
-
-@dataclass
-class ColumnsBlock(Block):
-    """Two or three columns side by side; they stack on phones unless ``stack_on_mobile`` is off."""
-
-    TYPE: ClassVar[str] = "columns"
-    columns: list[Column] = field(default_factory=lambda: [Column(), Column()])
-    ratio: str = "50-50"
-    stack_on_mobile: bool = True
-
-    def validate(self) -> None:
-        if self.ratio not in COLUMN_RATIOS:
-            raise DocumentError(
-                t(
-                    f"Répartition de colonnes inconnue : « {self.ratio} ».",
-                    f'Unknown column ratio "{self.ratio}".',
-                )
-            )
-        if len(self.columns) != self.expected:
-            raise DocumentError(
-                t(
-                    f"La répartition « {self.ratio} » demande {self.expected} colonnes, "
-                    f"le bloc en a {len(self.columns)}.",
-                    f'Ratio "{self.ratio}" needs {self.expected} columns, '
-                    f"the block has {len(self.columns)}.",
-                )
-            )
-        for column in self.columns:
-            column.validate()
-
-    @property
-    def widths(self) -> tuple[int, ...]:
-        return COLUMN_RATIOS[self.ratio]
-
-    @property
-    def expected(self) -> int:
-        return len(COLUMN_RATIOS[self.ratio])
-
-
-@dataclass
-class PostsBlock(Block):
-    """The latest posts of a site's RSS/Atom feed, rendered from the last fetched copy."""
-
-    TYPE: ClassVar[str] = "posts"
-    feed_url: str = ""
-    count: int = 3
-    show_image: bool = True
-    show_excerpt: bool = True
-    show_date: bool = True
-    show_read_more: bool = True
-    read_more_label: str = ""
-
-    def validate(self) -> None:
-        if not 1 <= self.count <= 10:
-            raise DocumentError(
-                t(
-                    "Le bloc « Derniers articles » montre de 1 à 10 articles.",
-                    "The latest-posts block shows 1 to 10 posts.",
-                )
-            )
-        if self.feed_url and not self.feed_url.startswith(("http://", "https://")):
-            raise DocumentError(
-                t(
-                    f"Adresse de flux invalide : « {self.feed_url} ».",
-                    f'Invalid feed address "{self.feed_url}".',
-                )
-            )
-
-
-@dataclass
-class FooterBlock(Block):
-    """Legal footer: who sends, where they are, why you get this, how to stop. Mandatory."""
-
-    TYPE: ClassVar[str] = "footer"
-    company: str = ""
-    address: str = ""
-    reason: str = ""
-    unsubscribe_label: str = ""
-    align: Align = "center"
-
-    def validate(self) -> None:
-        _check_align(self.align)
-
-
-@dataclass
-class HtmlBlock(Block):
-    """Raw HTML for advanced users; sanitised (no script, style, event handlers) when rendered."""
-
-    TYPE: ClassVar[str] = "html"
-    html: str = ""
-
-
-BLOCK_TYPES: dict[str, type[Block]] = {
-    cls.TYPE: cls
-    for cls in (
-        HeadingBlock,
-        TextBlock,
-        ImageBlock,
-        ButtonBlock,
-        DividerBlock,
-        SpacerBlock,
-        SocialBlock,
-        ColumnsBlock,
-        PostsBlock,
-        FooterBlock,
-        HtmlBlock,
-    )
-}
-
-
 def _check_id(value: object) -> None:
     if not isinstance(value, str) or not _BLOCK_ID.match(value):
         _bad_id(value)
@@ -498,16 +184,6 @@ def _bad_id(value: object) -> None:
             f'Missing, invalid or duplicate block id "{value}".',
         )
     )
-
-
-def _check_align(value: str) -> None:
-    if value not in ALIGNS:
-        raise DocumentError(
-            t(
-                f"Alignement inconnu : « {value} » (left, center ou right).",
-                f'Unknown alignment "{value}" (left, center or right).',
-            )
-        )
 
 
 # ----------------------------------------------------------------------------------- newsletter
@@ -547,9 +223,7 @@ class Newsletter:
         out: list[Block] = []
         for block in self.blocks:
             out.append(block)
-            if isinstance(block, ColumnsBlock):
-                for column in block.columns:
-                    out.extend(column.blocks)
+            out.extend(block.children())
         return out
 
     def find(self, block_id: str) -> Block | None:
@@ -577,14 +251,13 @@ def to_json(newsletter: Newsletter) -> dict[str, Any]:
 
 
 def block_to_json(block: Block) -> dict[str, Any]:
+    """One block as JSON data: its ``type`` tag, then its fields in declaration order."""
+    kind = block_type(block.TYPE)
     data: dict[str, Any] = {"type": block.TYPE}
     for f in fields(block):
         value = getattr(block, f.name)
-        if isinstance(block, ColumnsBlock) and f.name == "columns":
-            value = [{"blocks": [block_to_json(b) for b in c.blocks]} for c in block.columns]
-        elif isinstance(block, SocialBlock) and f.name == "links":
-            value = [_plain(link) for link in block.links]
-        data[f.name] = value
+        convert = kind.to_json.get(f.name)
+        data[f.name] = value if convert is None else convert(value, block_to_json)
     return data
 
 
@@ -593,6 +266,7 @@ def from_json(data: Any) -> Newsletter:
 
     Older versions must go through :func:`editor.upgrade.upgrade` first. Unknown keys are
     ignored (a newer minor writer may add some); wrong types raise :class:`DocumentError`.
+    Values are normalised on the way in (colours lowercase), so ``validate`` only checks.
     """
     if not isinstance(data, dict):
         raise DocumentError(
@@ -609,15 +283,16 @@ def from_json(data: Any) -> Newsletter:
         subject=_str(data.get("subject", ""), "subject"),
         preheader=_str(data.get("preheader", ""), "preheader"),
         language=_str(data.get("language", "fr"), "language"),
-        sender=_build(Sender, data.get("sender", {}), "sender"),
+        sender=build(Sender, data.get("sender", {}), "sender"),
         theme=_theme(data.get("theme", {})),
-        blocks=[block_from_json(b) for b in _list(data.get("blocks", []), "blocks")],
+        blocks=[block_from_json(b) for b in as_list(data.get("blocks", []), "blocks")],
     )
     newsletter.validate()
     return newsletter
 
 
 def block_from_json(data: Any) -> Block:
+    """One block from JSON data (not validated: :meth:`Newsletter.validate` does that)."""
     if not isinstance(data, dict):
         raise DocumentError(
             t(
@@ -625,72 +300,24 @@ def block_from_json(data: Any) -> Block:
                 "A block of the document is not a JSON object.",
             )
         )
-    kind = data.get("type")
-    cls = BLOCK_TYPES.get(kind) if isinstance(kind, str) else None
-    if cls is None:
+    kind_name = data.get("type")
+    if not isinstance(kind_name, str):
         raise DocumentError(
-            t(f"Type de bloc inconnu : « {kind} ».", f'Unknown block type "{kind}".')
+            t(f"Type de bloc inconnu : « {kind_name} ».", f'Unknown block type "{kind_name}".')
         )
+    kind = block_type(kind_name)
     values = {k: v for k, v in data.items() if k != "type"}
-    if cls is ColumnsBlock and "columns" in values:
-        values["columns"] = [
-            Column(
-                blocks=[
-                    block_from_json(b)
-                    for b in _list(_dict(c, "column").get("blocks", []), "column.blocks")
-                ]
-            )
-            for c in _list(values["columns"], "columns")
-        ]
-    if cls is SocialBlock and "links" in values:
-        values["links"] = [
-            _build(SocialLink, link, "social.links") for link in _list(values["links"], "links")
-        ]
-    return _build(cls, values, kind or "block")
+    for name, convert in kind.from_json.items():
+        if name in values:
+            values[name] = convert(values[name], block_from_json)
+    return build(kind.cls, values, kind_name)
 
 
 def _theme(data: Any) -> Theme:
-    values = dict(_dict(data, "theme"))
+    values = dict(as_dict(data, "theme"))
     if "button" in values:
-        values["button"] = _build(ButtonStyle, values["button"], "theme.button")
-    return _build(Theme, values, "theme")
-
-
-_NESTED = {"button", "columns", "links"}
-T = TypeVar("T")
-
-
-def _build(cls: type[T], data: Any, where: str) -> T:
-    """Instantiate dataclass ``cls`` from ``data``, checking scalar types against defaults."""
-    values = _dict(data, where)
-    known = {f.name: f for f in fields(cls)}  # type: ignore[arg-type]
-    kwargs: dict[str, Any] = {}
-    for name, value in values.items():
-        if name not in known:
-            continue
-        if name not in _NESTED:
-            default = getattr(cls(), name)
-            if not _same_kind(value, default, name):
-                raise DocumentError(
-                    t(
-                        f"{where}.{name} : valeur de type inattendu ({value!r}).",
-                        f"{where}.{name}: unexpected value type ({value!r}).",
-                    )
-                )
-        kwargs[name] = _canonical(name, value)
-    return cls(**kwargs)
-
-
-def _same_kind(value: Any, default: Any, name: str) -> bool:
-    if name == "radius" and value is None:
-        return True
-    if isinstance(default, bool) or isinstance(value, bool):
-        return isinstance(value, bool) and isinstance(default, bool)
-    if isinstance(default, int) or (name == "radius"):
-        return isinstance(value, int)
-    if isinstance(default, str):
-        return isinstance(value, str)
-    return True
+        values["button"] = build(ButtonStyle, values["button"], "theme.button")
+    return build(Theme, values, "theme")
 
 
 def _plain(obj: Any) -> dict[str, Any]:
@@ -699,22 +326,6 @@ def _plain(obj: Any) -> dict[str, Any]:
         value = getattr(obj, f.name)
         out[f.name] = _plain(value) if hasattr(value, "__dataclass_fields__") else value
     return out
-
-
-def _dict(value: Any, where: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise DocumentError(
-            t(f"{where} : un objet JSON était attendu.", f"{where}: a JSON object was expected.")
-        )
-    return value
-
-
-def _list(value: Any, where: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise DocumentError(
-            t(f"{where} : une liste JSON était attendue.", f"{where}: a JSON list was expected.")
-        )
-    return value
 
 
 def _str(value: Any, where: str) -> str:
@@ -727,26 +338,6 @@ def _str(value: Any, where: str) -> str:
 
 # -------------------------------------------------------------------------------- normalisation
 
-# Field names that hold a colour, whatever the dataclass (theme, button style, blocks).
-_COLOR_FIELDS = frozenset(
-    {
-        "background",
-        "color",
-        "page_background",
-        "content_background",
-        "text_color",
-        "link_color",
-        "heading_color",
-    }
-)
-
-
-def _canonical(name: str, value: Any) -> Any:
-    """The one spelling the model keeps for a value (colours lowercase); never raises."""
-    if name in _COLOR_FIELDS and isinstance(value, str) and _COLOR.match(value):
-        return value.lower()
-    return value
-
 
 def normalised(obj: object, name: str, value: Any) -> Any:
     """Return the canonical value for field ``name`` of dataclass instance ``obj``.
@@ -754,7 +345,8 @@ def normalised(obj: object, name: str, value: Any) -> Any:
     Code that sets a value (the composer's commands) calls this first, and loading applies the
     same rules, so the model only ever holds canonical values and ``validate()`` merely reports.
     Raises :class:`DocumentError` when the value has the wrong type or is not usable; ``obj``
-    itself is never changed.
+    itself is never changed. Nested objects (a theme's button style, a column's blocks) are
+    checked, not rewritten: build them from normalised values.
     """
     if not is_dataclass(obj) or isinstance(obj, type):
         raise TypeError(f"normalised() needs a dataclass instance, not {obj!r}")
@@ -769,7 +361,7 @@ def normalised(obj: object, name: str, value: Any) -> Any:
     elif is_dataclass(current):
         ok = isinstance(value, type(current))
     else:
-        ok = _same_kind(value, getattr(cls(), name), name)
+        ok = same_kind(value, getattr(cls(), name), name)
     if not ok:
         raise DocumentError(
             t(
@@ -777,7 +369,7 @@ def normalised(obj: object, name: str, value: Any) -> Any:
                 f"{where}: unexpected value type ({value!r}).",
             )
         )
-    value = _canonical(name, value)
+    value = canonical(name, value)
     if name == "id" and isinstance(obj, Block):
         _check_id(value)
     candidate = replace(obj, **{name: value})

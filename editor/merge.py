@@ -29,10 +29,15 @@ from jinja2 import meta
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from editor.findings import MERGE_FAILED, MERGE_MALFORMED, MERGE_NOT_ALLOWED, MERGE_UNKNOWN_FIELD
 from editor.i18n import t
+from editor.urls import is_safe_link
 
+# The one definition of a merge tag in the user's text; the expression is group 1. The rich
+# text sanitiser (:mod:`editor.richtext`) protects the same tags with this same pattern.
 MERGE_TAG = re.compile(r"{{(.*?)}}", re.S)
 MARKER = re.compile(r"BMT([TQWC])([0-9a-f]{12})Z")
+URL_MARKER = "BMTW"  # how a URL that starts with a merge tag begins once marked
 
 BUILTIN_FIELDS: tuple[str, ...] = ("first_name", "last_name", "email", "unsubscribe_url")
 SAMPLE_CONTACT: dict[str, str] = {
@@ -40,12 +45,20 @@ SAMPLE_CONTACT: dict[str, str] = {
     "last_name": "Dupont",
     "email": "marie.dupont@example.com",
 }
-_SAFE_URL = re.compile(r"^(https?://|mailto:|tel:)", re.I)
 _CSS_VALUE = re.compile(r"[\w #.,%+-]*")  # no ; : ( ) quotes, backslashes or braces
 
 
 class MergeTagError(ValueError):
-    """A merge tag that cannot be used, with a message meant for the user."""
+    """A merge tag that cannot be used, with a message meant for the user.
+
+    ``code`` and ``params`` say the same as data (a :mod:`editor.findings` code), so the
+    renderer can report it as a finding worded in the UI language when shown.
+    """
+
+    def __init__(self, message: str, code: str = MERGE_FAILED, **params: str | int) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 def _default(value: Any, default_value: Any = "", boolean: bool = True) -> Any:
@@ -132,7 +145,10 @@ class MergeTags:
                     t(
                         f"La balise {text} est mal écrite ({exc.message}).",
                         f"The merge tag {text} is malformed ({exc.message}).",
-                    )
+                    ),
+                    MERGE_MALFORMED,
+                    tag=text,
+                    detail=str(exc.message),
                 ) from exc
             names = frozenset(meta.find_undeclared_variables(parsed))
             self.expressions[key] = Expression(source, template, names)
@@ -149,7 +165,7 @@ class MergeTags:
         lead = MERGE_TAG.match(url)
         start = ""
         if lead:
-            start, url = f"BMTW{self.compile(lead.group(1))}Z", url[lead.end() :]
+            start, url = f"{URL_MARKER}{self.compile(lead.group(1))}Z", url[lead.end() :]
         return start + MERGE_TAG.sub(lambda m: f"BMTQ{self.compile(m.group(1))}Z", url)
 
     def mark_html(self, fragment: str) -> str:
@@ -189,6 +205,7 @@ def unknown_fields(tags: MergeTags, rendered: str, available: Iterable[str]) -> 
 def evaluate(tags: MergeTags, key: str, values: Mapping[str, Any]) -> str:
     """The value of one expression for one contact, with a clear error when it cannot be had."""
     expression = tags.expressions[key]
+    tag = f"{{{{ {expression.source} }}}}"
     try:
         return expression.template.render(dict(values))
     except SecurityError as exc:
@@ -198,7 +215,9 @@ def evaluate(tags: MergeTags, key: str, values: Mapping[str, Any]) -> str:
                 "(seuls les champs des contacts peuvent être utilisés).",
                 f"The merge tag {{{{ {expression.source} }}}} is not allowed "
                 "(only contact fields can be used).",
-            )
+            ),
+            MERGE_NOT_ALLOWED,
+            tag=tag,
         ) from exc
     except jinja2.UndefinedError as exc:
         missing = ", ".join(sorted(expression.names - set(values))) or expression.source
@@ -208,14 +227,20 @@ def evaluate(tags: MergeTags, key: str, values: Mapping[str, Any]) -> str:
                 'Ajoutez ce champ aux contacts ou une valeur par défaut : | default("…").',
                 f"The merge tag {{{{ {expression.source} }}}} uses an unknown field: {missing}. "
                 'Add that field to the contacts or a default: | default("…").',
-            )
+            ),
+            MERGE_UNKNOWN_FIELD,
+            tag=tag,
+            fields=missing,
         ) from exc
     except Exception as exc:  # any other template error (bad filter, wrong call...)
         raise MergeTagError(
             t(
                 f"La balise {{{{ {expression.source} }}}} ne peut pas être calculée : {exc}",
                 f"The merge tag {{{{ {expression.source} }}}} cannot be computed: {exc}",
-            )
+            ),
+            MERGE_FAILED,
+            tag=tag,
+            detail=str(exc),
         ) from exc
 
 
@@ -237,7 +262,7 @@ def _escape(kind: str, value: str, for_html: bool) -> str:
         value = quote(value, safe="")
     elif kind == "W":
         value = value.strip()
-        if not _SAFE_URL.match(value):
+        if not is_safe_link(value):
             value = "#"
     elif kind == "C" and not _CSS_VALUE.fullmatch(value):
         value = ""

@@ -20,9 +20,10 @@ from html.parser import HTMLParser
 
 import nh3
 
+from editor.merge import MERGE_TAG
+
 __all__ = ["MERGE_TAG", "clean", "sanitize_raw", "to_text"]
 
-MERGE_TAG = re.compile(r"{{.*?}}", re.S)
 
 # Placeholder delimiters: private-use characters that no parser treats specially.
 _OPEN, _CLOSE = "\ue000", "\ue001"

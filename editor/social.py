@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from editor.document import SOCIAL_NETWORKS, SOCIAL_STYLES
+from editor.blocks.base import SOCIAL_NETWORKS, SOCIAL_STYLES
 from editor.i18n import language, t
 from editor.settings import resources_dir
 

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from editor import merge
 from editor.richtext import MERGE_TAG, clean, sanitize_raw, to_text
 
 # What QTextEdit.toHtml() (Qt 6) writes for a short newsletter paragraph, lists and links.
@@ -93,7 +94,9 @@ def assert_harmless(markup: str) -> None:
 
 def test_merge_tag_pattern_is_lazy_and_spans_lines() -> None:
     text = "Hi {{ first_name }}, see {{ url |\n default('x') }}!"
-    assert MERGE_TAG.findall(text) == ["{{ first_name }}", "{{ url |\n default('x') }}"]
+    found = [m.group(0) for m in MERGE_TAG.finditer(text)]
+    assert found == ["{{ first_name }}", "{{ url |\n default('x') }}"]
+    assert MERGE_TAG is merge.MERGE_TAG  # one definition, shared with the renderer
 
 
 # ---------------------------------------------------------------------------------------- clean

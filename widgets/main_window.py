@@ -112,10 +112,10 @@ class MainWindow(QMainWindow):
         self._document, self._renderer, self._rendered = document, renderer, rendered
         self.outline.set_newsletter(document.file.newsletter if document else None)
         self.preview.show_rendered(rendered, document.file.images if document else {})
-        self.warnings.set_warnings(rendered.warnings if rendered else [])
+        self.warnings.set_findings(rendered.findings if rendered else [])
         self._warnings_dock.setWindowTitle(
             t("Avertissements", "Warnings")
-            + (f" ({len(self.warnings.warnings)})" if self.warnings.warnings else "")
+            + (f" ({len(self.warnings.findings)})" if self.warnings.findings else "")
         )
         self.window_actions.save.setEnabled(document is not None)
         self.window_actions.save_as.setEnabled(document is not None)

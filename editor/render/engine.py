@@ -17,35 +17,21 @@ import html
 import io
 import json
 import re
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar, Protocol
-from urllib.parse import quote
+from typing import Any, Protocol
 
 import jinja2
 from markupsafe import Markup
+from PIL import Image, UnidentifiedImageError
 from premailer import Premailer
 
-from editor import richtext
-from editor.document import (
-    Block,
-    ButtonBlock,
-    ColumnsBlock,
-    DividerBlock,
-    FooterBlock,
-    HeadingBlock,
-    HtmlBlock,
-    ImageBlock,
-    Newsletter,
-    PostsBlock,
-    SocialBlock,
-    SpacerBlock,
-    TextBlock,
-    block_to_json,
-    to_json,
-)
-from editor.i18n import t
+from editor.blocks.base import CHILD_PAD, IMAGE_SCHEME, PAD, clean_rich_text
+from editor.blocks.registry import type_of
+from editor.document import Block, FooterBlock, Newsletter, PostsBlock, block_to_json, to_json
+from editor.findings import FOOTER_MISSING, GMAIL_CLIP, Finding
 from editor.merge import (
     MergeTagError,
     MergeTags,
@@ -56,16 +42,27 @@ from editor.merge import (
     sample_values,
     used_keys,
 )
-from editor.render.strings import format_date, strings
+from editor.render.context import RenderContext, unsubscribe_template
+from editor.render.text import rewrap, underline
 from editor.settings import resources_dir
-from editor.social import NETWORK_LABELS, social_url
+
+__all__ = [
+    "CHILD_PAD",
+    "GMAIL_CLIP_BYTES",
+    "IMAGE_SCHEME",
+    "PAD",
+    "FeedSource",
+    "Rendered",
+    "Renderer",
+    "cid_url",
+    "clean_rich_text",
+    "content_id",
+    "inline_css",
+    "unsubscribe_template",
+]
 
 GMAIL_CLIP_BYTES = 102 * 1024
-PAD = 24  # horizontal padding of a top-level block, px
-CHILD_PAD = 8  # horizontal padding of a block inside a column, px
-IMAGE_SCHEME = "bulletin-image:"
 _IMAGE_SRC = re.compile(r"bulletin-image:([A-Za-z0-9_./-]+)")
-_SAFE_URL = re.compile(r"^(https?://|mailto:|tel:|#$|BMTW)", re.I)
 _PREHEADER_FILLER = Markup("&#847;&zwnj;&nbsp;" * 60)  # noqa: S704 (constant)
 
 
@@ -88,7 +85,8 @@ class Rendered:
     """One rendered document: HTML and text with merge-tag markers still in place.
 
     ``html_for``/``text_for`` personalise them for one contact; ``images`` lists every
-    ``bulletin-image:`` reference the HTML uses (document images and bundled icons).
+    ``bulletin-image:`` reference the HTML uses (document images and bundled icons);
+    ``findings`` is what the renderer noticed, as data (worded by :mod:`editor.findings`).
     """
 
     html: str
@@ -97,7 +95,7 @@ class Rendered:
     tags: MergeTags
     unsubscribe: str
     images: list[str]
-    warnings: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
 
     def values_for(self, contact: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Merge values for ``contact`` (sample ones when None), ``unsubscribe_url`` included."""
@@ -122,8 +120,6 @@ class Rendered:
         return _IMAGE_SRC.sub(image, out)
 
     def text_for(self, contact: Mapping[str, Any] | None = None) -> str:
-        from editor.render.text import rewrap, underline
-
         return rewrap(
             underline(fill(self.tags, self.text, self.values_for(contact), for_html=False))
         )
@@ -145,16 +141,6 @@ def content_id(ref: str) -> str:
     return f"{stem}@bulletin"
 
 
-@dataclass
-class _Ctx:
-    newsletter: Newsletter
-    fingerprint: str
-    css: str
-    strings: dict[str, str]
-    warnings: list[str]
-    images: list[str] = field(default_factory=list)  # image references the blocks put in src
-
-
 class Renderer:
     """Renders newsletters, keeping inlined fragments between calls (one per composer window).
 
@@ -171,7 +157,7 @@ class Renderer:
         self.feeds = feeds
         self.tags = MergeTags()
         self.misses = 0
-        self._cache: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {}
+        self._cache: dict[str, tuple[str, str, tuple[Finding, ...], tuple[str, ...]]] = {}
         self._sizes: dict[str, tuple[int, int] | None] = {}
         self._posts: dict[tuple[str, int], list[dict[str, str]]] = {}
         self._env = _environment()
@@ -182,26 +168,32 @@ class Renderer:
         """Render the whole document (only changed blocks cost anything)."""
         newsletter.validate()
         self._posts = {}  # a feed may have been refreshed since the last render
-        warnings: list[str] = []
+        ctx = RenderContext(
+            newsletter,
+            self.tags,
+            posts=self.posts,
+            image_size=self._natural_size,
+            draw=lambda block, width, pad: self._block(block, ctx, width, pad),
+        )
         blocks = list(newsletter.blocks)
         if newsletter.footer is None:
-            warnings.append(
-                t(
-                    "Il manque le pied de page : un pied de page avec le lien de désabonnement "
-                    "a été ajouté automatiquement.",
-                    "The footer is missing: a footer with the unsubscribe link was added.",
-                )
-            )
+            ctx.report(FOOTER_MISSING)
             blocks.append(FooterBlock(id="auto-footer", company=newsletter.sender.name))
-        ctx = self._context(newsletter, warnings)
+        theme = newsletter.theme
+        doc = to_json(newsletter)
+        fingerprint = _digest([doc["theme"], doc["sender"], doc["language"]])
+        css = self._env.get_template("inline.css.j2").render(theme=theme)
         live: set[str] = set()
         parts, texts = [], []
+        owners: dict[str, str] = {}  # merge-tag key -> first block using it
         for block in blocks:
-            key, fragment, text_part = self._top_level(block, ctx)
+            key, fragment, text_part = self._top_level(block, ctx, fingerprint, css)
             live.add(key)
             parts.append(fragment)
             if text_part.strip():
                 texts.append(text_part.strip())
+            for tag in used_keys(fragment + text_part):
+                owners.setdefault(tag, block.id)
         # Drop fragments of deleted or edited blocks so the cache does not grow forever.
         self._cache = {k: v for k, v in self._cache.items() if k in live}
         subject = self.tags.mark_text(newsletter.subject)
@@ -210,8 +202,8 @@ class Renderer:
             subject=subject,
             preheader=self.tags.mark_text(newsletter.preheader),
             preheader_filler=_PREHEADER_FILLER,
-            theme=newsletter.theme,
-            breakpoint=newsletter.theme.content_width + 20,
+            theme=theme,
+            breakpoint=theme.content_width + 20,
             body=Markup("\n".join(parts)),  # noqa: S704 (our own inlined fragments)
         )
         text = "\n\n".join(texts).rstrip() + "\n"
@@ -220,27 +212,20 @@ class Renderer:
             text=text,
             subject=subject,
             tags=self.tags,
-            unsubscribe=self.tags.mark_url(unsubscribe_template(newsletter)),
+            unsubscribe=self.tags.mark_url(ctx.unsubscribe),
             images=list(dict.fromkeys(ctx.images)),
-            warnings=warnings,
+            findings=ctx.findings,
         )
         samples = rendered.values_for(sample_values(self.tags.names()))
         for key in used_keys(page + text):
             try:
                 evaluate(self.tags, key, samples)
             except MergeTagError as exc:
-                warnings.append(str(exc))
-        warnings[:] = list(dict.fromkeys(warnings))  # one line per distinct problem
+                ctx.report(exc.code, owners.get(key), **exc.params)
         size = len(page.encode())  # markers are about as long as the values they stand for
         if size > GMAIL_CLIP_BYTES:
-            warnings.append(
-                t(
-                    f"Le HTML fait {size // 1024} Ko : Gmail coupe les messages de plus de "
-                    "102 Ko (« Message tronqué »). Retirez des blocs ou du HTML brut.",
-                    f"The HTML is {size // 1024} KB: Gmail clips messages over 102 KB "
-                    '("Message clipped"). Remove some blocks or raw HTML.',
-                )
-            )
+            ctx.report(GMAIL_CLIP, kb=size // 1024)
+        rendered.findings = list(dict.fromkeys(ctx.findings))  # one row per distinct finding
         return rendered
 
     def posts(self, block: PostsBlock) -> list[dict[str, str]]:
@@ -270,201 +255,60 @@ class Renderer:
 
     # ------------------------------------------------------------------------------ helpers
 
-    def _context(self, newsletter: Newsletter, warnings: list[str]) -> _Ctx:
-        doc = to_json(newsletter)
-        fingerprint = _digest([doc["theme"], doc["sender"], doc["language"]])
-        css = self._env.get_template("inline.css.j2").render(theme=newsletter.theme)
-        return _Ctx(newsletter, fingerprint, css, strings(newsletter.language), warnings)
-
-    def _top_level(self, block: Block, ctx: _Ctx) -> tuple[str, str, str]:
+    def _top_level(
+        self, block: Block, ctx: RenderContext, fingerprint: str, css: str
+    ) -> tuple[str, str, str]:
         """Cache key, inlined HTML and text part of one top-level block."""
-        from editor.render.text import block_text
-
         width = ctx.newsletter.theme.content_width - 2 * PAD
-        extra = self.posts(block) if isinstance(block, PostsBlock) else None
-        key = _digest([block_to_json(block), ctx.fingerprint, extra])
+        extra = [ctx.cache_extra(b) for b in (block, *block.children())]
+        key = _digest([block_to_json(block), fingerprint, extra])
         cached = self._cache.get(key)
         if cached is None:
             self.misses += 1
-            before, images_before = len(ctx.warnings), len(ctx.images)
+            before, images_before = len(ctx.findings), len(ctx.images)
             raw = self._block(block, ctx, width, PAD)
-            fragment = f"<!--block:{block.id}-->\n{inline_css(raw, ctx.css)}"
-            text = block_text(block, ctx.newsletter, self, ctx.strings)
+            fragment = f"<!--block:{block.id}-->\n{inline_css(raw, css)}"
+            text = ctx.text(block)
             cached = (
                 fragment,
                 text,
-                tuple(ctx.warnings[before:]),
+                tuple(ctx.findings[before:]),
                 tuple(ctx.images[images_before:]),
             )
             self._cache[key] = cached
-        else:  # a cached block still owes its warnings and images to this render
-            ctx.warnings.extend(cached[2])
+        else:  # a cached block still owes its findings and images to this render
+            ctx.findings.extend(cached[2])
             ctx.images.extend(cached[3])
         return key, cached[0], cached[1]
 
-    def _block(self, block: Block, ctx: _Ctx, width: int, pad: int) -> str:
+    def _block(self, block: Block, ctx: RenderContext, width: int, pad: int) -> str:
         """The raw (not yet inlined) HTML of one block drawn ``width`` px wide."""
-        theme = ctx.newsletter.theme
-        view: dict[str, Any] = {"align": getattr(block, "align", "left")}
-        extra: dict[str, Any] = {}
-        mark, url = self.tags.mark_text, self._url
-        if isinstance(block, HeadingBlock):
-            view.update(text=mark(block.text), level=block.level)
-        elif isinstance(block, TextBlock):
-            clean = clean_rich_text(block.html)
-            view["html"] = Markup(self.tags.mark_html(_safe_links(clean)))  # noqa: S704 (sanitised)
-        elif isinstance(block, HtmlBlock):
-            raw = richtext.sanitize_raw(block.html)
-            view["html"] = Markup(self.tags.mark_html(_safe_links(raw)))  # noqa: S704 (sanitised)
-        elif isinstance(block, ImageBlock):
-            view.update(self._image(block, width, ctx))
-        elif isinstance(block, ButtonBlock):
-            view.update(
-                label=mark(block.label),
-                url=url(block.url, ctx),
-                background=block.background or theme.button.background,
-                color=block.color or theme.button.color,
-                radius=theme.button.radius if block.radius is None else block.radius,
-                full_width=block.full_width,
-            )
-        elif isinstance(block, DividerBlock | SpacerBlock):
-            view.update(vars(block))
-        elif isinstance(block, SocialBlock):
-            lang = 0 if ctx.newsletter.language == "fr" else 1
-            shown = [link for link in block.links if link.url.strip()]
-            icons = [f"social/{block.icon_style}/{link.network}.png" for link in shown]
-            ctx.images.extend(icons)
-            view.update(
-                size=block.size,
-                links=[
-                    {
-                        "url": url(social_url(link.network, link.url), ctx),
-                        "label": NETWORK_LABELS[link.network][lang],
-                        "icon": f"{IMAGE_SCHEME}{icon}",
-                    }
-                    for link, icon in zip(shown, icons, strict=True)
-                ],
-            )
-        elif isinstance(block, ColumnsBlock):
-            extra["columns"], extra["inner_pad"] = self._columns(block, ctx, width), CHILD_PAD
-            view["stack_on_mobile"] = block.stack_on_mobile
-        elif isinstance(block, PostsBlock):
-            view.update(
-                show_image=block.show_image,
-                show_excerpt=block.show_excerpt,
-                show_date=block.show_date,
-                show_read_more=block.show_read_more,
-                read_more_label=mark(block.read_more_label or ctx.strings["read_more"]),
-            )
-            extra["posts"] = [self._post(p, ctx) for p in self.posts(block)]
-            if not extra["posts"]:
-                ctx.warnings.append(
-                    t(
-                        f"Aucun article récupéré pour « {block.feed_url or '—'} » : le bloc "
-                        "« Derniers articles » affiche un texte d'attente. Actualisez le flux.",
-                        f'No posts fetched yet for "{block.feed_url or "—"}": the latest-posts '
-                        "block shows a placeholder. Refresh the feed.",
-                    )
-                )
-        elif isinstance(block, FooterBlock):
-            lines = [mark(line.strip()) for line in block.address.splitlines() if line.strip()]
-            view.update(
-                company=mark(block.company),
-                address=Markup("<br>").join(lines),
-                reason=mark(block.reason or ctx.strings["reason"]),
-                unsubscribe_label=mark(block.unsubscribe_label or ctx.strings["unsubscribe"]),
-            )
-            extra["unsubscribe_url"] = self._url(unsubscribe_template(ctx.newsletter), ctx)
-        template = self._env.get_template(f"blocks/{block.TYPE}.html.j2")
+        kind = type_of(block)
+        variables = kind.view(block, ctx, width, pad)
+        template = self._env.get_template(kind.template)
         # Inside columns the padding class differs: the phone rule that widens top-level
         # padding must not add to the columns' own (children would sit 8 px further in).
         padclass = "bl-pad" if pad == PAD else "bl-cpad"
         return template.render(
-            b=view, theme=theme, s=ctx.strings, width=width, pad=pad, padclass=padclass, **extra
+            theme=ctx.newsletter.theme,
+            s=ctx.strings,
+            width=width,
+            pad=pad,
+            padclass=padclass,
+            **variables,
         )
-
-    def _columns(self, block: ColumnsBlock, ctx: _Ctx, width: int) -> list[dict[str, Any]]:
-        inner = width + 2 * PAD - 2 * (PAD - CHILD_PAD)
-        out = []
-        for percent, column in zip(block.widths, block.columns, strict=True):
-            col_width = inner * percent // 100
-            child_width = col_width - 2 * CHILD_PAD
-            body = "\n".join(self._block(b, ctx, child_width, CHILD_PAD) for b in column.blocks)
-            html_body = Markup(body)  # noqa: S704 (rendered by our autoescaped templates)
-            out.append({"width": col_width, "percent": percent, "html": html_body})
-        return out
-
-    def _image(self, block: ImageBlock, width: int, ctx: _Ctx) -> dict[str, Any]:
-        natural = self._natural_size(block.src) if block.is_embedded else None
-        shown = block.width or (natural[0] if natural else width)
-        shown = max(1, min(shown, width))
-        height = round(natural[1] * shown / natural[0]) if natural else 0
-        if not block.alt.strip():
-            ctx.warnings.append(
-                t(
-                    "Une image n'a pas de texte alternatif : il s'affiche quand les images sont "
-                    "bloquées et il est lu aux malvoyants.",
-                    "An image has no alt text: it shows when images are blocked and is read "
-                    "to blind readers.",
-                )
-            )
-        if block.is_embedded:
-            ctx.images.append(block.src)
-        src = f"{IMAGE_SCHEME}{block.src}" if block.is_embedded else self._url(block.src, ctx)
-        return {
-            "src": src,
-            "alt": self.tags.mark_text(block.alt),
-            "link": self._url(block.link, ctx) if block.link.strip() else "",
-            "display_width": shown,
-            "display_height": height,
-        }
 
     def _natural_size(self, ref: str) -> tuple[int, int] | None:
         if ref not in self._sizes:
             self._sizes[ref] = None
             data = self.images.get(ref)
             if data is not None:
-                from PIL import Image, UnidentifiedImageError
-
                 try:
                     with Image.open(io.BytesIO(data)) as img:
                         self._sizes[ref] = img.size
                 except (UnidentifiedImageError, OSError):
                     self._sizes[ref] = None
         return self._sizes[ref]
-
-    def _post(self, post: dict[str, str], ctx: _Ctx) -> dict[str, str]:
-        date = ""
-        if post["date"]:
-            when = datetime.fromisoformat(post["date"])
-            date = format_date(when.day, when.month, when.year, ctx.newsletter.language)
-        return {
-            **post,
-            "date": date,
-            "link": self._url(post["link"], ctx),
-            "image": self._url(post["image"], ctx) if post["image"] else "",
-        }
-
-    def _url(self, value: str, ctx: _Ctx) -> str:
-        """A URL with its merge tags marked; anything but http(s)/mailto/tel becomes ``#``."""
-        marked = self.tags.mark_url(value)
-        if not marked:
-            return "#"
-        if not _SAFE_URL.match(marked):
-            ctx.warnings.append(
-                t(
-                    f"Lien ignoré (ni http, ni https, ni mailto) : « {value[:80]} ».",
-                    f'Link ignored (not http, https or mailto): "{value[:80]}".',
-                )
-            )
-            return "#"
-        return marked
-
-
-@functools.lru_cache(maxsize=512)
-def clean_rich_text(html: str) -> str:
-    """:func:`richtext.clean`, remembered: the HTML and the text part both need it."""
-    return richtext.clean(html)
 
 
 @functools.cache
@@ -480,33 +324,28 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def unsubscribe_template(newsletter: Newsletter) -> str:
-    """The unsubscribe URL with its merge tags: the sender's own page, else a mailto."""
-    sender = newsletter.sender
-    if sender.unsubscribe_url.strip():
-        return sender.unsubscribe_url.strip()
-    address = sender.reply_to or sender.email or "unsubscribe@invalid"
-    subject = quote(strings(newsletter.language)["unsubscribe_subject"] + " ")
-    return f"mailto:{address}?subject={subject}{{{{ email }}}}"
-
-
 class _Premailer(Premailer):  # type: ignore[misc]
     """Premailer that parses each stylesheet once per process, not once per block.
 
     Serialising cssutils rules back to text is most of premailer's cost; the theme's sheet is
     the same for every block, so its parsed rules are kept (a few sheets at most: one a theme).
+    Renders run on several threads (the UI's preview worker, the sender), so the shared cache
+    is only touched under a lock; callers get their own lists.
     """
-
-    _rules: ClassVar[dict[tuple[Any, ...], tuple[list[Any], list[Any]]]] = {}
 
     def _parse_style_rules(self, css_body: str, ruleset_index: int) -> tuple[list[Any], list[Any]]:
         key = (css_body, ruleset_index, self.strip_important, self.disable_validation)
-        if key not in self._rules:
-            if len(self._rules) > 32:
-                self._rules.clear()
-            self._rules[key] = super()._parse_style_rules(css_body, ruleset_index)
-        rules, leftover = self._rules[key]
-        return list(rules), list(leftover)
+        with _RULES_LOCK:
+            if key not in _RULES:
+                if len(_RULES) > 32:
+                    _RULES.clear()
+                _RULES[key] = super()._parse_style_rules(css_body, ruleset_index)
+            rules, leftover = _RULES[key]
+            return list(rules), list(leftover)
+
+
+_RULES: dict[tuple[Any, ...], tuple[list[Any], list[Any]]] = {}
+_RULES_LOCK = threading.Lock()
 
 
 def inline_css(fragment: str, css: str) -> str:
@@ -531,11 +370,6 @@ def inline_css(fragment: str, css: str) -> str:
     assert isinstance(out, str)
     start = out.index("<body>") + len("<body>")
     return out[start : out.rindex("</body>")].strip()
-
-
-def _safe_links(fragment: str) -> str:
-    """Open links in a new tab (webmail) without giving the page access to the mail client."""
-    return fragment.replace("<a href=", '<a target="_blank" href=')
 
 
 def _digest(parts: Any) -> str:

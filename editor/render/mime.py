@@ -63,8 +63,13 @@ def build_message(
     reply_to: str = "",
     images: Mapping[str, bytes],
     contact: Mapping[str, Any] | None = None,
+    message_id: str | None = None,
 ) -> EmailMessage:
-    """The message for ``contact`` (a sample person when None), ready for SMTP."""
+    """The message for ``contact`` (a sample person when None), ready for SMTP.
+
+    ``message_id`` (``<unique@domain>``) is the caller's: a campaign picks its own ids so it
+    can match bounces and replies to the message; when None a fresh one is made up.
+    """
     values = rendered.values_for(contact)
     to_address = str(values.get("email") or SAMPLE_CONTACT["email"])
     # refold_source="none": List-Unsubscribe is stored raw (see below) and must stay as written.
@@ -77,7 +82,7 @@ def build_message(
     msg["Subject"] = " ".join(rendered.subject_for(values).split())
     msg["Date"] = format_datetime(_now())
     domain = _ascii_domain(sender_email.strip().rpartition("@")[2]) or "bulletin.invalid"
-    msg["Message-ID"] = make_msgid(domain=domain)
+    msg["Message-ID"] = message_id or make_msgid(domain=domain)
     # A URL is one long word: the folding policy would turn a long one into an RFC 2047
     # encoded word, which no mailbox provider decodes there. It goes in raw, printable
     # ASCII only (spaces, line breaks and non-ASCII percent-encoded).

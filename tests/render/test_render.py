@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from editor import findings
 from editor.document import (
     ButtonBlock,
     Column,
@@ -72,13 +73,16 @@ def test_sandbox_escape_attempt_fails_clearly() -> None:
 
 def test_every_image_has_alt_and_width_and_missing_alt_warns() -> None:
     doc = newsletter(
-        ImageBlock(src=IMAGE, alt=""), ImageBlock(src="https://cdn.example/a.jpg", alt="A")
+        ImageBlock(id="noalt", src=IMAGE, alt=""),
+        ImageBlock(src="https://cdn.example/a.jpg", alt="A"),
     )
     rendered = Renderer({IMAGE: png(800, 400)}).render(doc)
     html = rendered.html_for()
     for tag in re.findall(r"<img\b[^>]*>", html):
         assert " alt=" in tag and " width=" in tag
-    assert any("alt text" in w for w in rendered.warnings)
+    missing = [f for f in rendered.findings if f.code == findings.IMAGE_NO_ALT]
+    assert [f.block_id for f in missing] == ["noalt"]
+    assert "alt text" in findings.message(missing[0])
     assert 'width="552" height="276"' in html  # 800×400 shown at the 552 px text width
 
 
@@ -95,7 +99,9 @@ def test_embedded_images_become_cid_and_remote_stay_urls() -> None:
 
 def test_missing_footer_is_added_with_a_warning() -> None:
     rendered = Renderer().render(newsletter(TextBlock(html="<p>x</p>"), footer=False))
-    assert any("footer" in w.lower() for w in rendered.warnings)
+    found = [f for f in rendered.findings if f.code == findings.FOOTER_MISSING]
+    assert len(found) == 1 and found[0].block_id is None
+    assert "footer" in findings.message(found[0]).lower()
     assert "mailto:hello@bakery.example?subject=Unsubscribe%20" in rendered.html_for()
 
 
@@ -150,9 +156,11 @@ def test_gmail_clipping_warning() -> None:
     doc = newsletter(*[TextBlock(html=big) for _ in range(120)])
     rendered = Renderer().render(doc)
     assert len(rendered.html.encode()) > GMAIL_CLIP_BYTES
-    assert any("102" in w for w in rendered.warnings)
+    clip = [f for f in rendered.findings if f.code == findings.GMAIL_CLIP]
+    assert len(clip) == 1 and clip[0].values["kb"] == len(rendered.html.encode()) // 1024
+    assert "102" in findings.message(clip[0])
     small = Renderer().render(newsletter(TextBlock(html="<p>x</p>")))
-    assert not any("102" in w for w in small.warnings)
+    assert not any(f.code == findings.GMAIL_CLIP for f in small.findings)
 
 
 def test_escaped_quote_in_a_link_does_not_become_an_attribute() -> None:
@@ -180,7 +188,9 @@ def test_unsafe_unsubscribe_page_is_neutralised_with_a_warning() -> None:
     doc.sender.unsubscribe_url = "javascript:alert(1)"
     rendered = Renderer().render(doc)
     assert "javascript:" not in rendered.html_for()
-    assert any("javascript:alert(1)" in w for w in rendered.warnings)
+    unsafe = [f for f in rendered.findings if f.code == findings.LINK_UNSAFE]
+    assert unsafe and unsafe[0].values["url"] == "javascript:alert(1)"
+    assert "javascript:alert(1)" in findings.message(unsafe[0])
 
 
 def test_block_id_cannot_inject_markup() -> None:

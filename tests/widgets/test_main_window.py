@@ -12,8 +12,8 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from editor import package
-from editor.document import ColumnsBlock
+from editor import findings, package
+from editor.document import ColumnsBlock, ImageBlock
 from editor.package import PackageError
 from editor.starters import list_starters
 from tests.widgets.conftest import LOAD_TIMEOUT_MS, SUBJECT, sample_file
@@ -21,6 +21,7 @@ from widgets.documents import OpenDocument, create_document
 from widgets.main_window import MainWindow
 from widgets.outline import BLOCK_ID_ROLE
 from widgets.preview import DESKTOP_WIDTH, MOBILE_WIDTH
+from widgets.warnings_list import FINDING_ROLE
 
 pytestmark = pytest.mark.gui
 
@@ -132,10 +133,16 @@ def test_warnings_list_shows_the_renderer_warnings(
     assert window.warnings.item(0).text() == "No warnings."
     show(window, sample)
     assert window.rendered is not None
-    assert window.rendered.warnings  # the column image has no alt text
-    assert window.warnings.warnings == list(dict.fromkeys(window.rendered.warnings))
-    assert any("alt text" in w for w in window.warnings.warnings)
-    assert window.warnings.count() == len(window.warnings.warnings)
+    assert window.rendered.findings  # the column image has no alt text
+    assert window.warnings.findings == list(dict.fromkeys(window.rendered.findings))
+    assert window.warnings.count() == len(window.warnings.findings)
+    rows = [window.warnings.item(i) for i in range(window.warnings.count())]
+    no_alt = [r for r in rows if r.data(FINDING_ROLE).code == findings.IMAGE_NO_ALT]
+    assert no_alt and "alt text" in no_alt[0].text()
+    assert findings.fix(no_alt[0].data(FINDING_ROLE)) in no_alt[0].text()
+    image = no_alt[0].data(FINDING_ROLE).block_id
+    assert image is not None and no_alt[0].data(BLOCK_ID_ROLE) == image
+    assert isinstance(sample.file.newsletter.find(image), ImageBlock)  # selectable later
 
 
 def test_opening_a_corrupt_file_shows_the_core_message(

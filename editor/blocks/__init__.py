@@ -1,0 +1,1 @@
+"""Block types: one module per type, gathered in :mod:`editor.blocks.registry`."""

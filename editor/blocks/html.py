@@ -1,0 +1,47 @@
+"""Raw HTML for advanced users, sanitised (no script, style, event handlers) when rendered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from markupsafe import Markup
+
+from editor import richtext
+from editor.blocks.base import UNWRAPPED, Block, BlockType, aligned, safe_links
+from editor.feeds import plain_text
+from editor.i18n import t
+
+if TYPE_CHECKING:
+    from editor.render.context import RenderContext
+
+
+@dataclass
+class HtmlBlock(Block):
+    """Raw HTML for advanced users; sanitised (no script, style, event handlers) when rendered."""
+
+    TYPE: ClassVar[str] = "html"
+    html: str = ""
+
+
+def _view(block: HtmlBlock, ctx: RenderContext, width: int, pad: int) -> dict[str, Any]:
+    raw = richtext.sanitize_raw(block.html)
+    return aligned(block, html=Markup(ctx.tags.mark_html(safe_links(raw))))  # noqa: S704 (sanitised)
+
+
+def _text(block: HtmlBlock, ctx: RenderContext) -> str:
+    return ctx.tags.mark_html(richtext.to_text(richtext.sanitize_raw(block.html), width=UNWRAPPED))
+
+
+def _summary(block: HtmlBlock) -> str:
+    return plain_text(block.html)
+
+
+BLOCK_TYPE = BlockType(
+    name="html",
+    cls=HtmlBlock,
+    label=lambda: t("HTML", "HTML"),
+    view=_view,
+    text=_text,
+    summary=_summary,
+)

@@ -1,0 +1,64 @@
+"""Text: rich text kept as a small, sanitised HTML subset."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from markupsafe import Markup
+
+from editor import richtext
+from editor.blocks.base import (
+    UNWRAPPED,
+    Align,
+    Block,
+    BlockType,
+    aligned,
+    check_align,
+    clean_rich_text,
+    safe_links,
+)
+from editor.feeds import plain_text
+from editor.i18n import t
+
+if TYPE_CHECKING:
+    from editor.render.context import RenderContext
+
+
+@dataclass
+class TextBlock(Block):
+    """Rich text kept as a small, sanitised HTML subset (p, br, b/strong, i/em, u, a, ul/ol/li).
+
+    The subset is what the composer's rich-text editor produces; anything else is dropped by
+    :func:`editor.richtext.clean` when the block is rendered.
+    """
+
+    TYPE: ClassVar[str] = "text"
+    html: str = ""
+    align: Align = "left"
+
+    def validate(self) -> None:
+        check_align(self.align)
+
+
+def _view(block: TextBlock, ctx: RenderContext, width: int, pad: int) -> dict[str, Any]:
+    clean = clean_rich_text(block.html)
+    return aligned(block, html=Markup(ctx.tags.mark_html(safe_links(clean))))  # noqa: S704 (sanitised)
+
+
+def _text(block: TextBlock, ctx: RenderContext) -> str:
+    return ctx.tags.mark_html(richtext.to_text(clean_rich_text(block.html), width=UNWRAPPED))
+
+
+def _summary(block: TextBlock) -> str:
+    return plain_text(block.html)
+
+
+BLOCK_TYPE = BlockType(
+    name="text",
+    cls=TextBlock,
+    label=lambda: t("Texte", "Text"),
+    view=_view,
+    text=_text,
+    summary=_summary,
+)
