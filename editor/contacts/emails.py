@@ -20,49 +20,41 @@ import re
 from functools import lru_cache
 from urllib.parse import unquote
 
+import email_validator
 from email_validator import EmailNotValidError, validate_email
+from email_validator.rfc_constants import (
+    ATEXT,
+    CASE_INSENSITIVE_MAILBOX_NAMES,
+    DNS_LABEL_LENGTH_LIMIT,
+    DOT_ATOM_TEXT,
+    EMAIL_MAX_LENGTH,
+    LOCAL_PART_MAX_LENGTH,
+)
 
 from editor.i18n import t
 
 __all__ = ["check_email", "looks_like_email", "validate_address"]
 
-# RFC 5322 atext, exactly email-validator's set (rfc_constants.ATEXT).
-_ATEXT = r"A-Za-z0-9_!#$%&'*+\-/=?^`{|}~"
-# Labels of letters and digits joined by single hyphens (no "--": that excludes the "xn--"
-# Punycode labels, which email-validator turns into Unicode, and the reserved "ab--" labels it
-# refuses), then a top-level label of 2 to 63 letters; label lengths are checked apart. No
-# re.IGNORECASE: with it, [a-z] also matches "K" (Kelvin sign), "ſ" and "ı", which are no ASCII.
+# The fast path reproduces email-validator 2.x's rules (pyproject pins email-validator>=2.1,<3);
+# under another major version every address goes to email-validator itself.
+CHECKED_MAJOR = "2"
+FAST_PATH = email_validator.__version__.split(".")[0] == CHECKED_MAJOR
+
+# email-validator's own constants, imported rather than copied so the two cannot drift apart:
+# RFC 5322 atext (ATEXT, with A-Z spelled out: no re.IGNORECASE, under which [a-z] also matches
+# "K" (Kelvin sign), "ſ" and "ı"), its dot-atom regex, the RFC 2142 mailbox names it lowercases,
+# the address length it checks in UTF-8 octets, and the RFC 1035 label limit.
+# Domains: labels of letters and digits joined by single hyphens (no "--": that excludes the
+# "xn--" Punycode labels, which email-validator turns into Unicode, and the reserved "ab--"
+# labels it refuses), then a top-level label of 2 to 63 letters; label lengths checked apart.
 _FAST = re.compile(
-    rf"(?P<local>[{_ATEXT}]+(?:\.[{_ATEXT}]+)*)"
-    r"@(?P<domain>(?:[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\.)+[A-Za-z]{2,63})"
+    rf"(?P<local>[{ATEXT}]+(?:\.[{ATEXT}]+)*)"
+    rf"@(?P<domain>(?:[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\.)+[A-Za-z]{{2,{DNS_LABEL_LENGTH_LIMIT}}})"
 )
-_DOT_ATOM = re.compile(rf"[{_ATEXT}]+(?:\.[{_ATEXT}]+)*")
-# Top-level names email-validator refuses (SPECIAL_USE_DOMAIN_NAMES, test_environment off).
-_SPECIAL_TLDS = frozenset({"arpa", "invalid", "local", "localhost", "onion", "test"})
-# RFC 2142 mailbox names, which email-validator lowercases (CASE_INSENSITIVE_MAILBOX_NAMES).
-_ROLE_NAMES = frozenset(
-    [
-        "info",
-        "marketing",
-        "sales",
-        "support",
-        "abuse",
-        "noc",
-        "security",
-        "postmaster",
-        "hostmaster",
-        "usenet",
-        "news",
-        "webmaster",
-        "www",
-        "uucp",
-        "ftp",
-    ]
-)
+_ROLE_NAMES = frozenset(CASE_INSENSITIVE_MAILBOX_NAMES)
 _ROLE_MAX = max(map(len, _ROLE_NAMES))
-_MAX_LENGTH = 254  # RFC 5321, in UTF-8 octets, as email-validator checks it
-_LABEL_MAX = 63  # RFC 1035
-_LOCAL_MAX = 64  # RFC 5321; longer local parts take the slow path (email-validator allows them)
+# Longer local parts take the slow path (email-validator checks that limit in strict mode only).
+_LOCAL_MAX = LOCAL_PART_MAX_LENGTH
 
 # Invisible characters that ride along with copied text and are never part of an address.
 _INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
@@ -120,7 +112,7 @@ def validate_address(address: str) -> tuple[str | None, str]:
     if plain is not None:
         return plain, ""
     local, at, domain = address.partition("@")
-    if at and _DOT_ATOM.fullmatch(local):
+    if at and FAST_PATH and DOT_ATOM_TEXT.match(local):
         # email-validator checks such a local part by this very regex; the domain decides.
         verdict = _domain_verdict(domain)
         if isinstance(verdict, str):
@@ -129,7 +121,7 @@ def validate_address(address: str) -> tuple[str | None, str]:
         if local.lower() in _ROLE_NAMES:
             local = local.lower()
         longest = max(len(domain.encode()), len(unicode_domain.encode()), len(ascii_domain))
-        if len(local) + 1 + longest > _MAX_LENGTH:
+        if len(local) + 1 + longest > EMAIL_MAX_LENGTH:
             return None, _too_long()
         return f"{local}@{unicode_domain}", ""
     return _full_check(address)
@@ -137,8 +129,8 @@ def validate_address(address: str) -> tuple[str | None, str]:
 
 def _fast(address: str) -> str | None:
     """The normalised form of a plain ASCII address email-validator surely accepts, else None."""
-    fast = _FAST.fullmatch(address)
-    if fast is None or len(address) > _MAX_LENGTH:
+    fast = _FAST.fullmatch(address) if FAST_PATH else None
+    if fast is None or len(address) > EMAIL_MAX_LENGTH:
         return None
     local, domain = fast.group("local", "domain")
     lowered = _plain_domain(domain)
@@ -155,11 +147,19 @@ def _fast(address: str) -> str | None:
 def _plain_domain(domain: str) -> str | None:
     """A domain matched by :data:`_FAST`, lowercased, or None if email-validator may refuse it.
     Cached: a file has few distinct domains."""
-    if domain.rpartition(".")[2].lower() in _SPECIAL_TLDS:
+    lowered = domain.lower()
+    # As email-validator checks them: the special-use names themselves and their subdomains
+    # ("test" included: its test_environment switch is off by default, and the slow path
+    # gives the verdict for that rare name anyway).
+    for special in email_validator.SPECIAL_USE_DOMAIN_NAMES:
+        if lowered == special or lowered.endswith("." + special):
+            return None
+    if (
+        len(domain) > DNS_LABEL_LENGTH_LIMIT
+        and max(map(len, domain.split("."))) > DNS_LABEL_LENGTH_LIMIT
+    ):
         return None
-    if len(domain) > _LABEL_MAX and max(map(len, domain.split("."))) > _LABEL_MAX:
-        return None
-    return domain.lower()
+    return lowered
 
 
 @lru_cache(maxsize=8192)

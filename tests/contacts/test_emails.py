@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
-import time
+from pathlib import Path
 
+import email_validator
 import pytest
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError, rfc_constants, validate_email
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -356,11 +357,111 @@ def test_looks_like_email() -> None:
     assert not looks_like_email("jean@")
 
 
-def test_fast_path_speed() -> None:
-    """About 1 µs an address here (email-validator: ~25 µs here, ~120 µs on the issue's machine)."""
-    addresses = [f"prenom{i}.nom@domaine{i % 300}.fr" for i in range(20_000)]
-    start = time.perf_counter()
-    results = [check_email(a) for a in addresses]
-    per_address = (time.perf_counter() - start) / len(addresses)
-    assert all(r[0] for r in results)
-    assert per_address < 20e-6  # generous: slow CI machines, coverage tools
+def test_plain_addresses_never_reach_email_validator(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What makes imports fast (figures: benchmarks/emails.py): plain addresses are answered
+    by the fast path alone, and a list's few distinct domains are checked once each."""
+    calls: list[str] = []
+
+    def counting(address: str, **kwargs: object) -> object:
+        calls.append(address)
+        return validate_email(address, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(emails, "validate_email", counting)
+    emails._domain_verdict.cache_clear()
+    addresses = [f"prenom{i}.nom@domaine{i % 300}.fr" for i in range(3000)]
+    assert [check_email(a)[0] for a in addresses] == addresses
+    assert calls == []
+    accented = [f"user{i}@café{i % 3}.fr" for i in range(300)]
+    assert all(check_email(a)[0] == a for a in accented)
+    assert sorted(calls) == ["x@café0.fr", "x@café1.fr", "x@café2.fr"]
+
+
+# ------------------------------------------------------------- email-validator's own constants
+
+
+def test_constants_are_email_validators_own() -> None:
+    """Imported, not copied: a new email-validator release cannot leave a stale copy here."""
+    assert emails.ATEXT is rfc_constants.ATEXT
+    assert f"[{rfc_constants.ATEXT}]" in emails._FAST.pattern
+    assert emails.DOT_ATOM_TEXT is rfc_constants.DOT_ATOM_TEXT
+    assert frozenset(rfc_constants.CASE_INSENSITIVE_MAILBOX_NAMES) == emails._ROLE_NAMES
+    assert emails.EMAIL_MAX_LENGTH == rfc_constants.EMAIL_MAX_LENGTH
+    assert emails._LOCAL_MAX == rfc_constants.LOCAL_PART_MAX_LENGTH
+    assert emails.DNS_LABEL_LENGTH_LIMIT == rfc_constants.DNS_LABEL_LENGTH_LIMIT
+    source = Path(emails.__file__).read_text(encoding="utf-8")
+    for copied in ('"onion"', '"postmaster"', "= 254", "= 64", "= 63"):
+        assert copied not in source, copied
+
+
+def test_special_use_names_are_read_from_email_validator(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast path refuses what email-validator's list holds, whatever that list is."""
+    monkeypatch.setattr(
+        email_validator,
+        "SPECIAL_USE_DOMAIN_NAMES",
+        [*email_validator.SPECIAL_USE_DOMAIN_NAMES, "corp"],
+    )
+    emails._plain_domain.cache_clear()
+    try:
+        assert emails._fast("a@intranet.corp") is None
+        assert validate_address("a@intranet.corp")[0] is None
+        assert reference("a@intranet.corp") is None
+    finally:
+        emails._plain_domain.cache_clear()
+
+
+def test_fast_path_pinned_to_the_checked_major_version() -> None:
+    """pyproject pins email-validator>=2.1,<3: the fast path was checked against 2.x only."""
+    assert email_validator.__version__.split(".")[0] == emails.CHECKED_MAJOR
+    assert emails.FAST_PATH
+
+
+def test_other_major_version_sends_everything_to_email_validator(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(emails, "FAST_PATH", False)
+    calls: list[str] = []
+
+    def counting(address: str, **kwargs: object) -> object:
+        calls.append(address)
+        return validate_email(address, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(emails, "validate_email", counting)
+    emails._domain_verdict.cache_clear()
+    assert check_email("jean@example.fr") == ("jean@example.fr", "")
+    assert validate_address("Postmaster@café.fr") == ("postmaster@café.fr", "")
+    assert calls == ["jean@example.fr", "Postmaster@café.fr"]
+
+
+TRICKY_ADDRESSES = [
+    "Postmaster@Example.FR",  # RFC 2142 name: lowercased
+    "WWW@example.fr",
+    "postmasters@example.fr",  # not a role name: kept as typed
+    "a@x.y.onion",  # subdomain of a special-use name
+    "a@onion.fr",  # special-use name as a plain label: fine
+    "a@localhost",
+    "a@x.arpa",
+    "a@x.test",
+    "a@example.TEST",
+    "x" * 64 + "@example.fr",  # local part at RFC 5321's limit
+    "x" * 65 + "@example.fr",  # over it: email-validator still accepts (not strict)
+    "a@" + "b" * 63 + ".fr",  # label at RFC 1035's limit
+    "a@" + "b" * 64 + ".fr",
+    "a@" + ".".join(["b" * 62] * 3) + ".fr" + "r" * 50,  # long top-level label
+    "x" * 64 + "@" + ".".join(["d" * 62] * 3) + ".fr",  # 254 octets
+    "x" * 64 + "@" + ".".join(["d" * 62] * 3) + ".frr",  # 255 octets
+    "a.b.c@ex.fr",
+    "a..b@ex.fr",
+    "a.@ex.fr",
+    "{|}~@ex.fr",
+    "a@ex.fr1",
+    "a@xn--caf-dma.fr",
+    "a@ex--ample.fr",
+]
+
+
+@pytest.mark.parametrize("address", TRICKY_ADDRESSES)
+def test_tricky_addresses_same_verdicts(address: str) -> None:
+    emails._domain_verdict.cache_clear()
+    emails._plain_domain.cache_clear()
+    assert validate_address(address)[0] == reference(address)
+    assert check_email(address)[0] == reference(address)
