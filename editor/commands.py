@@ -26,8 +26,11 @@ from editor.document import (
     Column,
     ColumnsBlock,
     DocumentError,
+    FooterBlock,
     Newsletter,
     TextBlock,
+    block_from_json,
+    block_to_json,
     new_id,
     normalised,
 )
@@ -59,7 +62,7 @@ class Command(Protocol):
 
 @dataclass(frozen=True)
 class InsertBlock:
-    """Insert (a copy of) ``block`` at ``path``; its ids, nested ones included, must be new."""
+    """Insert a copy of ``block`` at ``path``; its ids, nested ones included, must be new."""
 
     path: BlockPath
     block: Block
@@ -69,10 +72,12 @@ class InsertBlock:
         return t("Ajouter un bloc", "Add block")
 
     def apply(self, doc: Newsletter) -> Command:
-        block = copy.deepcopy(self.block)
+        # Through its JSON form, the block is copied with the types and canonical values that
+        # saving and opening it would give; alone in an empty newsletter, it then gets the
+        # document's checks (ids well formed and distinct, values usable, a column's children
+        # allowed there).
+        block = block_from_json(block_to_json(self.block))
         check_target(doc, self.path, block)
-        # Alone in an empty newsletter, the block gets the same checks as in a document: ids
-        # well formed and distinct, every value usable, a column's children allowed there.
         Newsletter(blocks=[block]).validate()
         taken = {b.id for b in doc.walk()}
         clash = next((i for i in ids_of(block) if i in taken), None)
@@ -85,6 +90,24 @@ class InsertBlock:
             )
         container(doc, self.path).insert(self.path.index, block)
         return RemoveBlock(block.id)
+
+
+def insert_new(doc: Newsletter, type_name: str, after: str | None = None) -> InsertBlock:
+    """The command adding a new block of type ``type_name`` (fresh id, default values).
+
+    It goes just after block ``after``, in the same container, or after the columns block
+    when a column cannot hold it; without ``after``, at the end of the top level but before a
+    final footer.
+    """
+    block = block_from_json({"type": type_name})  # defaults and a fresh id; checks the type
+    if after is None:
+        last = len(doc.blocks)
+        footer_last = last and isinstance(doc.blocks[-1], FooterBlock)
+        return InsertBlock(BlockPath(last - 1 if footer_last else last), block)
+    path = locate(doc, after)
+    if path.columns_id is not None and isinstance(block, (ColumnsBlock, FooterBlock)):
+        path = locate(doc, path.columns_id)
+    return InsertBlock(path.at(path.index + 1), block)
 
 
 @dataclass(frozen=True)
