@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 import threading
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ import pytest
 from editor.contacts.batch import Batch
 from editor.contacts.importer import run_import
 from editor.contacts.readers import ImportFileError, PastedText, open_table
+from editor.contacts.bulk import BulkImport
 from editor.contacts.store import Basis, BulkWriter, ContactQuery, ContactStore
 
 CONSENT = Basis("consent", "formulaire", "J'accepte")
@@ -69,13 +71,13 @@ def test_batches_commit_in_order_on_another_thread(
     store: ContactStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     threads: set[str] = set()
-    original = ContactStore._store_new
+    original = BulkImport.store_new
 
-    def spy(self: ContactStore, *args: object) -> None:
+    def spy(self: BulkImport, *args: object) -> None:
         threads.add(threading.current_thread().name)
         original(self, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(ContactStore, "_store_new", spy)
+    monkeypatch.setattr(BulkImport, "store_new", spy)
     clients = store.create_list("Clients")
     with BulkWriter(store, list_id=clients, basis=CONSENT) as writer:
         assert writer.write(batch("a@x.fr", "b@x.fr")).added == 2
@@ -88,34 +90,45 @@ def test_batches_commit_in_order_on_another_thread(
     assert store.lists()[0].count == 3
 
 
-def test_the_gil_switch_interval_is_lowered_only_while_writing(store: ContactStore) -> None:
+def test_the_writer_uses_its_own_connection_and_leaves_interpreter_settings_alone(
+    store: ContactStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    used: list[tuple[str, sqlite3.Connection]] = []
+    original = BulkImport.store_new
+
+    def spy(self: BulkImport, conn: sqlite3.Connection, *args: object) -> None:
+        used.append((threading.current_thread().name, conn))
+        assert conn is self.db.connection  # the writer thread's own connection
+        original(self, conn, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(BulkImport, "store_new", spy)
     before = sys.getswitchinterval()
-    with BulkWriter(store, list_id=None, basis=CONSENT) as outer:
-        assert sys.getswitchinterval() < before
-        with BulkWriter(store, list_id=None, basis=CONSENT):
-            pass
-        assert sys.getswitchinterval() < before  # the inner one does not restore it early
-        outer.write(batch("a@x.fr"))
+    with BulkWriter(store, list_id=None, basis=CONSENT) as writer:
+        assert sys.getswitchinterval() == before
+        writer.write(batch("a@x.fr"))
+        writer.write(batch("b@x.fr"))
     assert sys.getswitchinterval() == before
-    with pytest.raises(ValueError), BulkWriter(store, list_id=None, basis=CONSENT):
-        raise ValueError
-    assert sys.getswitchinterval() == before
+    assert len(used) == 2 and used[0][1] is used[1][1]  # one connection for the whole import
+    assert used[0][1] is not store.connection
+    with pytest.raises(sqlite3.ProgrammingError):  # closed on its own thread at the end
+        used[0][1].execute("SELECT 1")
+    assert store.count() == 2
 
 
 def test_a_failing_commit_rolls_back_its_batch_only_and_is_raised(
     store: ContactStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = ContactStore._store_new
+    original = BulkImport.store_new
     calls = 0
 
-    def fail_second(self: ContactStore, *args: object) -> None:
+    def fail_second(self: BulkImport, *args: object) -> None:
         nonlocal calls
         calls += 1
         if calls == 2:
             raise OSError(28, "No space left on device")
         original(self, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(ContactStore, "_store_new", fail_second)
+    monkeypatch.setattr(BulkImport, "store_new", fail_second)
     with (
         pytest.raises(OSError, match="No space"),
         BulkWriter(store, list_id=None, basis=CONSENT) as writer,

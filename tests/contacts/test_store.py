@@ -209,7 +209,7 @@ def test_upsert_many_is_all_or_nothing(
     def fail(*args: object) -> None:
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(store, "_apply_updates", fail)
+    monkeypatch.setattr(store.bulk, "_apply_updates", fail)
     rows = [ContactInput("a@x.fr", "Annie"), ContactInput("b@x.fr", "Bruno")]
     with pytest.raises(sqlite3.OperationalError):
         store.upsert_many(rows, list_id=clients, basis=CONSENT)

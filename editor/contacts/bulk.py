@@ -1,0 +1,391 @@
+"""Bulk import: batches of up to 100,000 contacts merged into the store, and the writer thread.
+
+:meth:`BulkImport.upsert_batch` runs one batch as one transaction: one query finds the existing
+contacts (and one the suppressed addresses), Python decides only about those, and SQLite writes
+set by set: the new contacts go in with one statement reading the batch as JSON, their history
+and list membership with one statement each over the new ids' range.
+
+:class:`BulkWriter` overlaps an import's reading with its writing. It follows the one rule of
+:mod:`editor.db` (one connection per thread): each batch's whole transaction runs on the writer
+thread, on that thread's own connection; the reading thread only prepares
+:class:`~editor.contacts.batch.Batch` objects and hands them over.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
+from types import TracebackType
+from typing import Any, NamedTuple, Protocol
+
+from editor.contacts.batch import Batch
+from editor.contacts.contacts_repo import next_id
+from editor.contacts.db import Database, insert_rows, transaction
+from editor.contacts.keys import dumps, encode_fields, search_text, sort_key
+from editor.contacts.lists import Lists
+from editor.contacts.model import (
+    INSERT_EVENTS,
+    Basis,
+    ContactError,
+    ContactInput,
+    EventRow,
+    UpsertResult,
+    basis_date,
+    check_basis_kind,
+    ids_json,
+    iso_utc,
+)
+from editor.contacts.suppression import Suppression
+from editor.i18n import t
+
+# The stored contacts among a batch's keys (a JSON array), found through the email_key index.
+EXISTING_BY_KEY = (
+    "SELECT c.email_key, c.id, c.status, c.basis, c.first_name, c.last_name, c.fields,"
+    " EXISTS (SELECT 1 FROM memberships m WHERE m.contact_id = c.id AND m.list_id = ?)"
+    " FROM contacts c WHERE c.email_key IN (SELECT value FROM json_each(?))"
+)
+# New contacts from a JSON array of batch rows (see editor.contacts.batch.Row), numbered from
+# the first free id; what Python left as null (ASCII names) is folded by SQLite's lower().
+_INSERT_NEW = (
+    "INSERT INTO contacts (id, email, email_key, first_name, last_name, fields, search,"
+    " first_sort, last_sort, status, basis, basis_source, basis_date, basis_proof, created_at,"
+    " updated_at)"
+    " SELECT ?1 + key, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4,"
+    " coalesce(value ->> 5, (value ->> 1) || char(31) || lower(value ->> 2) || char(31)"
+    " || lower(value ->> 3)), coalesce(value ->> 6, lower(value ->> 2)),"
+    " coalesce(value ->> 7, lower(value ->> 3)), 'subscribed', ?2, ?3, ?4, ?5, ?6, ?6"
+    " FROM json_each(?7) ORDER BY key"
+)
+
+
+class _Target(NamedTuple):
+    """Where and how a batch is imported, with the timestamp of the transaction."""
+
+    list_id: int | None
+    list_name: str | None
+    kind: str
+    basis: Basis
+    basis_date: str
+    stamp: str
+
+
+def _merge(
+    key: str, old: tuple[str, str, str], new: tuple[str, str, dict[str, str]]
+) -> tuple[tuple[Any, ...], str, str] | None:
+    """An import merge: the new column values and the history's old/new JSON, None if nothing
+    changes (blank incoming values never count)."""
+    old_first, old_last, old_json = old
+    first, last, fields = new
+    first = first or old_first
+    last = last or old_last
+    old_fields: dict[str, str] = json.loads(old_json) if fields and old_json != "{}" else {}
+    changed = {k: v for k, v in fields.items() if old_fields.get(k) != v}
+    if first == old_first and last == old_last and not changed:
+        return None
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    if first != old_first:
+        before["first_name"], after["first_name"] = old_first, first
+    if last != old_last:
+        before["last_name"], after["last_name"] = old_last, last
+    if changed:
+        before["fields"] = {k: old_fields.get(k, "") for k in changed}
+        after["fields"] = changed
+        merged = encode_fields({**old_fields, **changed})
+    else:
+        merged = old_json
+    values = (first, last, merged, search_text(key, first, last), sort_key(first), sort_key(last))
+    return values, dumps(before), dumps(after)
+
+
+def _nothing() -> None:
+    return None
+
+
+class BulkImport:
+    """Imports into one database (see the module docstring)."""
+
+    def __init__(self, db: Database, lists: Lists, suppression: Suppression) -> None:
+        self.db = db
+        self.lists = lists
+        self.suppression = suppression
+
+    def upsert_many(
+        self,
+        rows: Sequence[ContactInput],
+        *,
+        list_id: int | None,
+        basis: Basis,
+        now: str | None = None,
+        fill_blanks: bool = False,
+    ) -> UpsertResult:
+        """Import a batch in one transaction (all or nothing).
+
+        New addresses become subscribed contacts with ``basis``. A suppressed address, or one
+        whose contact is unsubscribed/bounced/complained, is left untouched and reported in
+        ``suppressed``. An existing subscribed contact is merged: non-blank incoming names and
+        field values overwrite, blank cells never erase, custom fields are merged, its basis is
+        kept (``basis`` is recorded only if it had none), and it joins the list. Rows sharing an
+        address (whatever the case) are merged in order, the first one's spelling kept. With
+        ``fill_blanks`` an existing contact only gets the names and fields it lacks (an import's
+        repeated rows, whose first occurrence was written by an earlier batch).
+        """
+        batch = Batch()
+        for row in rows:
+            email = row.email.strip()
+            if not email:
+                raise ContactError(t("Adresse e-mail vide.", "Empty email address."))
+            batch.add(email, row.first_name, row.last_name, row.fields)
+        return self.upsert_batch(
+            batch, list_id=list_id, basis=basis, now=now, fill_blanks=fill_blanks
+        )
+
+    def upsert_batch(
+        self,
+        batch: Batch,
+        *,
+        list_id: int | None,
+        basis: Basis,
+        now: str | None = None,
+        fill_blanks: bool = False,
+    ) -> UpsertResult:
+        """:meth:`upsert_many` for a prepared :class:`Batch` (see also :class:`BulkWriter`)."""
+        with transaction(self.db.connection) as conn:
+            result, finish = self.start(conn, batch, list_id, basis, now, fill_blanks)
+            finish()
+        return result
+
+    def start(
+        self,
+        conn: sqlite3.Connection,
+        batch: Batch,
+        list_id: int | None,
+        basis: Basis,
+        now: str | None,
+        fill_blanks: bool,
+    ) -> tuple[UpsertResult, Callable[[], None]]:
+        """The deciding part of an upsert, inside the caller's transaction on ``conn`` (this
+        thread's): the result is final once it returns. Returns it with what is left to run:
+        storing the new contacts."""
+        kind = check_basis_kind(basis.kind)
+        stamp = iso_utc(now)
+        result = UpsertResult()
+        list_name = self.lists.name(list_id) if list_id is not None else None
+        target = _Target(list_id, list_name, kind, basis, basis_date(basis, stamp), stamp)
+        blocked = self.suppression.suppressed_keys(batch.rows)
+        keys = json.dumps(list(batch.rows), ensure_ascii=False)
+        existing = {row[0]: row for row in conn.execute(EXISTING_BY_KEY, (list_id, keys))}
+        if not blocked and not existing:
+            new_rows = list(batch.rows.values())  # a first import: nothing to decide
+        else:
+            new_rows = []
+            merging: list[tuple[str, tuple[Any, ...]]] = []
+            for key, row in batch.rows.items():
+                found = existing.get(key)
+                if key in blocked or (found is not None and found[2] != "subscribed"):
+                    result.suppressed.append(row[0])
+                elif found is None:
+                    new_rows.append(row)
+                else:
+                    merging.append((key, found))
+            self._merge_existing(conn, batch, merging, target, fill_blanks, result)
+        result.added = len(new_rows)
+        if not new_rows:
+            return result, _nothing
+        return result, partial(self.store_new, conn, target, new_rows)
+
+    def store_new(
+        self, conn: sqlite3.Connection, target: _Target, new_rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """Write new contacts, their "imported" event and list membership, set by set. Their
+        ids follow on from the first free one (the write lock is held), so history and list
+        read them back as a range of the contacts table."""
+        list_id, list_name, kind, basis, basis_date, stamp = target
+        first_id = next_id(conn)
+        payload = json.dumps(new_rows, ensure_ascii=False, separators=(",", ":"))
+        conn.execute(
+            _INSERT_NEW, (first_id, kind, basis.source, basis_date, basis.proof, stamp, payload)
+        )
+        conn.execute(
+            "INSERT INTO events (contact_id, at, kind, old, new, reason, source)"
+            " SELECT id, ?, 'imported', NULL, ?, ?, ? FROM contacts WHERE id >= ? ORDER BY id",
+            (stamp, list_name, kind, basis.source, first_id),
+        )
+        if list_id is not None:
+            conn.execute(
+                "INSERT INTO memberships (contact_id, list_id, added_at)"
+                " SELECT id, ?, ? FROM contacts WHERE id >= ? ORDER BY id",
+                (list_id, stamp, first_id),
+            )
+
+    def _merge_existing(
+        self,
+        conn: sqlite3.Connection,
+        batch: Batch,
+        merging: list[tuple[str, tuple[Any, ...]]],
+        target: _Target,
+        fill_blanks: bool,
+        result: UpsertResult,
+    ) -> None:
+        """Merge batch rows into the subscribed contacts they match (see :meth:`upsert_many`):
+        ``merging`` pairs each key with the stored row."""
+        list_id, list_name, kind, basis, basis_date, stamp = target
+        updates: list[tuple[Any, ...]] = []
+        basis_ids: list[int] = []
+        joins: list[int] = []
+        events: list[EventRow] = []
+        source = basis.source
+        no_fields: dict[str, str] = {}
+        for key, found in merging:
+            _, _, first, last, encoded = batch.rows[key][:5]
+            _, contact_id, _, old_basis, old_first, old_last, old_json, member = found
+            result.updated += 1
+            fields = batch.fields.get(key, no_fields)
+            if fill_blanks:
+                first = "" if old_first else first
+                last = "" if old_last else last
+                if fields and old_json != "{}":
+                    held = json.loads(old_json)
+                    fields = {k: v for k, v in fields.items() if k not in held}
+            if (
+                (not first or first == old_first)
+                and (not last or last == old_last)
+                and (not fields or encoded == old_json)
+            ):
+                change = None  # the usual re-import: same values, no JSON decoding
+            else:
+                change = _merge(key, (old_first, old_last, old_json), (first, last, fields))
+            if change is not None:
+                updates.append((contact_id, *change[0]))
+                events.append((contact_id, stamp, "updated", change[1], change[2], "", source))
+            if old_basis is None:
+                basis_ids.append(contact_id)
+                events.append((contact_id, stamp, "basis", None, kind, basis.proof, source))
+            if list_id is not None and not member:
+                joins.append(contact_id)
+                events.append((contact_id, stamp, "list_added", None, list_name, "", source))
+        result.changed = len(updates)
+        if updates:
+            self._apply_updates(conn, updates, stamp)
+        if basis_ids:
+            conn.execute(
+                "UPDATE contacts SET basis = ?, basis_source = ?, basis_date = ?,"
+                " basis_proof = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))",
+                (kind, source, basis_date, basis.proof, stamp, ids_json(basis_ids)),
+            )
+        if joins:
+            conn.execute(
+                "INSERT OR IGNORE INTO memberships (contact_id, list_id, added_at)"
+                " SELECT value, ?, ? FROM json_each(?)",
+                (list_id, stamp, ids_json(joins)),
+            )
+        insert_rows(conn, INSERT_EVENTS, events)
+
+    def _apply_updates(
+        self, conn: sqlite3.Connection, updates: list[tuple[Any, ...]], stamp: str
+    ) -> None:
+        """Write merged values of existing contacts (id, first, last, fields, search, sorts)."""
+        conn.execute("DROP TABLE IF EXISTS temp.merged")
+        conn.execute(
+            "CREATE TEMP TABLE merged (id INTEGER PRIMARY KEY, first_name, last_name, fields,"
+            " search, first_sort, last_sort)"
+        )
+        try:
+            insert_rows(conn, "INSERT INTO temp.merged", updates)
+            conn.execute(
+                "UPDATE contacts SET first_name = m.first_name, last_name = m.last_name,"
+                " fields = m.fields, search = m.search, first_sort = m.first_sort,"
+                " last_sort = m.last_sort, updated_at = ? FROM temp.merged m"
+                " WHERE contacts.id = m.id",
+                (stamp,),
+            )
+        finally:
+            conn.execute("DROP TABLE IF EXISTS temp.merged")
+
+
+class BulkWriter:
+    """Writes an import's batches on a writer thread while the caller reads the next one.
+
+    Reading and checking rows is Python work; storing them is mostly SQLite work, which runs
+    outside the GIL. :meth:`write` hands a prepared batch to the writer thread, which opens the
+    batch's transaction on its own connection, decides (which rows are new, merged or
+    suppressed) and reports the counts back, then stores the new contacts and commits while
+    the caller goes on reading. Batches are committed in order, one transaction each; the next
+    :meth:`write` waits for the previous commit and raises its error, if any, and so does
+    leaving the ``with`` block. The writer's connection is closed on its own thread when the
+    block is left.
+    """
+
+    def __init__(self, store: _HasBulk, *, list_id: int | None, basis: Basis) -> None:
+        self._bulk = store.bulk
+        self._list_id = list_id
+        self._basis = basis
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="bulletin-import")
+        self._pending: Future[None] | None = None
+
+    def write(self, batch: Batch) -> UpsertResult:
+        """Start storing ``batch``; its counts are final unless a later wait raises."""
+        self.wait()
+        decided: Future[UpsertResult] = Future()
+        pending = self._pool.submit(self._write, batch, decided)
+        try:
+            result = decided.result()
+        except BaseException:
+            pending.exception()  # the transaction is rolled back; the error is raised here
+            raise
+        self._pending = pending
+        return result
+
+    def _write(self, batch: Batch, decided: Future[UpsertResult]) -> None:
+        """One batch's transaction, on the writer thread."""
+        conn = self._bulk.db.connection
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            try:
+                result, finish = self._bulk.start(
+                    conn, batch, self._list_id, self._basis, None, False
+                )
+            except BaseException as exc:
+                decided.set_exception(exc)
+                raise
+            decided.set_result(result)
+            finish()
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+    def wait(self) -> None:
+        """Wait for the batch being committed; raise its error if it failed."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def __enter__(self) -> BulkWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if exc_type is None:
+                self.wait()
+            elif self._pending is not None:
+                self._pending.exception()  # let it end; the caller's error is the one raised
+        finally:
+            self._pool.submit(self._bulk.db.disconnect).result()
+            self._pool.shutdown(wait=True)
+
+
+class _HasBulk(Protocol):
+    """What :class:`BulkWriter` needs of a store: its bulk importer."""
+
+    @property
+    def bulk(self) -> BulkImport: ...
