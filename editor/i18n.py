@@ -20,6 +20,7 @@ import hashlib
 import io
 import locale
 import os
+import struct
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,7 +29,8 @@ SOURCE_LANGUAGE = "en"
 LANGUAGES = ("fr", "en")
 """Languages the UI offers; the first is the fallback when the system gives no clear answer."""
 
-_HASH_HEADER = "X-Bulletin-Source-Hash"
+# The .po's hash, stored in the .mo as one more message (Babel writes only standard headers).
+_HASH_CONTEXT, _HASH_ID = "bulletin", "source-sha256"
 
 
 class _Pending(gettext.NullTranslations):
@@ -47,7 +49,7 @@ class _Pending(gettext.NullTranslations):
 _translation: gettext.NullTranslations = _Pending()
 _language: str | None = None
 _forced: str | None = None
-_listeners: list[Callable[[str], None]] = []
+_listeners: list[Callable[[str], object]] = []
 
 
 def _(message: str) -> str:
@@ -109,7 +111,7 @@ def set_language(lang: str | None) -> str:
     return chosen
 
 
-def on_language_changed(listener: Callable[[str], None]) -> None:
+def on_language_changed(listener: Callable[[str], object]) -> None:
     """Call ``listener(lang)`` after every :func:`set_language` (the GUI re-installs Qt's
     translations)."""
     _listeners.append(listener)
@@ -184,9 +186,9 @@ def _load_if_fresh(mo: Path, digest: str) -> gettext.GNUTranslations | None:
     try:
         with mo.open("rb") as handle:
             found = gettext.GNUTranslations(handle)
-    except (OSError, ValueError):  # missing, or truncated/corrupt: compile again
+    except (OSError, ValueError, struct.error):  # missing, or truncated/corrupt: compile again
         return None
-    return found if found.info().get(_HASH_HEADER.lower()) == digest else None
+    return found if found.pgettext(_HASH_CONTEXT, _HASH_ID) == digest else None
 
 
 def compile_po(source: bytes, digest: str = "") -> bytes:
@@ -196,8 +198,7 @@ def compile_po(source: bytes, digest: str = "") -> bytes:
 
     catalog = read_po(io.BytesIO(source), abort_invalid=True)
     if digest:
-        header = catalog.mime_headers
-        catalog.mime_headers = [*header, (_HASH_HEADER, digest)]
+        catalog.add(_HASH_ID, digest, context=_HASH_CONTEXT)
     out = io.BytesIO()
     write_mo(out, catalog, use_fuzzy=False)
     return out.getvalue()

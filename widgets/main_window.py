@@ -28,6 +28,7 @@ from widgets.documents import (
     save_document,
     show_error,
 )
+from widgets.language_menu import language_menu
 from widgets.outline import OutlineView
 from widgets.preview import DESKTOP_WIDTH, MOBILE_WIDTH, PreviewPane
 from widgets.start_dialog import StartDialog
@@ -270,6 +271,8 @@ class MainWindow(QMainWindow):
         file_menu.addActions([a.new, a.open])
         file_menu.addSeparator()
         file_menu.addActions([a.save, a.save_as])
+        file_menu.addSeparator()
+        file_menu.addMenu(language_menu(self))
         file_menu.addSeparator()
         file_menu.addAction(a.quit)
         contacts_menu = self.menuBar().addMenu(t("C&ontacts", "C&ontacts"))
