@@ -34,12 +34,12 @@ import nh3
 from editor.atomic import write_text_atomic
 from editor.i18n import t
 from editor.settings import feeds_cache_dir
+from editor.urls import web_uri
 
 USER_AGENT = "Bulletin/0.1"
 TITLE_MAX = 200
 EXCERPT_MAX = 260
 MAX_POSTS = 50  # a block shows at most 10; the rest only bloats the cache
-URL_MAX = 2048
 CACHE_FORMAT = 1  # later keys (etag, last_modified) are optional: old files stay readable
 MAX_REDIRECTS = 5
 
@@ -113,10 +113,10 @@ class Post:
             raise ValueError("post date is not a string")
         return cls(
             title=texts["title"],
-            link=safe_url(texts["link"]),
+            link=web_uri(texts["link"]),
             date=_aware(datetime.fromisoformat(raw_date)) if raw_date else None,
             excerpt=texts["excerpt"],
-            image=safe_url(texts["image"]),
+            image=web_uri(texts["image"]),
         )
 
 
@@ -166,54 +166,6 @@ def shorten(text: str, limit: int) -> str:
     cut = head.rfind(" ")
     head = head[:cut] if cut > limit // 2 else text[:limit]
     return head.rstrip(" ,;:.-–—«(\"'\u00a0\u202f") + "…"
-
-
-def safe_url(value: str, base: str = "") -> str:
-    """An absolute http(s) URL in ASCII form, or "" for anything else (javascript:, data:…).
-
-    Relative URLs are resolved against ``base`` (the feed's address). Non-ASCII hosts and
-    paths are encoded (IDNA, percent-encoding) so the result is a valid URI everywhere.
-    """
-    value = value.strip() if isinstance(value, str) else ""
-    if not value or _CONTROL.search(value) or len(value) > URL_MAX:
-        return ""
-    if base:
-        value = urllib.parse.urljoin(base, value)
-    try:
-        return _to_uri(value)
-    except ValueError:
-        return ""
-
-
-def _to_uri(url: str) -> str:
-    """``url`` as an ASCII http(s) URI; ValueError when it is not one."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme.lower() not in _SCHEMES or not parts.hostname:
-        raise ValueError("not an http(s) URL")
-    host = parts.hostname
-    try:
-        host.encode("ascii")
-    except UnicodeEncodeError:
-        host = host.encode("idna").decode("ascii")  # UnicodeError is a ValueError
-    if ":" in host:
-        host = f"[{host}]"
-    port = parts.port  # raises ValueError when out of range
-    netloc = host if port is None else f"{host}:{port}"
-    if "@" in parts.netloc:
-        netloc = urllib.parse.quote(parts.netloc.rpartition("@")[0], safe=":%") + "@" + netloc
-    safe = "/:@!$&'()*+,;=%~-._"
-    uri = urllib.parse.urlunsplit(
-        (
-            parts.scheme.lower(),
-            netloc,
-            urllib.parse.quote(parts.path, safe=safe) or "/",
-            urllib.parse.quote(parts.query, safe=safe + "?"),
-            urllib.parse.quote(parts.fragment, safe=safe + "?#"),
-        )
-    )
-    if len(uri) > URL_MAX:
-        raise ValueError("URL too long")
-    return uri
 
 
 # ---------------------------------------------------------------------------------------- fetch
@@ -337,14 +289,13 @@ def _validator(value: object) -> str:
 
 
 def _download(url: str, timeout: float, max_bytes: int, validators: dict[str, str]) -> _Response:
-    try:
-        current = _to_uri(url.strip())
-    except ValueError:
+    current = web_uri(url)
+    if not current:
         raise FeedError(
             url,
             "adresse invalide (elle doit commencer par http:// ou https://)",
             "invalid address (it must start with http:// or https://)",
-        ) from None
+        )
     headers = {
         "User-Agent": USER_AGENT,
         "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, "
@@ -371,7 +322,7 @@ def _download(url: str, timeout: float, max_bytes: int, validators: dict[str, st
         except FeedError:
             raise
         except httpx.InvalidURL as error:
-            # Our own URL is valid (_to_uri): httpx parses a redirect's Location even when it
+            # Our own URL is valid (web_uri): httpx parses a redirect's Location even when it
             # does not follow it, and refuses what is no URL it could fetch (data:, …).
             raise FeedError(url, *_NOT_WEB) from error
         except (httpx.HTTPError, httpx.StreamError, OSError) as error:
@@ -385,11 +336,10 @@ def _redirect_target(response: httpx.Response, current: str, url: str) -> str:
     location = response.headers.get("Location", "")
     if response.status_code not in _REDIRECT_CODES or not location:
         return ""
-    target = urllib.parse.urljoin(current, location.strip())
-    try:
-        return _to_uri(target)
-    except ValueError:
-        raise FeedError(url, *_NOT_WEB) from None
+    target = web_uri(location, current)
+    if not target:
+        raise FeedError(url, *_NOT_WEB)
+    return target
 
 
 def _receive(response: httpx.Response, url: str, max_bytes: int, conditional: bool) -> _Response:
@@ -550,7 +500,7 @@ def _post(entry: Any, base: str) -> Post:
             excerpt += "…"
     return Post(
         title=shorten(plain_text(_text(dict.get(entry, "title"))), TITLE_MAX),
-        link=safe_url(_text(dict.get(entry, "link")), base),
+        link=web_uri(_text(dict.get(entry, "link")), base),
         date=_date(entry),
         excerpt=shorten(excerpt, EXCERPT_MAX),
         image=_image(entry, content, summary, base),
@@ -585,7 +535,7 @@ def _date(entry: Any) -> datetime | None:
 def _image(entry: Any, content: str, summary: str, base: str) -> str:
     """The first image: media:content, media:thumbnail, image enclosure, then inline <img>."""
     for url in _image_candidates(entry):
-        image = safe_url(url, base)
+        image = web_uri(url, base)
         if image:
             return image
     for markup in (content, summary):
@@ -639,7 +589,7 @@ class _FirstImage(HTMLParser):
             return
         # Lazy-loading plugins put a data: placeholder in src and the real image aside.
         for name in ("src", "data-src", "data-lazy-src"):
-            url = safe_url(values.get(name, ""), self.base)
+            url = web_uri(values.get(name, ""), self.base)
             if url:
                 self.found = url
                 return

@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 
 from editor import feeds
-from editor.feeds import FeedCache, FeedError, Post, fetch, parse, plain_text, safe_url, shorten
+from editor.feeds import FeedCache, FeedError, Post, fetch, parse, plain_text, shorten
 from editor.settings import feeds_cache_dir
+from editor.urls import web_uri as safe_url
 
 DATA = Path(__file__).parent / "data" / "feeds"
 RSS = "application/rss+xml; charset=UTF-8"
@@ -606,7 +607,9 @@ def test_shorten() -> None:
     assert len(shorten("word " * 100, 260)) <= 261
 
 
-def test_safe_url() -> None:
+def test_feed_urls_are_web_uris() -> None:
+    """Feeds use the core's one URL check (editor/urls.py) for links, images and redirects."""
+    assert feeds.web_uri is safe_url
     assert safe_url("https://blog.example/a?b=1#c") == "https://blog.example/a?b=1#c"
     assert safe_url("HTTP://Blog.Example/A") == "http://blog.example/A"
     assert safe_url("/img.png", "https://blog.example/feed/") == "https://blog.example/img.png"
