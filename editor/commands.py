@@ -8,8 +8,10 @@ undo applies the inverse it returned). So that undo and redo can never drift:
   byte in its JSON form; applying that inverse returns a command equivalent to the first.
 - A command checks everything before it changes anything: one that would leave the document
   invalid raises :class:`~editor.document.DocumentError` and leaves it untouched.
-- A command never shares mutable objects with the document: blocks and lists are deep-copied
-  on the way in, so the same command can be applied again after an undo.
+- A command never shares mutable objects with the document: blocks and lists are copied on
+  the way in, so the same command can be applied again after an undo.
+- New values are made canonical (colours lowercase, rich text cleaned) as they go in; the
+  inverses carry ``verbatim=True`` and put the old values back exactly as they were.
 
 Blocks are named by their stable id and containers by :class:`~editor.locate.BlockPath`.
 """
@@ -62,23 +64,30 @@ class Command(Protocol):
 
 @dataclass(frozen=True)
 class InsertBlock:
-    """Insert a copy of ``block`` at ``path``; its ids, nested ones included, must be new."""
+    """Insert a copy of ``block`` at ``path``; its ids, nested ones included, must be new.
+
+    The copy goes through the block's JSON form, so it holds the types and canonical values
+    that saving and opening it would give. ``verbatim`` (set on the inverse of a removal) puts
+    the removed block back exactly as it was.
+    """
 
     path: BlockPath
     block: Block
+    verbatim: bool = False
 
     @property
     def label(self) -> str:
         return t("Ajouter un bloc", "Add block")
 
     def apply(self, doc: Newsletter) -> Command:
-        # Through its JSON form, the block is copied with the types and canonical values that
-        # saving and opening it would give; alone in an empty newsletter, it then gets the
-        # document's checks (ids well formed and distinct, values usable, a column's children
-        # allowed there).
-        block = block_from_json(block_to_json(self.block))
+        if self.verbatim:
+            block = copy.deepcopy(self.block)
+        else:
+            block = block_from_json(block_to_json(self.block))
+            # Alone in an empty newsletter, the block gets the document's checks: ids well
+            # formed and distinct, values usable, a column's children allowed there.
+            Newsletter(blocks=[block]).validate()
         check_target(doc, self.path, block)
-        Newsletter(blocks=[block]).validate()
         taken = {b.id for b in doc.walk()}
         clash = next((i for i in ids_of(block) if i in taken), None)
         if clash is not None:
@@ -123,7 +132,7 @@ class RemoveBlock:
     def apply(self, doc: Newsletter) -> Command:
         path = locate(doc, self.block_id)
         block = container(doc, path).pop(path.index)
-        return InsertBlock(path, block)
+        return InsertBlock(path, block, verbatim=True)
 
 
 @dataclass(frozen=True)

@@ -264,6 +264,27 @@ def test_remove_then_undo(block_id: str) -> None:
     roundtrip(doc, RemoveBlock(block_id))
 
 
+def test_undoing_a_removal_restores_the_block_verbatim() -> None:
+    # A document built in code may hold values loading would have made canonical.
+    doc = Newsletter(blocks=[DividerBlock(id="d", color="#ABCDEF")])
+    before = dump(doc)
+    RemoveBlock("d").apply(doc).apply(doc)
+    assert dump(doc) == before
+
+
+def test_commands_never_share_blocks_with_the_document() -> None:
+    doc = small()
+    inverse = RemoveBlock("h1").apply(doc)
+    assert isinstance(inverse, InsertBlock)
+    inverse.apply(doc)
+    SetBlockField("h1", "text", "changed").apply(doc)
+    assert inverse.block.text == "Title"  # type: ignore[attr-defined]
+    insert = InsertBlock(BlockPath(0), HeadingBlock(id="n", text="a"))
+    insert.apply(doc)
+    SetBlockField("n", "text", "b").apply(doc)
+    assert insert.block.text == "a"  # type: ignore[attr-defined]
+
+
 def test_remove_columns_takes_children_and_undo_brings_them_back() -> None:
     doc = small()
     RemoveBlock("c1").apply(doc).apply(doc)
