@@ -12,23 +12,33 @@ A mapping is one target per column, in column order:
 Known columns other than names and address (company, city, phone…) become custom fields with a
 canonical English name (``field:company``), so « Société » in one file and « Company » in another
 fill the same field and merge tags read ``{{ company }}`` as they read ``{{ first_name }}``. An
-unknown column keeps its header as field name; a column that is empty in every sample, a Google or
-Outlook bookkeeping column, and a column without a header (« Column 3 ») are ignored until the user
-says otherwise. Headers match whatever their case, accents and punctuation; when no header names
-the address, the column whose samples are mostly addresses gets it.
+unknown column keeps its header as field name; a column that is empty in every sample and a Google
+or Outlook bookkeeping column are ignored until the user says otherwise. Headers match whatever
+their case, accents and punctuation; when no header names the address, the column whose samples
+are mostly addresses gets it.
+
+A column without a header (a file without a header row: « Colonne 3 » / "Column 3") is guessed
+from its values (:func:`content_target`): given names (from ``resources/contacts/first_names.txt``)
+→ first name, « Jean Dupont » → full name, single capitalised words beside the first names → last
+name, phone numbers, postcodes, dates, web addresses, civilities → the usual custom fields; any
+other column with values is kept as a custom field named after its generated header, never
+dropped.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import cache
 
 from editor.contacts.emails import check_email
+from editor.settings import resources_dir
 
 __all__ = [
     "FIELD_PREFIX",
     "TARGETS",
+    "content_target",
     "field_name",
     "guess_mapping",
     "header_key",
@@ -413,6 +423,7 @@ def guess_mapping(headers: list[str], samples: list[list[str]]) -> list[str]:
         for header, column in zip(headers, columns, strict=True)
     ]
     _choose_email(targets, headers, columns)
+    _guess_unnamed(targets, headers, columns)
     _settle_names(targets, headers, columns)
     used: set[str] = set()
     for i, target in enumerate(targets):
@@ -427,8 +438,13 @@ def guess_mapping(headers: list[str], samples: list[list[str]]) -> list[str]:
     return targets
 
 
+_UNNAMED = "?"  # a column without header, guessed from its values once the address is found
+
+
 def _first_guess(header: str, column: list[str], have_samples: bool) -> str:
-    if is_generated_header(header) or not header.strip():
+    if is_generated_header(header):
+        return _UNNAMED if column else "ignore"
+    if not header.strip():
         return "ignore"
     target = known_target(header)
     if target is not None:
@@ -463,6 +479,123 @@ def _choose_email(targets: list[str], headers: list[str], columns: list[list[str
         if i != best:
             targets[i] = FIELD_PREFIX + _clean_header(headers[i])
     targets[best] = "email"
+
+
+def _guess_unnamed(targets: list[str], headers: list[str], columns: list[list[str]]) -> None:
+    """Columns without header: what their values look like, names settled between them."""
+    unnamed = [i for i, target in enumerate(targets) if target == _UNNAMED]
+    guesses = {i: content_target(columns[i]) for i in unnamed}
+    # The column with the most given names holds the first names; single words beside it
+    # are the last names.
+    firsts = [i for i in unnamed if guesses[i] == "first_name"]
+    if "first_name" not in targets and firsts:
+        best = max(firsts, key=lambda i: (_given_share(columns[i]), -i))
+        for i in firsts:
+            if i != best:
+                guesses[i] = "last_name" if _words(columns[i]) else None
+    elif firsts:
+        for i in firsts:
+            guesses[i] = None
+    for i in unnamed:
+        guess = guesses[i]
+        if guess == "last_name" and not ("first_name" in targets or firsts):
+            guess = None
+        if guess is None and _words(columns[i]) and (firsts or "first_name" in targets):
+            guess = "last_name"
+        if guess in targets:
+            guess = None
+        targets[i] = guess or FIELD_PREFIX + _clean_header(headers[i])
+
+
+_NAME = re.compile(r"[^\W\d_]+(?:(?:[-'’]|\.? |, |\.)[^\W\d_]+)*\.?")
+_PHONE = re.compile(r"\+?[\d\s.()/-]{6,22}")
+_POSTCODE = re.compile(r"\d{5}|\d{4}|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{3} ?\d{2}", re.IGNORECASE)
+_DATE = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?|\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
+)
+_WEBSITE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_MOSTLY = 0.8
+
+
+def content_target(values: Sequence[str]) -> str | None:
+    """What a column without header holds, from its non-empty values, or None when unsure.
+
+    ``first_name`` (single words, mostly known given names), ``full_name`` (two to four words
+    with a given name or a surname in capitals), ``last_name`` (capitalised single words: only
+    used beside a first-name column), or a custom field: ``field:phone``, ``field:postal_code``,
+    ``field:date``, ``field:website``, ``field:civility``.
+    """
+    if not values:
+        return None
+
+    def share(test: Callable[[str], object]) -> float:
+        return sum(1 for v in values if test(v)) / len(values)
+
+    if share(lambda v: _CIVILITY.fullmatch(v.strip())) >= _MOSTLY:
+        return "field:civility"
+    if share(_DATE.fullmatch) >= _MOSTLY:
+        return "field:date"
+    if share(_is_phone) >= _MOSTLY:
+        return "field:phone"
+    if share(_POSTCODE.fullmatch) >= _MOSTLY and not share(_is_year) >= _MOSTLY:
+        return "field:postal_code"
+    if share(_WEBSITE.fullmatch) >= _MOSTLY:
+        return "field:website"
+    if share(lambda v: _NAME.fullmatch(v) and len(v) <= 60) < _MOSTLY:
+        return None
+    words = [v.replace(",", " ").split() for v in values]
+    # One word, or a surname in capitals (« LE GOFF »)
+    single = sum(1 for w in words if len(w) == 1 or all(map(_is_capitalised, w)))
+    if single >= _MOSTLY * len(values):
+        if _given_share(values) >= 0.5:
+            return "first_name"
+        return "last_name" if _words(values) else None
+    if sum(1 for w in words if 2 <= len(w) <= 4) >= _MOSTLY * len(values):
+        named = sum(
+            1
+            for w in words
+            if _is_given(w[0]) or _is_given(w[-1]) or any(_is_capitalised(x) for x in w)
+        )
+        if named * 2 >= len(values):
+            return "full_name"
+    return None
+
+
+def _is_phone(value: str) -> bool:
+    if not _PHONE.fullmatch(value):
+        return False
+    digits = sum(c.isdigit() for c in value)
+    return 8 <= digits <= 15
+
+
+def _is_year(value: str) -> bool:
+    return value.isdigit() and len(value) == 4 and 1900 <= int(value) <= 2100
+
+
+def _words(values: Sequence[str]) -> bool:
+    """Mostly single capitalised words (« Martin », « LE GOFF »), as surnames are written."""
+    if not values:
+        return False
+    good = sum(1 for v in values if _NAME.fullmatch(v) and v[:1].isupper())
+    return good >= _MOSTLY * len(values)
+
+
+@cache
+def _given_names() -> frozenset[str]:
+    path = resources_dir() / "contacts" / "first_names.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(header_key(line) for line in lines if line and not line.startswith("#"))
+
+
+def _is_given(word: str) -> bool:
+    """A known given name, or a compound of one (« Jean-François », « Marie-Ève »)."""
+    key = header_key(word)
+    names = _given_names()
+    return key in names or key.split(" ", 1)[0] in names
+
+
+def _given_share(values: Sequence[str]) -> float:
+    return sum(1 for v in values if _is_given(v.split(" ", 1)[0])) / len(values) if values else 0.0
 
 
 def _settle_names(targets: list[str], headers: list[str], columns: list[list[str]]) -> None:

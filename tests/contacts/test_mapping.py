@@ -9,6 +9,7 @@ import pytest
 from editor.contacts.mapping import (
     FIELD_PREFIX,
     TARGETS,
+    content_target,
     field_name,
     guess_mapping,
     header_key,
@@ -192,7 +193,8 @@ def test_fixture_mappings() -> None:
         "field:notes",
     ]
     assert _fixture_mapping("title_rows.csv") == ["first_name", "last_name", "email", "field:phone"]
-    assert _fixture_mapping("no_header.csv") == ["ignore", "email", "ignore"]
+    assert _fixture_mapping("no_header.csv") == ["first_name", "email", "last_name"]
+    assert _fixture_mapping("email_first_name.csv") == ["email", "first_name"]
     assert _fixture_mapping("clients_fr.xlsx") == [
         "field:civility",
         "first_name",
@@ -249,7 +251,7 @@ def test_email_found_by_content() -> None:
         ["Luc", "Petit", ""],
         ["Nina", "Roux", "pas d'adresse"],
     ]
-    assert guess_mapping(headers, samples) == ["ignore", "ignore", "email"]
+    assert guess_mapping(headers, samples) == ["first_name", "last_name", "email"]
 
 
 def test_content_beats_an_unnamed_header() -> None:
@@ -294,7 +296,7 @@ def test_empty_and_unknown_columns() -> None:
         "email",
         "field:Cotisation",
         "ignore",  # empty in every sample
-        "ignore",  # a column without header
+        "field:Column 4",  # a column without header, values unknown: kept, never dropped
         "ignore",
     ]
     # Without samples (a header-only file) an unknown column is still offered as a field.
@@ -318,6 +320,63 @@ def test_full_name_beside_first_and_last_is_ignored() -> None:
     headers = ["Name", "Given Name", "Family Name", "E-mail 1 - Value"]
     samples = [["Jean Dupont", "Jean", "Dupont", "jean@x.fr"]]
     assert guess_mapping(headers, samples) == ["ignore", "first_name", "last_name", "email"]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["Jean", "Marie", "Jean-François", "Zoé", "Kwame"], "first_name"),
+        (["Jean Dupont", "DUPONT Marie", "Dupont, Luc", "M. Paul Martin"], "full_name"),
+        (["Martin", "Lefèvre", "LE GOFF", "N'Diaye"], "last_name"),
+        (["06 12 34 56 78", "+33 6 12 34 56 78", "0612345678", "01.45.67.89.01"], "field:phone"),
+        (["75001", "69002", "01000", "13008"], "field:postal_code"),
+        (["2024-03-05", "2023-11-02 14:30", "05/03/2024", "5.3.24"], "field:date"),
+        (["https://exemple.fr", "www.exemple.com"], "field:website"),
+        (["M.", "Mme", "Madame", "Dr"], "field:civility"),
+        (["1998", "2001", "2010"], None),  # years are no postcodes
+        (["12,50", "3", "oui"], None),
+        (["Lyon, le 3 mai à 10 h", "Paris 15e"], None),
+        ([], None),
+    ],
+)
+def test_content_target(values: list[str], expected: str | None) -> None:
+    assert content_target(values) == expected
+
+
+def test_file_without_header_keeps_every_column() -> None:
+    """The issue's case and its neighbours: each column becomes something, none is dropped."""
+    headers = [f"Column {i}" for i in range(1, 8)]
+    samples = [
+        ["jean@x.fr", "Jean", "Dupont", "06 12 34 56 78", "75001", "2024-03-05", "VIP"],
+        ["marie@x.fr", "Marie", "Curie", "0698765432", "69002", "2023-01-02", "Bénévole"],
+        ["luc@x.fr", "Luc", "Petit", "", "13008", "", "12 €"],
+    ]
+    assert guess_mapping(headers, samples) == [
+        "email",
+        "first_name",
+        "last_name",
+        "field:phone",
+        "field:postal_code",
+        "field:date",
+        "field:Column 7",
+    ]
+    # Two columns of full names or of phones: the first keeps the target, the next its name.
+    twice = guess_mapping(
+        ["Colonne 1", "Colonne 2", "Colonne 3"],
+        [["a@x.fr", "Jean Dupont", "Marie Dupont"], ["b@x.fr", "Luc Petit", "Zoé Petit"]],
+    )
+    assert twice == ["email", "full_name", "field:Colonne 3"]
+    # A named first-name column: an unnamed column of single words beside it is the surname.
+    assert guess_mapping(["Prénom", "Column 2", "Email"], [["Jean", "Dupont", "a@x.fr"]]) == [
+        "first_name",
+        "last_name",
+        "email",
+    ]
+    # Capitalised single words with no first names anywhere stay a custom field.
+    assert guess_mapping(["Column 1", "Column 2"], [["a@x.fr", "Lyon"], ["b@x.fr", "Nantes"]]) == [
+        "email",
+        "field:Column 2",
+    ]
 
 
 def test_mapping_length_matches_headers() -> None:
