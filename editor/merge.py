@@ -29,7 +29,13 @@ from jinja2 import meta
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from editor.findings import MERGE_FAILED, MERGE_MALFORMED, MERGE_NOT_ALLOWED, MERGE_UNKNOWN_FIELD
+from editor.findings import (
+    MERGE_FAILED,
+    MERGE_MALFORMED,
+    MERGE_NOT_ALLOWED,
+    MERGE_UNKNOWN_FIELD,
+    Finding,
+)
 from editor.i18n import t
 from editor.urls import is_safe_link
 
@@ -59,6 +65,10 @@ class MergeTagError(ValueError):
         super().__init__(message)
         self.code = code
         self.params = params
+
+    def finding(self, block_id: str | None = None) -> Finding:
+        """The same problem as data, for the findings panel."""
+        return Finding.of(self.code, block_id, **self.params)
 
 
 def _default(value: Any, default_value: Any = "", boolean: bool = True) -> Any:

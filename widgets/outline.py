@@ -15,7 +15,6 @@ from editor.blocks.registry import type_of
 from editor.document import Block, ColumnsBlock, Newsletter
 from editor.feeds import shorten
 from editor.i18n import t
-from editor.settings import resources_dir
 
 BLOCK_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 """The id of the block a row shows (str); None on the rows that stand for a column."""
@@ -35,7 +34,7 @@ def block_summary(block: Block) -> str:
 
 def block_icon(block: Block) -> QIcon:
     """The block type's line icon (from ``resources/icons/blocks``)."""
-    return QIcon(str(resources_dir() / type_of(block).icon))
+    return QIcon(str(type_of(block).icon_file))
 
 
 class OutlineModel(QStandardItemModel):

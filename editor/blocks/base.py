@@ -16,10 +16,12 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 from editor import richtext
 from editor.i18n import t
+from editor.settings import resources_dir
 
 if TYPE_CHECKING:
     from editor.render.context import RenderContext
@@ -139,6 +141,9 @@ class BlockType:
         to_json / from_json: convert nested fields (name → converter), given the function that
             converts a whole block (columns hold blocks); plain fields need nothing.
         cache_extra: outside data the block shows (feed posts), added to its render cache key.
+        resources: where the template and icon are, laid out like ``resources/``
+            (``email/blocks/<name>.html.j2``, ``icons/blocks/<name>.svg``); None for the app's
+            own. A type defined outside the app (a plug-in, a test) brings its own folder.
     """
 
     name: str
@@ -150,6 +155,7 @@ class BlockType:
     to_json: dict[str, Callable[[Any, Dump], Any]] = field(default_factory=dict)
     from_json: dict[str, Callable[[Any, Load], Any]] = field(default_factory=dict)
     cache_extra: Callable[[Any, RenderContext], Any] | None = None
+    resources: Path | None = None
 
     @property
     def template(self) -> str:
@@ -158,8 +164,17 @@ class BlockType:
 
     @property
     def icon(self) -> str:
-        """The icon, relative to ``resources/``: a 24×24 line drawing."""
+        """The icon, relative to :attr:`resources`: a 24×24 line drawing."""
         return f"icons/blocks/{self.name}.svg"
+
+    @property
+    def template_dir(self) -> Path:
+        """The folder :attr:`template` is relative to."""
+        return (self.resources or resources_dir()) / "email"
+
+    @property
+    def icon_file(self) -> Path:
+        return (self.resources or resources_dir()) / self.icon
 
 
 def aligned(block: Block, **values: Any) -> dict[str, Any]:

@@ -21,6 +21,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 import jinja2
@@ -185,15 +186,12 @@ class Renderer:
         css = self._env.get_template("inline.css.j2").render(theme=theme)
         live: set[str] = set()
         parts, texts = [], []
-        owners: dict[str, str] = {}  # merge-tag key -> first block using it
         for block in blocks:
             key, fragment, text_part = self._top_level(block, ctx, fingerprint, css)
             live.add(key)
             parts.append(fragment)
             if text_part.strip():
                 texts.append(text_part.strip())
-            for tag in used_keys(fragment + text_part):
-                owners.setdefault(tag, block.id)
         # Drop fragments of deleted or edited blocks so the cache does not grow forever.
         self._cache = {k: v for k, v in self._cache.items() if k in live}
         subject = self.tags.mark_text(newsletter.subject)
@@ -221,7 +219,8 @@ class Renderer:
             try:
                 evaluate(self.tags, key, samples)
             except MergeTagError as exc:
-                ctx.report(exc.code, owners.get(key), **exc.params)
+                owner = next((b.id for b, p in zip(blocks, parts, strict=True) if key in p), None)
+                ctx.findings.append(exc.finding(owner))
         size = len(page.encode())  # markers are about as long as the values they stand for
         if size > GMAIL_CLIP_BYTES:
             ctx.report(GMAIL_CLIP, kb=size // 1024)
@@ -285,7 +284,8 @@ class Renderer:
         """The raw (not yet inlined) HTML of one block drawn ``width`` px wide."""
         kind = type_of(block)
         variables = kind.view(block, ctx, width, pad)
-        template = self._env.get_template(kind.template)
+        env = self._env if kind.resources is None else _environment(kind.template_dir)
+        template = env.get_template(kind.template)
         # Inside columns the padding class differs: the phone rule that widens top-level
         # padding must not add to the columns' own (children would sit 8 px further in).
         padclass = "bl-pad" if pad == PAD else "bl-cpad"
@@ -312,10 +312,14 @@ class Renderer:
 
 
 @functools.cache
-def _environment() -> jinja2.Environment:
-    """The block templates, compiled once per process and shared by every renderer."""
+def _environment(extra: Path | None = None) -> jinja2.Environment:
+    """The block templates, compiled once per process and shared by every renderer.
+
+    ``extra`` is the template folder of a block type defined outside the app, searched first.
+    """
+    folders = [resources_dir() / "email"] if extra is None else [extra, resources_dir() / "email"]
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(resources_dir() / "email"),
+        loader=jinja2.FileSystemLoader(folders),
         # HTML templates escape; the CSS template must not (quotes in font names).
         autoescape=jinja2.select_autoescape(["html.j2"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
