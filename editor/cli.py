@@ -100,6 +100,18 @@ def _contacts_parsers(sub: Any) -> None:
     p.add_argument("--source", default="", metavar="TEXT")
     p.add_argument("--proof", default="", metavar="TEXT")
     p.add_argument("--sheet", metavar="NAME")
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        help=t(
+            "ce que contient une colonne (titre ou numéro à partir de 1) : email, first_name, "
+            "last_name, full_name, ignore ou le nom d'un champ personnalisé ; répétable",
+            "what a column holds (header or number from 1): email, first_name, last_name, "
+            "full_name, ignore or a custom field name; repeatable",
+        ),
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_contacts_import)
 
@@ -254,24 +266,40 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_contacts_import(args: argparse.Namespace) -> int:
-    from editor.contacts.importer import run_import, suggest_mapping
+    from editor.contacts.importer import override_mapping, run_import, suggest_mapping
     from editor.contacts.readers import PastedText, open_table
     from editor.contacts.store import Basis, ContactStore
 
+    choices = []
+    for item in args.map:
+        column, equals, spec = item.rpartition("=")
+        if not equals or not column.strip():
+            raise CliError(
+                t(
+                    f"--map {item} : écrivez COLONNE=CHAMP, par exemple --map 2=first_name.",
+                    f"--map {item}: write COLUMN=FIELD, for example --map 2=first_name.",
+                )
+            )
+        choices.append((column, spec))
     if args.file == "-":
         raw = sys.stdin.buffer.read()
         source: Path | PastedText = PastedText(_decode_stdin(raw))
     else:
         source = Path(args.file)
     basis = Basis(kind=args.basis, source=args.source, proof=args.proof)
-    with open_table(source, sheet=args.sheet) as table, ContactStore() as store:
-        report = run_import(store, table, suggest_mapping(table), list_name=args.list, basis=basis)
+    with open_table(source, sheet=args.sheet) as table:
+        mapping = override_mapping(table.headers, suggest_mapping(table), choices)
+        with ContactStore() as store:
+            report = run_import(store, table, mapping, list_name=args.list, basis=basis)
     for warning in report.warnings:
         _warn(warning)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
         print(report.summary())
+        print(t("Colonnes :", "Columns:"))
+        for use in report.columns:
+            print(f"  {use.label()}")
         for rejected in report.invalid:
             print(
                 t(

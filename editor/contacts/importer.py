@@ -18,7 +18,15 @@ from typing import Any
 from editor.atomic import write_atomic
 from editor.contacts.batch import Batch, key_of
 from editor.contacts.emails import check_email
-from editor.contacts.mapping import field_name, guess_mapping, split_full_name
+from editor.contacts.mapping import (
+    field_name,
+    guess_mapping,
+    header_key,
+    is_generated_header,
+    parse_target,
+    split_full_name,
+    target_spec,
+)
 from editor.contacts.privacy import defuse, sensitive_field_warnings, undefuse
 from editor.contacts.readers import Table, WideRow
 from editor.contacts.store import BASES, Basis, BulkWriter, ContactStore, UpsertResult
@@ -65,9 +73,40 @@ class Rejected:
     reason: str
 
 
+@dataclass(frozen=True)
+class ColumnUse:
+    """What one column of the source became (nothing is dropped without being said)."""
+
+    column: int  # 1-based, as the user counts columns
+    header: str
+    target: str  # a mapping target: email, first_name…, field:<name>, ignore
+
+    def label(self) -> str:
+        """« Colonne 2 → prénom », in the user's language."""
+        name = field_name(self.target)
+        if name is not None:
+            what = t(f"champ « {name} »", f'field "{name}"')
+        else:
+            what = target_words(self.target)
+        return f"{self.header} → {what}"
+
+
+def target_words(target: str) -> str:
+    """A built-in target in words, for reports."""
+    words = {
+        "email": t("adresse e-mail", "email address"),
+        "first_name": t("prénom", "first name"),
+        "last_name": t("nom", "last name"),
+        "full_name": t("nom complet (découpé en prénom et nom)", "full name (split)"),
+        "ignore": t("non importée", "not imported"),
+    }
+    return words.get(target, target)
+
+
 @dataclass
 class ImportReport:
-    """What an import did. ``to_json`` is the CLI's ``--json`` contract."""
+    """What an import did. ``to_json`` is the CLI's ``--json`` contract (``columns`` added
+    to the first version's keys: what each column became)."""
 
     added: int = 0
     updated: int = 0
@@ -78,6 +117,7 @@ class ImportReport:
     rows: int = 0
     cancelled: bool = False
     warnings: list[str] = field(default_factory=list)
+    columns: list[ColumnUse] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -86,6 +126,10 @@ class ImportReport:
             "duplicates": self.duplicates,
             "suppressed": self.suppressed,
             "invalid": [{"row": r.row, "value": r.value, "reason": r.reason} for r in self.invalid],
+            "columns": [
+                {"column": c.column, "header": c.header, "field": target_spec(c.target)}
+                for c in self.columns
+            ],
         }
 
     def summary(self) -> str:
@@ -120,6 +164,13 @@ class ImportReport:
             (t("Lignes rejetées", "Rejected rows"), len(self.invalid)),
         ):
             writer.writerow([label, value])
+        if self.columns:
+            writer.writerow([])
+            writer.writerow([t("Colonne", "Column"), t("Titre", "Header"), t("Devenue", "Became")])
+            for use in self.columns:
+                became = field_name(use.target)
+                shown = became if became is not None else target_words(use.target)
+                writer.writerow([use.column, defuse(use.header), defuse(shown)])
         writer.writerow([])
         writer.writerow([t("Ligne", "Row"), t("Valeur", "Value"), t("Raison", "Reason")])
         for rejected in self.invalid:
@@ -132,15 +183,11 @@ class ImportReport:
 
 def is_own_export(headers: Sequence[str]) -> bool:
     """Whether a table is one of our exports (its state columns are there), read back in."""
-    from editor.contacts.mapping import header_key
-
     return sum(header_key(h) in EXPORT_ONLY_HEADERS for h in headers) >= 4
 
 
 def suggest_mapping(table: Table) -> list[str]:
     """The column mapping to propose: guessed, with our own export's state columns ignored."""
-    from editor.contacts.mapping import header_key
-
     targets = guess_mapping(table.headers, table.preview(50))
     if not is_own_export(table.headers):
         return targets  # a « Source » column in the user's file is the user's data
@@ -148,6 +195,80 @@ def suggest_mapping(table: Table) -> list[str]:
         "ignore" if header_key(h) in EXPORT_ONLY_HEADERS and target.startswith("field:") else target
         for h, target in zip(table.headers, targets, strict=True)
     ]
+
+
+def override_mapping(
+    headers: Sequence[str], mapping: Sequence[str], choices: Sequence[tuple[str, str]]
+) -> list[str]:
+    """``mapping`` with the user's choices applied: (column, field) pairs as ``--map`` gives
+    them, the column a header name (any case and spacing) or a 1-based position.
+
+    A column the user gives a name or an address to takes it from the column guessed for it,
+    which is then left out (the report says so). A column or a name/address chosen twice,
+    or an unknown column, raises :class:`ImportRefused` with one sentence saying which.
+    """
+    targets = list(mapping)
+    chosen: dict[int, str] = {}
+    for column, spec in choices:
+        index = _column_index(headers, column)
+        target = parse_target(spec)
+        if target is None:
+            raise ImportRefused(
+                t(
+                    f"--map {column}= : indiquez un champ après le signe =.",
+                    f"--map {column}=: give a field after the = sign.",
+                )
+            )
+        if index in chosen:
+            raise ImportRefused(
+                t(
+                    f"La colonne « {headers[index]} » est indiquée deux fois avec --map.",
+                    f'The column "{headers[index]}" is given twice with --map.',
+                )
+            )
+        if target != "ignore" and target in chosen.values():
+            shown = target_spec(target)
+            raise ImportRefused(
+                t(
+                    f"Deux colonnes sont associées à « {shown} » avec --map : gardez-en une seule.",
+                    f'Two columns are mapped to "{shown}" with --map: keep only one.',
+                )
+            )
+        chosen[index] = target
+    for index, target in chosen.items():
+        for other, guessed in enumerate(targets):
+            if other not in chosen and guessed == target and target != "ignore":
+                targets[other] = "ignore"
+        targets[index] = target
+    return targets
+
+
+def _column_index(headers: Sequence[str], column: str) -> int:
+    """The 0-based index of a column named by header (exactly, else loosely) or position."""
+    text = " ".join(column.split())
+    for match in (
+        lambda h: h == text,
+        lambda h: h.casefold() == text.casefold(),
+        lambda h: header_key(h) == header_key(text) and bool(header_key(text)),
+    ):
+        found = [i for i, header in enumerate(headers) if match(header)]
+        if len(found) == 1:
+            return found[0]
+    if text.isdigit() and 1 <= int(text) <= len(headers):
+        return int(text) - 1
+    if is_generated_header(text) and text.split()[-1].isdigit():
+        number = int(text.split()[-1])  # « Column 3 » in either language
+        if 1 <= number <= len(headers):
+            return number - 1
+    listed = ", ".join(f"{i} « {h} »" for i, h in enumerate(headers, 1))
+    listed_en = ", ".join(f'{i} "{h}"' for i, h in enumerate(headers, 1))
+    raise ImportRefused(
+        t(
+            f"Il n'y a pas de colonne « {column} » : donnez un titre ou un numéro de colonne "
+            f"({listed}).",
+            f'There is no column "{column}": give a header or a column number ({listed_en}).',
+        )
+    )
 
 
 def run_import(
@@ -196,6 +317,10 @@ def run_import(
             )
         )
     report = ImportReport()
+    report.columns = [
+        ColumnUse(i, header, target)
+        for i, (header, target) in enumerate(zip(table.headers, mapping, strict=True), 1)
+    ]
     fields = [name for target in mapping if (name := field_name(target))]
     report.warnings = sensitive_field_warnings(fields)
     list_id = store.list_id(list_name, create=True) if list_name else None

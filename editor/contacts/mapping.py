@@ -45,7 +45,9 @@ __all__ = [
     "is_generated_header",
     "known_target",
     "mapping_fields",
+    "parse_target",
     "split_full_name",
+    "target_spec",
 ]
 
 TARGETS: tuple[str, ...] = ("email", "first_name", "last_name", "full_name", "field:", "ignore")
@@ -408,6 +410,29 @@ def _numbered_target(base: str, part: str) -> str | None:
 def field_name(target: str) -> str | None:
     """The custom field a ``field:<Name>`` target fills, else None."""
     return target[len(FIELD_PREFIX) :] if target.startswith(FIELD_PREFIX) else None
+
+
+def target_spec(target: str) -> str:
+    """A target as scripts write it (``--map``, the import report's JSON): ``email``,
+    ``first_name``, ``last_name``, ``full_name``, ``ignore``, or a custom field's name —
+    ``field:<name>`` only for a field whose name is one of those words."""
+    name = field_name(target)
+    if name is None:
+        return target
+    return target if name in _SPECS else name
+
+
+_SPECS = frozenset({*_SINGLE, "ignore"})
+
+
+def parse_target(spec: str) -> str | None:
+    """The target a ``--map`` FIELD names (see :func:`target_spec`), None for an empty one."""
+    text = " ".join(spec.split())
+    if text in _SPECS:
+        return text
+    if text.startswith(FIELD_PREFIX):
+        text = " ".join(text[len(FIELD_PREFIX) :].split())
+    return FIELD_PREFIX + text if text else None
 
 
 def guess_mapping(headers: list[str], samples: list[list[str]]) -> list[str]:
