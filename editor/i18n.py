@@ -21,7 +21,6 @@ import io
 import locale
 import os
 import struct
-from collections.abc import Callable
 from pathlib import Path
 
 DOMAIN = "bulletin"
@@ -49,7 +48,6 @@ class _Pending(gettext.NullTranslations):
 _translation: gettext.NullTranslations = _Pending()
 _language: str | None = None
 _forced: str | None = None
-_listeners: list[Callable[[str], object]] = []
 
 
 def _(message: str) -> str:
@@ -106,15 +104,7 @@ def set_language(lang: str | None) -> str:
     _forced = lang if lang in LANGUAGES else None
     chosen = _forced or detect_language()
     _install(chosen)
-    for listener in list(_listeners):
-        listener(chosen)
     return chosen
-
-
-def on_language_changed(listener: Callable[[str], object]) -> None:
-    """Call ``listener(lang)`` after every :func:`set_language` (the GUI re-installs Qt's
-    translations)."""
-    _listeners.append(listener)
 
 
 def _activate() -> gettext.NullTranslations:

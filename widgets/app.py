@@ -11,11 +11,12 @@ import sys
 from collections.abc import Sequence
 
 from PySide6 import QtWebEngineWidgets  # noqa: F401 (must be imported before the QApplication)
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication
 
-from editor.i18n import detect_language, language, on_language_changed, set_language, t
+from editor.i18n import detect_language, set_language, t
 from editor.settings import load_preferences
+from widgets.language_menu import install_qt_translations
 from widgets.main_window import APP_NAME, MainWindow
 from widgets.start_dialog import StartDialog
 
@@ -29,9 +30,7 @@ def application(argv: Sequence[str]) -> QApplication:
     app = QApplication(list(argv))
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
-    start_language()
-    install_qt_translations(app)
-    on_language_changed(lambda lang: install_qt_translations(app, lang))
+    install_qt_translations(app, start_language())
     return app
 
 
@@ -39,26 +38,6 @@ def start_language() -> str:
     """Choose the UI language once, at start: ``BULLETIN_LANG``, else the saved preference,
     else the system's locale (French when unsure)."""
     return set_language(detect_language(load_preferences().language))
-
-
-_qt_translators: list[QTranslator] = []
-
-
-def install_qt_translations(app: QCoreApplication, lang: str | None = None) -> bool:
-    """Qt's own strings (standard buttons, file dialogs) in the UI language, replacing the ones
-    installed before; False when Qt has none for it (English needs none)."""
-    while _qt_translators:
-        app.removeTranslator(_qt_translators.pop())
-    lang = lang or language()
-    if lang == "en":
-        return False
-    translator = QTranslator(app)
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if not translator.load(QLocale(lang), "qtbase", "_", folder):
-        return False
-    app.installTranslator(translator)
-    _qt_translators.append(translator)
-    return True
 
 
 def no_display_message() -> str | None:

@@ -1,17 +1,18 @@
 """The « Language » menu: follow the system, or French, or English, remembered across runs.
 
 Choosing saves the preference (``editor.settings``) and switches the language at once
-(``editor.i18n.set_language``, which also re-installs Qt's own translations through the app's
-listener). Windows already open keep their wording; the ones opened afterwards use the new one:
-the user is told so, rather than half the window changing.
+(``editor.i18n.set_language``, and Qt's own ``qtbase`` translations with it). Windows already
+open keep their wording; the ones opened afterwards use the new one: the user is told so,
+rather than half the window changing.
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
-from editor.i18n import _, set_language
+from editor.i18n import _, language, set_language
 from editor.settings import load_preferences, save_preferences
 
 SYSTEM = ""
@@ -49,9 +50,32 @@ def choose_language(code: str | None, parent: QWidget | None = None) -> str:
     prefs.language = code
     save_preferences(prefs)
     now = set_language(code)
+    app = QCoreApplication.instance()
+    if app is not None:
+        install_qt_translations(app, now)
     QMessageBox.information(
         parent,
         _("Language"),
         _("The new language applies to the windows opened from now on."),
     )
     return now
+
+
+_qt_translators: list[QTranslator] = []
+
+
+def install_qt_translations(app: QCoreApplication, lang: str | None = None) -> bool:
+    """Qt's own strings (standard buttons, file dialogs) in the UI language, replacing the ones
+    installed before; False when Qt has none for it (English, the source, needs none)."""
+    while _qt_translators:
+        app.removeTranslator(_qt_translators.pop())
+    lang = lang or language()
+    if lang == "en":
+        return False
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(QLocale(lang), "qtbase", "_", folder):
+        return False
+    app.installTranslator(translator)
+    _qt_translators.append(translator)
+    return True
