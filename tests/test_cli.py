@@ -203,3 +203,15 @@ def test_output_cut_short_by_a_pipe_is_not_an_error() -> None:
     process.stderr.close()
     assert process.wait(timeout=60) == 0
     assert error == b""
+
+
+def test_render_prints_findings_worded_with_their_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = make_doc(tmp_path, ImageBlock(src="https://cdn.example/a.png"))
+    assert run(["render", str(doc), "--html", str(tmp_path / "o.html")]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert "warning: An image has no alt text. Describe the image in a few words: " in "\n".join(
+        err
+    )
+    assert len([line for line in err if "alt text" in line]) == 1

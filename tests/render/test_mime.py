@@ -129,3 +129,22 @@ def test_message_id_and_from_use_an_ascii_domain() -> None:
     headers = _raw_headers(msg)
     assert "From: Boulangerie <news@xn--bckerei-5wa.example>\r\n" in headers
     assert re.search(r"Message-ID: <[^<>\s]+@xn--bckerei-5wa\.example>\r\n", headers)
+
+
+def test_message_id_is_the_callers_or_a_fresh_default() -> None:
+    rendered = Renderer().render(newsletter(TextBlock(html="<p>x</p>")))
+
+    def build(message_id: str | None) -> email.message.EmailMessage:
+        return build_message(
+            rendered,
+            sender_name="X",
+            sender_email="news@bakery.example",
+            images={},
+            message_id=message_id,
+        )
+
+    chosen = "<campaign-7.contact-42@bakery.example>"
+    assert build(chosen)["Message-ID"] == chosen
+    first, second = build(None)["Message-ID"], build(None)["Message-ID"]
+    assert first != second
+    assert re.fullmatch(r"<[^<>@\s]+@bakery\.example>", first)

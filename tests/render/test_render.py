@@ -266,3 +266,26 @@ def test_a_posts_block_reads_the_feed_cache_once_a_render() -> None:
     assert CountingFeeds.calls == 1  # key, HTML and text part share one read
     assert "Pain au levain" in renderer.render(doc).text_for()
     assert CountingFeeds.calls == 2  # a new render reads again: the feed may have changed
+
+
+def test_renders_on_several_threads_match_a_single_threaded_render() -> None:
+    # The premailer rule cache is shared by every renderer: threads (preview worker, sender)
+    # rendering different themes at once must each get their own theme's styles.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from editor.render import engine
+
+    docs = []
+    for number, color in enumerate(("#112233", "#445566", "#778899", "#aabbcc")):
+        doc = newsletter(
+            HeadingBlock(text=f"Title {number}"), TextBlock(html=f"<p>Text {number}</p>")
+        )
+        doc.theme.heading_color = color
+        docs.append(doc)
+    expected = [Renderer().render(doc).html for doc in docs]
+    for _ in range(3):
+        engine._RULES.clear()
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            got = list(pool.map(lambda d: Renderer().render(d).html, docs * 3))
+        assert got == expected * 3
+    assert len(engine._RULES) >= 4  # one entry per theme: the cache is shared, not bypassed
