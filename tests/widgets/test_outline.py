@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 
 from editor.document import (
@@ -76,3 +77,18 @@ def test_column_rows_carry_no_block_id() -> None:
 def test_labels_and_summaries(block: object, label: str, summary: str) -> None:
     assert block_label(block) == label  # type: ignore[arg-type]
     assert block_summary(block) == summary  # type: ignore[arg-type]
+
+
+def test_rows_show_their_block_types_icon() -> None:
+    from editor.blocks.registry import type_of
+
+    model = OutlineModel()
+    image = ImageBlock(alt="x")
+    columns = ColumnsBlock(columns=[Column([image]), Column()])
+    model.set_newsletter(Newsletter(blocks=[SpacerBlock(), columns]))
+    for index in (model.index(0, 0), model.index(0, 0, model.index(0, 0, model.index(1, 0)))):
+        assert not index.data(Qt.ItemDataRole.DecorationRole).isNull()
+    child = model.index(0, 0, model.index(0, 0, model.index(1, 0)))
+    assert model.block_id(child) == image.id
+    assert type_of(image).icon_file.name == "image.svg"
+    assert model.index(0, 0, model.index(1, 0)).data(Qt.ItemDataRole.DecorationRole) is None
