@@ -39,9 +39,15 @@ def test_import_json_contract_and_list_json(capsys: pytest.CaptureFixture[str]) 
         "--json",
     )
     assert isinstance(report, dict)
-    assert set(report) == {"added", "updated", "duplicates", "suppressed", "invalid"}
+    assert set(report) == {"added", "updated", "duplicates", "suppressed", "invalid", "columns"}
     assert report["added"] > 0
     assert all(set(item) == {"row", "value", "reason"} for item in report["invalid"])
+    assert report["columns"] == [
+        {"column": 1, "header": "Prénom", "field": "first_name"},
+        {"column": 2, "header": "Nom", "field": "last_name"},
+        {"column": 3, "header": "Courriel", "field": "email"},
+        {"column": 4, "header": "Téléphone", "field": "phone"},
+    ]
     people = cli_json(capsys, "contacts", "list", "--list", "Adhérents", "--json")
     assert isinstance(people, list) and len(people) == report["added"]
     assert set(people[0]) == {
@@ -89,6 +95,12 @@ def test_import_pasted_text_from_stdin(
         "invalid": [
             {"row": 3, "value": "pas-une-adresse", "reason": report["invalid"][0]["reason"]}
         ],
+        "columns": [
+            {"column": 1, "header": "Prénom", "field": "first_name"},
+            {"column": 2, "header": "Nom", "field": "last_name"},
+            {"column": 3, "header": "E-mail", "field": "email"},
+            {"column": 4, "header": "Ville", "field": "city"},
+        ],
     }  # type: ignore[index]
     assert run(["lists"]) == 0
     assert capsys.readouterr().out == "Clients\t1\n"
@@ -103,6 +115,81 @@ def test_plain_report_lists_rejected_rows(
     assert run(["contacts", "import", "-", "--list", "C", "--basis", "consent"]) == 0
     out = capsys.readouterr().out
     assert "1 added" in out and 'row 3: "pas-une-adresse"' in out
+
+
+def test_the_issues_headerless_file_keeps_the_first_names(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The issue's file: `email,first name` rows without a header."""
+    args = ["contacts", "import", str(DATA / "email_first_name.csv"), "--list", "L"]
+    report = cli_json(capsys, *args, "--basis", "consent", "--json")
+    assert report["columns"] == [  # type: ignore[index]
+        {"column": 1, "header": "Column 1", "field": "email"},
+        {"column": 2, "header": "Column 2", "field": "first_name"},
+    ]
+    people = cli_json(capsys, "contacts", "list", "--json")
+    assert [p["first_name"] for p in people] == ["Jean", "Sophie", "Luc"]  # type: ignore[union-attr,index]
+    args = ["contacts", "import", str(DATA / "no_header.csv"), "--list", "L", "--basis"]
+    assert run([*args, "consent"]) == 0
+    out = capsys.readouterr().out
+    assert "Columns:\n  Column 1 → first name\n  Column 2 → email address\n" in out
+    assert "  Column 3 → last name\n" in out
+
+
+def test_map_option(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["contacts", "import", str(DATA / "no_header.csv"), "--list", "L", "--basis", "consent"]
+    report = cli_json(capsys, *args, "--json", "--map", "3=Famille", "--map", "Column 1=ignore")
+    assert [c["field"] for c in report["columns"]] == ["ignore", "email", "Famille"]  # type: ignore[index]
+    people = cli_json(capsys, "contacts", "list", "--json")
+    jean = next(p for p in people if p["email"] == "jean.martin@exemple.fr")  # type: ignore[union-attr,index]
+    assert (jean["first_name"], jean["fields"]) == ("", {"Famille": "Martin"})
+    report = cli_json(capsys, *args, "--json", "--map", "3=full_name", "--map", "1=field:ignore")
+    assert [c["field"] for c in report["columns"]] == ["field:ignore", "email", "full_name"]  # type: ignore[index]
+    workbook = ["contacts", "import", str(DATA / "clients_fr.xlsx"), "--list", "W"]
+    report = cli_json(
+        capsys, *workbook, "--basis", "consent", "--json", "--map", "nom complet=full_name"
+    )
+    assert report["columns"][6] == {"column": 7, "header": "Nom complet", "field": "full_name"}  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("maps", "message"),
+    [
+        (
+            ["9=email"],
+            'bulletin: There is no column "9": give a header or a column number (1 "Column 1", '
+            '2 "Column 2", 3 "Column 3").\n',
+        ),
+        (["Prénom=first_name"], 'bulletin: There is no column "Prénom"'),
+        (
+            ["1=first_name", "3=first_name"],
+            'bulletin: Two columns are mapped to "first_name" with --map: keep only one.\n',
+        ),
+        (["1=email", "1=ignore"], 'bulletin: The column "Column 1" is given twice with --map.\n'),
+        (
+            ["first_name"],
+            "bulletin: --map first_name: write COLUMN=FIELD, for example --map 2=first_name.\n",
+        ),
+    ],
+)
+def test_map_errors(capsys: pytest.CaptureFixture[str], maps: list[str], message: str) -> None:
+    args = ["contacts", "import", str(DATA / "no_header.csv"), "--list", "L", "--basis", "consent"]
+    for item in maps:
+        args += ["--map", item]
+    assert run(args) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.startswith(message)
+    assert captured.err.count("\n") == 1
+    with ContactStore() as store:
+        assert store.count() == 0  # nothing imported
+
+
+def test_import_libreoffice_spreadsheet(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["contacts", "import", str(DATA / "membres.ods"), "--list", "Asso", "--basis"]
+    report = cli_json(capsys, *args, "consent", "--sheet", "Bureau", "--json")
+    assert report["added"] == 1  # type: ignore[index]
+    report = cli_json(capsys, *args, "consent", "--json")
+    assert report["added"] == 3  # type: ignore[index]
 
 
 def test_import_requires_a_basis_and_a_readable_file(

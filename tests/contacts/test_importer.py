@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from editor.contacts.export import export_contacts
-from editor.contacts.importer import ImportRefused, run_import, suggest_mapping
+from editor.contacts.importer import ImportRefused, override_mapping, run_import, suggest_mapping
 from editor.contacts.privacy import forget
 from editor.contacts.readers import PastedText, open_table
 from editor.contacts.store import Basis, ContactStore
@@ -70,6 +70,90 @@ def test_utf8_bom_csv_and_pasted_tsv_and_no_header(store: ContactStore) -> None:
     assert report.added == 3 and [r.row for r in report.invalid] == [4]  # Nina has no address
     jean = store.get("jean.martin@exemple.fr")
     assert jean is not None and jean.lists == ["Sans titre"]
+    assert (jean.first_name, jean.last_name) == ("Jean", "Martin")  # guessed from the values
+
+
+def test_the_issues_headerless_email_and_first_name_file(store: ContactStore) -> None:
+    """« a headerless CSV of email,first name rows imports the addresses and silently drops the
+    name column »: the names arrive, and the report says what each column became."""
+    report = import_source(store, DATA / "email_first_name.csv")
+    assert (report.added, report.invalid) == (3, [])
+    sophie = store.get("sophie.bernard@exemple.fr")
+    assert sophie is not None and sophie.first_name == "Sophie"
+    assert [(c.column, c.header, c.target) for c in report.columns] == [
+        (1, "Column 1", "email"),
+        (2, "Column 2", "first_name"),
+    ]
+    assert [c.label() for c in report.columns] == [
+        "Column 1 → email address",
+        "Column 2 → first name",
+    ]
+
+
+def test_an_unknown_column_without_header_becomes_a_custom_field(store: ContactStore) -> None:
+    text = "a@x.fr\tJean\tmembre\t06 12 34 56 78\nb@x.fr\tMarie\t\t0698765432\n"
+    report = import_source(store, PastedText(text))
+    assert [c.target for c in report.columns] == [
+        "email",
+        "first_name",
+        "field:Column 3",
+        "field:phone",
+    ]
+    jean = store.get("a@x.fr")
+    assert jean is not None and jean.fields == {"Column 3": "membre", "phone": "06 12 34 56 78"}
+    assert 'Column 3 → field "Column 3"' in [c.label() for c in report.columns]
+
+
+def test_libreoffice_spreadsheet_imports(store: ContactStore) -> None:
+    report = import_source(store, DATA / "membres.ods")
+    assert (report.added, report.invalid) == (3, [])
+    jean = store.get("jean.dupont@exemple.fr")
+    assert jean is not None and (jean.first_name, jean.last_name) == ("Jean", "Dupont")
+    assert jean.fields["postal_code"] == "01000" and jean.fields["phone"] == "612345678"
+    report = import_source(store, DATA / "membres.ods", sheet="Bureau", list_name="Bureau")
+    assert report.added == 1
+
+
+def test_override_mapping() -> None:
+    headers = ["Column 1", "Column 2", "Ville", "Ville (2)"]
+    guessed = ["email", "first_name", "field:city", "field:Ville (2)"]
+    assert override_mapping(headers, guessed, []) == guessed
+    # By position, by header (any case), by generated name; a custom field; ignore.
+    assert override_mapping(headers, guessed, [("2", "last_name"), ("ville", "commune")]) == [
+        "email",
+        "last_name",
+        "field:commune",
+        "field:Ville (2)",
+    ]
+    assert override_mapping(headers, guessed, [("Column 4", "ignore")])[3] == "ignore"
+    # Taking a target from the column guessed for it leaves that one out (reported as ignored).
+    assert override_mapping(headers, guessed, [("4", "email")]) == [
+        "ignore",
+        "first_name",
+        "field:city",
+        "email",
+    ]
+    # A custom field named like a target, with the field: prefix.
+    assert override_mapping(headers, guessed, [("3", "field:ignore")])[2] == "field:ignore"
+
+
+@pytest.mark.parametrize(
+    ("choices", "message"),
+    [
+        ([("5", "email")], 'There is no column "5": give a header or a column number (1 "Column'),
+        ([("Prénom", "email")], 'There is no column "Prénom"'),
+        ([("0", "email")], 'There is no column "0"'),
+        ([("1", "first_name"), ("2", "first_name")], 'Two columns are mapped to "first_name"'),
+        ([("3", "city"), ("4", "city")], 'Two columns are mapped to "city"'),
+        ([("1", "email"), ("Column 1", "ignore")], 'The column "Column 1" is given twice'),
+        ([("1", " ")], "--map 1=: give a field after the = sign."),
+    ],
+)
+def test_override_mapping_errors(choices: list[tuple[str, str]], message: str) -> None:
+    headers = ["Column 1", "Column 2", "Ville", "Ville (2)"]
+    with pytest.raises(ImportRefused) as caught:
+        override_mapping(headers, ["email", "first_name", "field:city", "ignore"], choices)
+    assert str(caught.value).startswith(message)
 
 
 def test_french_workbook(store: ContactStore) -> None:
@@ -112,9 +196,22 @@ def test_duplicates_invalid_suppressed_and_updates_are_reported(store: ContactSt
     parti = store.get("parti@exemple.fr")
     assert parti is not None and parti.status == "unsubscribed"
     assert store.get("efface@exemple.fr") is None
-    assert set(report.to_json()) == {"added", "updated", "duplicates", "suppressed", "invalid"}
+    assert set(report.to_json()) == {
+        "added",
+        "updated",
+        "duplicates",
+        "suppressed",
+        "invalid",
+        "columns",
+    }
+    assert report.to_json()["columns"] == [
+        {"column": 1, "header": "E-mail", "field": "email"},
+        {"column": 2, "header": "Prénom", "field": "first_name"},
+        {"column": 3, "header": "Nom", "field": "last_name"},
+    ]
     csv_text = report.to_csv().decode("utf-8-sig")
     assert "pas une adresse" in csv_text and "7" in csv_text
+    assert "2;Prénom;first name" in csv_text  # what each column became
 
 
 def test_duplicates_across_batches_are_merged_not_double_counted(
