@@ -42,7 +42,7 @@ def test_a_finding_is_plain_hashable_data() -> None:
 
 @pytest.mark.parametrize("code", sorted(CATALOGUE))
 def test_every_code_is_worded_in_both_languages(code: str) -> None:
-    params = {
+    params: dict[str, str | int] = {
         "url": "x:y",
         "kb": 120,
         "feed": "https://f.example",
