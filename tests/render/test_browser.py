@@ -13,8 +13,15 @@ from editor.render.mime import image_bytes
 from editor.starters import create, list_starters
 from tests.render.browser import measure
 from tests.render.helpers import newsletter, png
+from tests.system import need_chromium
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def chromium() -> str:
+    """Skip before rendering anything when Chromium is missing (fail in CI)."""
+    return need_chromium()
 
 
 def render_standalone(newsletter_obj: object, images: dict[str, bytes]) -> str:

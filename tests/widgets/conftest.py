@@ -13,11 +13,10 @@ import io
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from PIL import Image
-from PySide6 import QtWebEngineWidgets  # noqa: F401 (must be loaded before the QApplication)
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -36,9 +35,15 @@ from editor.document import (
     to_json,
 )
 from editor.package import BulletinFile
+from tests.system import need_qtwebengine, qtwebengine_problem
 from widgets.documents import OpenDocument
-from widgets.main_window import MainWindow
 
+if TYPE_CHECKING:
+    from widgets.main_window import MainWindow
+
+# QtWebEngine must be loaded before pytest-qt creates the QApplication: this does it, or says why
+# it cannot (a system library missing), and then this folder's tests skip (or fail in CI).
+QTWEBENGINE_PROBLEM = qtwebengine_problem()
 QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
 HERE = Path(__file__).resolve().parent
@@ -59,6 +64,22 @@ OFFSCREEN_NOISE = (
     r"^This plugin does not support propagateSizeHints\(\)$",
     r"^This plugin does not support raise\(\)$",  # offscreen: no window stacking
 )
+
+
+class _Unavailable(pytest.Module):
+    """A test module of this folder when QtWebEngine cannot load: skipped before importing it."""
+
+    def collect(self) -> list[pytest.Item]:
+        need_qtwebengine(QTWEBENGINE_PROBLEM)
+        return []
+
+
+def pytest_pycollect_makemodule(
+    module_path: Path, parent: pytest.Collector
+) -> pytest.Module | None:
+    if QTWEBENGINE_PROBLEM is None:
+        return None
+    return _Unavailable.from_parent(parent, path=module_path)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -108,6 +129,8 @@ def sample() -> OpenDocument:
 @pytest.fixture
 def window(qtbot: QtBot) -> Iterator[MainWindow]:
     """An empty main window, shown at its preferred size."""
+    from widgets.main_window import MainWindow
+
     win = MainWindow()
     qtbot.addWidget(win)
     win.resize(win.sizeHint())
