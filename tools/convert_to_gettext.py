@@ -387,7 +387,7 @@ def convert_call(
         message.msgstr_plural = PLURAL.sub(r"\1", msgstr)
 
     if known is not None:
-        key = (None, message.msgid)
+        key: tuple[str | None, str] = (None, message.msgid)
         if key in known and known[key] != message.msgstr:
             if count_expr is not None:
                 raise Unsupported(f"« {message.msgid} » has two French plurals: check by hand")
@@ -488,12 +488,12 @@ def convert_source(source: str, path: str = "<string>", known: Known | None = No
             left_t += 1
             result.issues.append(Issue(path, node.lineno, "t used without being called"))
             continue
-        fstring = _inside_fstring(call, parents)
+        if _inside_fstring(call, parents) is not None:
+            # Babel reads no calls inside f-strings before Python 3.12: pybabel would drop it.
+            left_t += 1
+            result.issues.append(Issue(path, call.lineno, "inside an f-string: move it out"))
+            continue
         inline_quote = None
-        if fstring is not None:
-            start, _end = src.span(fstring)
-            outer = re.match(r"[A-Za-z]*('''|\"\"\"|'|\")", source[start:])
-            inline_quote = "'" if outer and outer.group(1)[0] == '"' else '"'
         try:
             context = _qualname(call, parents, path)
             code, message, is_plural = convert_call(call, path, inline_quote, known, context)
@@ -640,7 +640,7 @@ def merge_into_po(po_path: Path, messages: Iterable[Message]) -> tuple[int, list
     conflicts: list[str] = []
     for m in messages:
         key: str | tuple[str, str] = m.msgid if m.plural is None else (m.msgid, m.plural)
-        string: str | tuple[str, str] = (
+        string: str | tuple[str, ...] = (
             m.msgstr if m.plural is None else (m.msgstr, m.msgstr_plural or m.msgstr)
         )
         flags = {"python-brace-format"} if m.brace else set()
@@ -651,7 +651,7 @@ def merge_into_po(po_path: Path, messages: Iterable[Message]) -> tuple[int, list
                 f"{m.path}:{m.line}: « {m.msgid} » is already translated "
                 f"« {_first(existing.string)} », not « {_first(string)} » (kept the first)"
             )
-            string = existing.string
+            string = tuple(existing.string) if old else str(existing.string)
         if existing is None:
             added += 1
         catalog.add(key, string, locations=[(m.path, m.line)], flags=flags, context=m.context)
@@ -675,8 +675,7 @@ def known_translations(po_path: Path) -> Known:
     known: Known = {}
     for m in catalog:
         if m.id and m.string:
-            msgid = m.id[0] if isinstance(m.id, tuple) else m.id
-            known[(m.context, msgid)] = _first(m.string)
+            known[(m.context, _first(m.id))] = _first(m.string)
     return known
 
 
@@ -745,7 +744,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not args.dry_run:
                 path.write_text(text, encoding="utf-8")
                 changed.append(path)
-    added, conflicts = (0, [])
+    added, conflicts = 0, list[str]()
     if messages and not args.dry_run:
         added, conflicts = merge_into_po(args.po, messages)
     if args.format and changed:
