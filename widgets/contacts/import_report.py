@@ -1,8 +1,8 @@
 """The end of an import: progress with Cancel while it runs, then the report.
 
 :class:`ReportView` shows an :class:`ImportReport` (counts, warnings, every rejected row with its
-row number, value and reason, the addresses skipped because they are suppressed) and saves it
-with :meth:`ImportReport.write_csv`.
+row number, value and reason, the addresses skipped because they are suppressed, what each
+column of the source became) and saves it with :meth:`ImportReport.write_csv`.
 """
 
 from __future__ import annotations
@@ -111,8 +111,12 @@ class ReportView(QWidget):
         self.skipped.setModel(QStringListModel(self.skipped))
         self.skipped.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.skipped.setUniformItemSizes(True)  # a re-import may skip thousands
+        self.columns = QListView()
+        self.columns.setModel(QStringListModel(self.columns))
+        self.columns.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tabs.addTab(self.rejected, "")
         self.tabs.addTab(self.skipped, "")
+        self.tabs.addTab(self.columns, "")
         layout.addWidget(self.tabs, 1)
 
         row = QHBoxLayout()
@@ -151,7 +155,14 @@ class ReportView(QWidget):
             1,
             t(f"Désabonnés ou effacés ({skipped})", f"Unsubscribed or erased ({skipped})"),
         )
-        self.tabs.setCurrentIndex(0 if report.invalid or not skipped else 1)
+        self.columns.setModel(
+            QStringListModel([use.label() for use in report.columns], self.columns)
+        )
+        self.tabs.setTabText(
+            2, t(f"Colonnes ({len(report.columns)})", f"Columns ({len(report.columns)})")
+        )
+        # What needs a look first: rejected rows, skipped addresses, else what columns became.
+        self.tabs.setCurrentIndex(0 if report.invalid else 1 if skipped else 2)
 
     def export_report(self) -> None:
         if self.report is None:

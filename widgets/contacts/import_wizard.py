@@ -57,6 +57,14 @@ _DELIMITERS = {
 }
 
 
+def import_file_filter() -> str:
+    """The file dialog's filter: every kind of file the readers take."""
+    return t(
+        "Tableaux (*.csv *.tsv *.txt *.xlsx *.xlsm *.ods);;Tous les fichiers (*)",
+        "Tables (*.csv *.tsv *.txt *.xlsx *.xlsm *.ods);;All files (*)",
+    )
+
+
 def source_name(source: Source) -> str:
     if isinstance(source, PastedText):
         return t("Texte collé", "Pasted text")
@@ -142,6 +150,9 @@ class SourcePage(QWizardPage):
             "paste": t("Texte collé depuis un tableur", "Text pasted from a spreadsheet"),
             "csv": t("Fichier texte (CSV)", "Text file (CSV)"),
             "xlsx": t("Classeur Excel", "Excel workbook"),
+            "ods": t(
+                "Classeur OpenDocument (LibreOffice)", "OpenDocument spreadsheet (LibreOffice)"
+            ),
         }.get(table.kind, table.kind)
         details = []
         if table.encoding:
@@ -156,7 +167,7 @@ class SourcePage(QWizardPage):
         if table.kind != "paste":
             text += " — " + _escape(", ".join([kind, *details]))
         self.description.setText(text)
-        is_book = table.kind == "xlsx"
+        is_book = table.kind in ("xlsx", "ods")
         self.sheet_label.setVisible(is_book)
         self.sheet.setVisible(is_book)
         self.sheet.blockSignals(True)

@@ -2,8 +2,10 @@
 
 One card per column of the source, left to right as in the spreadsheet: its header, a chooser
 (email, first name, last name, full name, custom field with an editable name, ignore) preset with
-:func:`suggest_mapping`, and sample values under it. Sensitive field names are warned about as
-they are typed. The page is complete once a column holds the address.
+:func:`suggest_mapping`, and sample values under it. A column without a header says that its
+target was guessed from its values. Below the cards, one line says what every column becomes
+(how many are imported, which are left out), so no column is dropped unseen. Sensitive field
+names are warned about as they are typed. The page is complete once a column holds the address.
 """
 
 from __future__ import annotations
@@ -22,7 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from editor.contacts.importer import suggest_mapping
-from editor.contacts.mapping import FIELD_PREFIX, TARGETS, field_name, mapping_fields
+from editor.contacts.mapping import (
+    FIELD_PREFIX,
+    TARGETS,
+    field_name,
+    is_generated_header,
+    mapping_fields,
+)
 from editor.contacts.privacy import sensitive_field_warnings
 from editor.contacts.readers import ImportFileError, Table
 from editor.i18n import t
@@ -76,6 +84,14 @@ class ColumnCard(QFrame):
         self.samples.setFixedHeight(metrics.lineSpacing() * SAMPLES + 4)
 
         layout.addWidget(self.samples)
+        self.guessed = QLabel(
+            t("Deviné d’après les valeurs", "Guessed from the values")
+            if is_generated_header(header)
+            else ""
+        )
+        self.guessed.setEnabled(False)
+        self.guessed.setVisible(is_generated_header(header))
+        layout.addWidget(self.guessed)
         layout.addStretch(1)
         self.combo.currentIndexChanged.connect(self._kind_changed)
 
@@ -129,6 +145,9 @@ class MappingPage(QWizardPage):
         self.strip_layout.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.scroller.setWidget(self.strip)
         layout.addWidget(self.scroller)
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
+        layout.addWidget(self.outcome)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #b03a2e; font-weight: bold;")
@@ -197,10 +216,28 @@ class MappingPage(QWizardPage):
             )
         else:
             self.problem.setText("")
+        self.outcome.setText(self._outcome(mapping))
         warnings = sensitive_field_warnings(mapping_fields(mapping))
         self.warnings.setText("\n".join(warnings))
         self.warnings.setVisible(bool(warnings))
         self.completeChanged.emit()
+
+    def _outcome(self, mapping: list[str]) -> str:
+        """« 4 colonnes importées ; non importée : Colonne 5. »"""
+        left_out = [
+            card.header
+            for card, target in zip(self.cards, mapping, strict=True)
+            if target == "ignore"
+        ]
+        kept = len(mapping) - len(left_out)
+        text = t(f"{kept} colonne(s) importée(s)", f"{kept} column(s) imported")
+        if left_out:
+            names = ", ".join(f"« {h} »" for h in left_out)
+            names_en = ", ".join(f'"{h}"' for h in left_out)
+            text += t(f" ; non importée(s) : {names}.", f"; not imported: {names_en}.")
+        else:
+            text += t(" : toutes.", ": all of them.")
+        return text
 
     def isComplete(self) -> bool:
         return "email" in self.mapping()

@@ -40,7 +40,7 @@ from editor.contacts.store import BASES, STATUSES, Contact, ContactQuery, Contac
 from editor.i18n import t
 from widgets.contacts import prompts
 from widgets.contacts.contact_dialog import ContactDialog
-from widgets.contacts.import_wizard import ImportWizard, open_import_wizard
+from widgets.contacts.import_wizard import ImportWizard, import_file_filter, open_import_wizard
 from widgets.contacts.labels import basis_label, contacts_text, count_text, status_label
 from widgets.contacts.lists_panel import ListsPanel
 from widgets.contacts.purge_dialog import PurgeDialog
@@ -473,10 +473,7 @@ class ContactsWindow(QMainWindow):
         path = prompts.open_path(
             self,
             t("Importer des contacts", "Import contacts"),
-            t(
-                "Tableaux (*.csv *.tsv *.txt *.xlsx *.xlsm);;Tous les fichiers (*)",
-                "Tables (*.csv *.tsv *.txt *.xlsx *.xlsm);;All files (*)",
-            ),
+            import_file_filter(),
         )
         if path is not None:
             self.open_wizard(path)

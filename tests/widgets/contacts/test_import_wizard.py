@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from editor.contacts.readers import ImportFileError, PastedText
 from editor.contacts.store import ContactQuery, ContactStore
 from widgets.contacts import prompts
-from widgets.contacts.import_wizard import ImportWizard
+from widgets.contacts.import_wizard import ImportWizard, import_file_filter
 from widgets.contacts.window import ContactsWindow
 
 pytestmark = pytest.mark.gui
@@ -313,3 +313,48 @@ def test_an_error_during_the_import_is_shown_on_the_last_page(
     assert wizard.run_page.stack.currentIndex() == 2
     assert "ligne 7" in wizard.run_page.error.text()
     assert wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
+
+
+def test_a_file_without_header_says_what_each_column_becomes(
+    qtbot: QtBot, window: ContactsWindow
+) -> None:
+    """The issue's file (`email,first name`, no header): the first names are imported, the
+    mapping page and the report say what each column became."""
+    wizard = window.open_wizard(DATA / "email_first_name.csv")
+    assert wizard is not None and wizard.table.header_row is None
+    wizard.next()
+    page = wizard.mapping_page
+    assert wizard.mapping() == ["email", "first_name"]
+    assert [not card.guessed.isHidden() for card in page.cards] == [True, True]
+    assert page.outcome.text() == "2 column(s) imported: all of them."
+    page.cards[1].combo.setCurrentIndex(page.cards[1].combo.findData("ignore"))
+    assert page.outcome.text() == '1 column(s) imported; not imported: "Column 2".'
+    page.cards[1].combo.setCurrentIndex(page.cards[1].combo.findData("first_name"))
+    wizard.next()
+    wizard.basis_page.choose("consent")
+    run(qtbot, wizard)
+    report = wizard.report
+    assert report is not None and (report.added, report.invalid) == (3, [])
+    stored = window.store.get("sophie.bernard@exemple.fr")
+    assert stored is not None and stored.first_name == "Sophie"
+    view = wizard.run_page.report_view
+    assert view.tabs.currentIndex() == 2 and view.tabs.tabText(2) == "Columns (2)"
+    columns = view.columns.model()
+    assert [columns.data(columns.index(i, 0)) for i in range(columns.rowCount())] == [
+        "Column 1 → email address",
+        "Column 2 → first name",
+    ]
+
+
+def test_libreoffice_spreadsheet_in_the_wizard(window: ContactsWindow) -> None:
+    assert "*.ods" in import_file_filter()
+    wizard = window.open_wizard(DATA / "membres.ods")
+    assert wizard is not None
+    page = wizard.source_page
+    assert "OpenDocument spreadsheet (LibreOffice)" in page.description.text()
+    assert not page.sheet.isHidden()
+    assert [page.sheet.itemText(i) for i in range(page.sheet.count())] == ["Bureau", "Membres"]
+    assert page.sheet.currentText() == "Membres" and page.header_row.value() == 3
+    assert page.preview.rowCount() == 3
+    assert wizard.reopen(sheet="Bureau")
+    assert wizard.table.headers == ["Courriel", "Rôle"]
