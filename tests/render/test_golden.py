@@ -128,7 +128,28 @@ def test_block_matches_golden(name: str) -> None:
     out = fragment(renderer.render(doc).html, "b")
     path = GOLDEN / f"{name}.html"
     if os.environ.get("BULLETIN_UPDATE_GOLDEN"):
+        # Update mode checks nothing: it says what it rewrote, and never passes as a check.
+        if path.exists() and path.read_text(encoding="utf-8") == out + "\n":
+            pytest.skip(f"update mode: {path.name} unchanged (nothing was checked)")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(out + "\n", encoding="utf-8")
+        pytest.fail(
+            f"update mode: {path.name} regenerated; review the diff, then run the tests "
+            "without BULLETIN_UPDATE_GOLDEN",
+            pytrace=False,
+        )
     assert path.exists(), f"no golden file for {name}: run with BULLETIN_UPDATE_GOLDEN=1"
     assert out + "\n" == path.read_text(encoding="utf-8")
+
+
+def test_update_mode_never_passes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """BULLETIN_UPDATE_GOLDEN=1 writes the file, then fails saying so; unchanged, it skips."""
+    monkeypatch.setattr(f"{__name__}.GOLDEN", tmp_path)
+    monkeypatch.setenv("BULLETIN_UPDATE_GOLDEN", "1")
+    with pytest.raises(pytest.fail.Exception, match=r"heading\.html regenerated"):
+        test_block_matches_golden("heading")
+    assert "<" in (tmp_path / "heading.html").read_text(encoding="utf-8")
+    with pytest.raises(pytest.skip.Exception, match=r"heading\.html unchanged"):
+        test_block_matches_golden("heading")
+    monkeypatch.delenv("BULLETIN_UPDATE_GOLDEN")
+    test_block_matches_golden("heading")  # the regenerated file is a valid golden file
