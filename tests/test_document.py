@@ -114,6 +114,8 @@ def test_normalised_returns_the_canonical_value(
         (SocialBlock(), "links", ["x"]),
         (ColumnsBlock(), "columns", [Column([FooterBlock()]), Column()]),
         (ColumnsBlock(), "ratio", "10-90"),
+        (ButtonStyle(), "radius", None),
+        (Theme(), "text_color", None),
     ],
 )
 def test_normalised_refuses_unusable_values(obj: object, name: str, value: object) -> None:
@@ -124,3 +126,12 @@ def test_normalised_refuses_unusable_values(obj: object, name: str, value: objec
 def test_normalised_needs_an_instance() -> None:
     with pytest.raises(TypeError):
         normalised(Theme, "font_size", 16)
+
+
+def test_a_null_theme_button_radius_is_refused_on_load() -> None:
+    data = to_json(Newsletter())
+    data["theme"]["button"]["radius"] = None
+    with pytest.raises(DocumentError, match="radius"):
+        from_json(data)
+    data = to_json(Newsletter(blocks=[ButtonBlock(id="b1", radius=None)]))
+    assert from_json(data).blocks[0].radius is None  # type: ignore[attr-defined]

@@ -237,9 +237,10 @@ def build(cls: type[T], data: Any, where: str) -> T:
 
 
 def same_kind(value: Any, default: Any, name: str) -> bool:
-    """Whether a JSON value has the type of the field's default (``radius`` may be None)."""
-    if name == "radius" and value is None:
-        return True
+    """Whether a value has the type of the field's default (None only where that is the default:
+    a button block's ``radius``, which then follows the theme)."""
+    if value is None:
+        return default is None
     if isinstance(default, bool) or isinstance(value, bool):
         return isinstance(value, bool) and isinstance(default, bool)
     if isinstance(default, int) or (name == "radius"):
