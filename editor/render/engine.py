@@ -7,6 +7,10 @@ latest-posts block, the posts it shows. Editing one block therefore costs one te
 premailer run; the page skeleton (head, ``@media`` rules, Outlook ghost tables) is a cheap
 template around the cached fragments and is never run through premailer, so its
 ``!important`` mobile rules survive as written.
+
+What a block needs to know comes from its type in :mod:`editor.blocks` (template variables,
+text part); what it noticed is cached with it as :class:`~editor.findings.Finding` data, never
+as sentences, so the cache does not depend on the UI language.
 """
 
 from __future__ import annotations
@@ -149,6 +153,9 @@ class Renderer:
         images: the document's embedded images (reference → bytes), for their pixel sizes.
         feeds: where latest-posts blocks take their posts; None renders them empty.
         misses: how many blocks were rendered for real (the rest came from the cache).
+
+    A renderer is used by one thread at a time (its fragment cache is its own); several
+    renderers may run at once on different threads, the caches they share are thread-safe.
     """
 
     def __init__(
