@@ -66,6 +66,12 @@ def pgettext(context: str, message: str) -> str:
     return _translation.pgettext(context, message)
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction without translating it yet: for tables built at import,
+    translated with ``_(message)`` where they are shown (the language may change meanwhile)."""
+    return message
+
+
 def detect_language(preferred: str | None = None) -> str:
     """``BULLETIN_LANG``, else ``preferred`` (the saved preference), else the locale; French when
     unsure (most of our users are French)."""

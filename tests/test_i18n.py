@@ -22,7 +22,7 @@ from editor.settings import Preferences, load_preferences, preferences_path, sav
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "resources" / "locale" / "fr" / "LC_MESSAGES" / "bulletin.po"
 LANG_VARIABLE = "BULLETIN_LANG"
-KEYWORDS = {"_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 
 
 def catalog() -> Catalog:
@@ -116,6 +116,13 @@ def test_switching_at_run_time(restore_language: None) -> None:
     assert set_language("en") == "en"
     assert (language(), _("Language")) == ("en", "Language")
     assert ngettext("{n} contact", "{n} contacts", 0) == "{n} contacts"
+
+
+def test_deferred_marking_translates_where_shown(restore_language: None) -> None:
+    labels = [i18n.N_("Language")]  # a table built at import, in no language yet
+    assert labels == ["Language"]
+    set_language("fr")
+    assert [_(label) for label in labels] == ["Langue"]
 
 
 def test_french_plural_rule_counts_zero_as_singular(locale_copy: Path) -> None:
