@@ -3,7 +3,8 @@
 :func:`open_table` gives a :class:`Table` whatever the source: its column headers (found even
 below title rows, or generated when the file has none), a preview, and the data rows streamed
 one at a time with the row number the user sees in Excel, so a rejected row can be found and a
-200 MB file costs no more memory than a small one. Every value is a trimmed string.
+200 MB text file costs no more memory than a small one (a workbook read by calamine is held whole,
+up to :data:`MAX_GRID_CELLS` cells; larger sheets are streamed). Every value is a trimmed string.
 
 Files come from anywhere, so the kind is read from the content, not the name (an XLSX renamed
 ``.csv`` opens as a workbook), and every way a file can be wrong ends in an
