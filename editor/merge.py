@@ -37,11 +37,9 @@ from editor.findings import (
     Finding,
 )
 from editor.i18n import t
+from editor.richtext import MERGE_TAG
 from editor.urls import is_safe_link
 
-# The one definition of a merge tag in the user's text; the expression is group 1. The rich
-# text sanitiser (:mod:`editor.richtext`) protects the same tags with this same pattern.
-MERGE_TAG = re.compile(r"{{(.*?)}}", re.S)
 MARKER = re.compile(r"BMT([TQWC])([0-9a-f]{12})Z")
 URL_MARKER = "BMTW"  # how a URL that starts with a merge tag begins once marked
 

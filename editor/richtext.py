@@ -20,9 +20,12 @@ from html.parser import HTMLParser
 
 import nh3
 
-from editor.merge import MERGE_TAG
-
 __all__ = ["MERGE_TAG", "clean", "sanitize_raw", "to_text"]
+
+# The one definition of a merge tag in the user's text (the expression is group 1): the
+# sanitiser protects these tags, :mod:`editor.merge` marks and fills them. It lives here, the
+# lower of the two modules, so loading a document does not load Jinja.
+MERGE_TAG = re.compile(r"{{(.*?)}}", re.S)
 
 
 # Placeholder delimiters: private-use characters that no parser treats specially.

@@ -11,7 +11,6 @@ in annotations, which keeps ``editor.document`` → blocks → render free of cy
 
 from __future__ import annotations
 
-import functools
 import re
 import uuid
 from collections.abc import Callable
@@ -19,7 +18,6 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
-from editor import richtext
 from editor.i18n import t
 from editor.settings import resources_dir
 
@@ -98,12 +96,6 @@ def check_align(value: str) -> None:
                 f'Unknown alignment "{value}" (left, center or right).',
             )
         )
-
-
-@functools.lru_cache(maxsize=512)
-def clean_rich_text(html: str) -> str:
-    """:func:`richtext.clean`, remembered: the HTML and the text part both need it."""
-    return richtext.clean(html)
 
 
 @dataclass

@@ -9,7 +9,6 @@ from markupsafe import Markup
 
 from editor import richtext
 from editor.blocks.base import UNWRAPPED, Block, BlockType, aligned, safe_links
-from editor.feeds import plain_text
 from editor.i18n import t
 
 if TYPE_CHECKING:
@@ -34,6 +33,8 @@ def _text(block: HtmlBlock, ctx: RenderContext) -> str:
 
 
 def _summary(block: HtmlBlock) -> str:
+    from editor.feeds import plain_text  # only the outline needs it: see blocks.text
+
     return plain_text(block.html)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -15,10 +16,8 @@ from editor.blocks.base import (
     BlockType,
     aligned,
     check_align,
-    clean_rich_text,
     safe_links,
 )
-from editor.feeds import plain_text
 from editor.i18n import t
 
 if TYPE_CHECKING:
@@ -41,6 +40,12 @@ class TextBlock(Block):
         check_align(self.align)
 
 
+@functools.lru_cache(maxsize=512)
+def clean_rich_text(html: str) -> str:
+    """:func:`richtext.clean`, remembered: the HTML and the text part both need it."""
+    return richtext.clean(html)
+
+
 def _view(block: TextBlock, ctx: RenderContext, width: int, pad: int) -> dict[str, Any]:
     clean = clean_rich_text(block.html)
     return aligned(block, html=Markup(ctx.tags.mark_html(safe_links(clean))))  # noqa: S704 (sanitised)
@@ -51,6 +56,10 @@ def _text(block: TextBlock, ctx: RenderContext) -> str:
 
 
 def _summary(block: TextBlock) -> str:
+    # Only the outline needs this; editor.feeds brings feedparser and httpx, too much to load
+    # with every document (the CLI, the sender).
+    from editor.feeds import plain_text
+
     return plain_text(block.html)
 
 

@@ -33,8 +33,9 @@ from markupsafe import Markup
 from PIL import Image, UnidentifiedImageError
 from premailer import Premailer
 
-from editor.blocks.base import CHILD_PAD, IMAGE_SCHEME, PAD, clean_rich_text
+from editor.blocks.base import CHILD_PAD, IMAGE_SCHEME, PAD
 from editor.blocks.registry import type_of
+from editor.blocks.text import clean_rich_text
 from editor.document import Block, FooterBlock, Newsletter, PostsBlock, block_to_json, to_json
 from editor.findings import FOOTER_MISSING, GMAIL_CLIP, Finding
 from editor.merge import (
