@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import json
 import socket
+import ssl
 import threading
 import urllib.parse
 import zlib
@@ -67,8 +68,11 @@ Route = Reply | Callable[[BaseHTTPRequestHandler, threading.Event], None]
 
 
 @contextmanager
-def serve(routes: dict[str, Route]) -> Iterator[Site]:
-    """Serve ``routes`` on 127.0.0.1 (port 0) in a thread; shut down and join on exit."""
+def serve(routes: dict[str, Route], *, tls: bool = False) -> Iterator[Site]:
+    """Serve ``routes`` on 127.0.0.1 (port 0) in a thread; shut down and join on exit.
+
+    ``tls``: HTTPS with the self-signed certificate of tests/data/feeds (for 127.0.0.1).
+    """
     release = threading.Event()
     requests: list[tuple[str, dict[str, str]]] = []
 
@@ -99,11 +103,16 @@ def serve(routes: dict[str, Route]) -> Iterator[Site]:
 
     server = Server(("127.0.0.1", 0), Handler)
     server.hangups = {}
+    if tls:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(DATA / "localhost-cert.pem", DATA / "localhost-key.pem")
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     try:
+        scheme = "https" if tls else "http"
         yield Site(
-            f"http://127.0.0.1:{server.server_address[1]}", requests, release, server.hangups
+            f"{scheme}://127.0.0.1:{server.server_address[1]}", requests, release, server.hangups
         )
     finally:
         release.set()
@@ -809,3 +818,26 @@ def test_raw_deflate_bomb_is_refused() -> None:
         assert len(bomb) < 10_000
         with pytest.raises(FeedError, match="larger than 100 kB"):
             fetch(running.url("/feed/"), max_bytes=100_000)
+
+
+# ------------------------------------------------------------------------------------------ TLS
+
+
+def test_untrusted_certificate_is_refused() -> None:
+    with (
+        serve(ROUTES, tls=True) as running,
+        pytest.raises(FeedError, match="invalid security certificate"),
+    ):
+        fetch(running.url("/feed/"))
+
+
+def test_https_feed_and_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over TLS too: the feed reads, and the overall deadline cuts headers sent a byte at a
+    time (the deadline shuts down the TLS socket's descriptor, not just the plain one)."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(DATA / "localhost-cert.pem"))
+    with serve(ROUTES, tls=True) as running:
+        assert len(fetch(running.url("/feed/"))) == 3
+        with pytest.raises(FeedError, match=r"did not answer in time \(0.3 s\)"):
+            fetch(running.url("/trickle-headers/"), timeout=0.3)
+        assert running.hung_up("/trickle-headers/")
+        assert not running.release.is_set()
