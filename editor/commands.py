@@ -14,6 +14,21 @@ undo applies the inverse it returned). So that undo and redo can never drift:
   inverses carry ``verbatim=True`` and put the old values back exactly as they were.
 
 Blocks are named by their stable id and containers by :class:`~editor.locate.BlockPath`.
+The composer's wrapper is then a few lines of Qt. ``QUndoStack.push`` calls ``redo`` and an
+exception should not cross it, so the command is applied first (a refused one raises
+:class:`~editor.document.DocumentError`, shown to the user, and nothing is pushed)::
+
+    class DocumentCommand(QUndoCommand):
+        def __init__(self, doc, command, inverse):  # inverse = command.apply(doc), done
+            super().__init__(command.label)
+            self.doc, self.command, self.inverse = doc, command, inverse
+            self.applied = True
+        def redo(self):
+            if not self.applied:
+                self.inverse = self.command.apply(self.doc)
+            self.applied = False
+        def undo(self):
+            self.inverse.apply(self.doc)
 """
 
 from __future__ import annotations
