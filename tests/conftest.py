@@ -8,9 +8,18 @@ from pathlib import Path
 
 import pytest
 
+from tests import system
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
+
+
+def pytest_report_header() -> str:
+    """Say up front whether a missing system program skips its tests or fails them."""
+    if system.required():
+        return f"system programs: required ({system.REQUIRE}=1, a missing one fails its tests)"
+    return f"system programs: tests needing a missing one skip ({system.REQUIRE}=1 to require)"
 
 
 @pytest.fixture(autouse=True)
