@@ -345,8 +345,8 @@ def normalised(obj: object, name: str, value: Any) -> Any:
     Code that sets a value (the composer's commands) calls this first, and loading applies the
     same rules, so the model only ever holds canonical values and ``validate()`` merely reports.
     Raises :class:`DocumentError` when the value has the wrong type or is not usable; ``obj``
-    itself is never changed. Nested objects (a theme's button style, a column's blocks) are
-    checked, not rewritten: build them from normalised values.
+    itself is never changed. A nested object (a theme's button style, the sender) comes back as
+    a canonical copy; lists of blocks, links or columns are checked, not rewritten.
     """
     if not is_dataclass(obj) or isinstance(obj, type):
         raise TypeError(f"normalised() needs a dataclass instance, not {obj!r}")
@@ -369,7 +369,12 @@ def normalised(obj: object, name: str, value: Any) -> Any:
                 f"{where}: unexpected value type ({value!r}).",
             )
         )
-    value = canonical(name, value)
+    if isinstance(value, Theme):
+        value = _theme(_plain(value))
+    elif isinstance(value, ButtonStyle | Sender):
+        value = build(type(value), _plain(value), where)
+    else:
+        value = canonical(name, value)
     if name == "id" and isinstance(obj, Block):
         _check_id(value)
     candidate = replace(obj, **{name: value})

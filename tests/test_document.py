@@ -86,6 +86,14 @@ def test_loading_normalises_colours() -> None:
             [SocialLink("x", "https://x.com/a")],
             [SocialLink("x", "https://x.com/a")],
         ),
+        (Theme(), "button", ButtonStyle(background="#ABCDEF"), ButtonStyle(background="#abcdef")),
+        (
+            Newsletter(),
+            "theme",
+            Theme(link_color="#ABC", button=ButtonStyle(color="#DDD")),
+            Theme(link_color="#abc", button=ButtonStyle(color="#ddd")),
+        ),
+        (Newsletter(), "sender", Sender("A", "a@example.org"), Sender("A", "a@example.org")),
     ],
 )
 def test_normalised_returns_the_canonical_value(
@@ -115,6 +123,9 @@ def test_normalised_returns_the_canonical_value(
         (ColumnsBlock(), "columns", [Column([FooterBlock()]), Column()]),
         (ColumnsBlock(), "ratio", "10-90"),
         (ButtonStyle(), "radius", None),
+        (Theme(), "button", ButtonStyle(radius=99)),
+        (Theme(), "button", Sender()),
+        (Newsletter(), "theme", Theme(text_color="red")),
         (Theme(), "text_color", None),
     ],
 )
