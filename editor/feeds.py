@@ -302,10 +302,7 @@ def _download(url: str, timeout: float, max_bytes: int, validators: dict[str, st
         "text/xml;q=0.9, */*;q=0.5",
         "Accept-Encoding": "gzip, deflate",  # only what _decompress bounds
     }
-    with (
-        _Deadline(3 * timeout) as deadline,
-        httpx.Client(headers=headers, timeout=timeout, follow_redirects=False) as client,
-    ):
+    with _Deadline(3 * timeout) as deadline, _client(url, headers, timeout) as client:
         try:
             for _ in range(MAX_REDIRECTS + 1):
                 with client.stream(
@@ -320,6 +317,8 @@ def _download(url: str, timeout: float, max_bytes: int, validators: dict[str, st
                     raise TimeoutError
                 return result
         except FeedError:
+            if deadline.expired.is_set():  # e.g. compressed data cut short by the deadline
+                raise FeedError(url, *_network_cause(TimeoutError(), timeout)) from None
             raise
         except httpx.InvalidURL as error:
             # Our own URL is valid (web_uri): httpx parses a redirect's Location even when it
@@ -329,6 +328,14 @@ def _download(url: str, timeout: float, max_bytes: int, validators: dict[str, st
             reason = TimeoutError() if deadline.expired.is_set() else error
             raise FeedError(url, *_network_cause(reason, timeout)) from error
     raise FeedError(url, *_http_cause(response.status_code))  # still redirected
+
+
+def _client(url: str, headers: dict[str, str], timeout: float) -> httpx.Client:
+    """An httpx client that follows no redirect by itself and honours the system's proxies."""
+    try:
+        return httpx.Client(headers=headers, timeout=timeout, follow_redirects=False)
+    except ImportError as error:  # ALL_PROXY=socks5://…: httpx needs an extra package for it
+        raise FeedError(url, *_network_cause(error, timeout)) from error
 
 
 def _redirect_target(response: httpx.Response, current: str, url: str) -> str:

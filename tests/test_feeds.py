@@ -841,3 +841,24 @@ def test_https_feed_and_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
             fetch(running.url("/trickle-headers/"), timeout=0.3)
         assert running.hung_up("/trickle-headers/")
         assert not running.release.is_set()
+
+
+# ------------------------------------------------------------------------------------- proxies
+
+
+def test_system_http_proxy_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
+    """HTTP_PROXY set: the request goes to the proxy, naming the feed's full address."""
+    routes: dict[str, Route] = {"http://blog.example/feed/": ROUTES["/feed/"]}
+    with serve(routes) as proxy:
+        monkeypatch.delenv("no_proxy")
+        monkeypatch.setenv("HTTP_PROXY", proxy.base)
+        assert len(fetch("http://blog.example/feed/")) == 3
+    assert [path for path, _ in proxy.requests] == ["http://blog.example/feed/"]
+
+
+def test_unsupported_socks_proxy_is_a_feed_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("no_proxy")
+    monkeypatch.setenv("ALL_PROXY", "socks5://127.0.0.1:9")
+    # httpx needs socksio for SOCKS (not installed): an error message, not a crash.
+    with pytest.raises(FeedError, match="network error|connection refused"):
+        fetch("https://blog.example/feed/")
