@@ -449,8 +449,9 @@ def _mostly_utf8(sample: bytes) -> bool:
 
 
 def _delimiter(text: str, default: str) -> str:
-    """The delimiter that splits the sample's rows into the most equal, multi-cell rows."""
-    best, best_score = default, 0
+    """The delimiter that splits the sample's rows into the most equal, multi-cell rows; on a
+    tie, into more cells (a tab inside a comma-separated cell splits fewer)."""
+    best, best_score = default, (0, 0)
     for delimiter in _DELIMITERS:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
         try:
@@ -458,7 +459,8 @@ def _delimiter(text: str, default: str) -> str:
         except csv.Error:
             continue
         if widths:
-            score = Counter(widths).most_common(1)[0][1]
+            width, rows = Counter(widths).most_common(1)[0]
+            score = (rows, width)
             if score > best_score:
                 best, best_score = delimiter, score
     return best

@@ -985,6 +985,14 @@ def test_delimiters(tmp_path: Path, text: str, delimiter: str) -> None:
         assert table.delimiter == delimiter
 
 
+def test_a_tab_inside_comma_separated_cells(tmp_path: Path) -> None:
+    """Found by the round trip below: as many rows split by tabs as by commas, the commas
+    giving more cells."""
+    data = 'Email,Prénom,Nom\r\n,\t,"\r\t"\r\n'.encode()
+    with open_table(write(tmp_path, "tab.csv", data)) as table:
+        assert (table.delimiter, table.header_row) == (",", 1)
+
+
 def test_excel_sep_line(tmp_path: Path) -> None:
     data = b"sep=;\r\nemail;nom,prenom\r\na@x.fr;Dupont,Jean\r\n"
     with open_table(write(tmp_path, "sep.csv", data)) as table:
