@@ -646,31 +646,10 @@ def test_nested_composites() -> None:
 _ALIGN = st.sampled_from(["left", "center", "right"])
 _SHORT = st.text(max_size=8)
 _HTML_PARTS = st.sampled_from(
-    [
-        "<p>",
-        "</p>",
-        "<b>",
-        "</b>",
-        "<em>",
-        "<ul><li>",
-        "</li></ul>",
-        "<br>",
-        "Bonjour ",
-        "x",
-        "{{ first_name }}",
-        '<a href="https://e.example">',
-        "</a>",
-        "<script>1</script>",
-        "&amp;",
-        "\n\n",
-        "  ",
-        '<span style="font-weight:700">',
-        "</span>",
-        "<h2>",
-        "</h2>",
-        "é",
-    ]
-)
+    ["<p>", "</p>", "<b>", "</b>", "<em>", "<ul><li>", "</li></ul>", "<br>", "Bonjour ", "x",
+     "{{ first_name }}", '<a href="https://e.example">', "</a>", "<script>1</script>", "&amp;",
+     "\n\n", "  ", '<span style="font-weight:700">', "</span>", "<h2>", "</h2>", "é"]
+)  # fmt: skip
 _HTML = st.lists(_HTML_PARTS, max_size=8).map("".join)
 _SIMPLE: st.SearchStrategy[Block] = st.one_of(
     st.builds(HeadingBlock, text=_SHORT, level=st.sampled_from([1, 2, 3]), align=_ALIGN),
