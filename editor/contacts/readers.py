@@ -637,7 +637,6 @@ class _Layout:
     kind: str  # "xlsx" | "ods"
     parts: dict[str, str]  # sheet name → its XML part (XLSX)
     active: str | None  # the sheet the program opens on, when the file says
-    sizes: dict[str, int]  # part → uncompressed size
 
 
 class _CalamineTable(Table):
@@ -1153,7 +1152,7 @@ def _layout(archive: zipfile.ZipFile, kind: str) -> _Layout:
         except ElementTree.ParseError:
             return None
 
-    layout = _Layout(kind, {}, None, sizes)
+    layout = _Layout(kind, {}, None)
     if kind == "ods":
         settings = parsed("settings.xml")
         if settings is not None:

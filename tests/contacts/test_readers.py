@@ -504,6 +504,24 @@ def test_grid_bound_counts_cells_without_references(
         assert read_all(table)[-1] == (10, [str(i) for i in range(12)])
 
 
+def test_the_sheet_excel_opens_on(tmp_path: Path, calamine_spy: list[str]) -> None:
+    workbook = openpyxl.Workbook()
+    first = workbook.active
+    assert first is not None
+    first.append(["Email"])
+    first.append(["a@x.fr"])
+    second = workbook.create_sheet("Adhérents & amis")
+    second.append(["Courriel", "Nom"])
+    second.append(["b@x.fr", "B"])
+    workbook.active = 1
+    path = tmp_path / "two.xlsx"
+    workbook.save(path)
+    with open_table(path) as table:
+        assert table.sheet == "Adhérents & amis"
+        assert read_all(table) == [(2, ["b@x.fr", "B"])]
+    assert calamine_spy == ["Adhérents & amis"]  # only the sheet read is built
+
+
 def test_sheet_starting_away_from_a1(tmp_path: Path) -> None:
     sheet = (
         '<sheetData><row r="3"><c r="C3" t="s"><v>0</v></c><c r="D3" t="s"><v>1</v></c></row>'
