@@ -34,7 +34,7 @@ def in_thread(work: Callable[[], T]) -> T:
     def run() -> None:
         try:
             results.append(work())
-        except BaseException as exc:  # noqa: BLE001 - handed back to the test
+        except BaseException as exc:
             errors.append(exc)
 
     thread = threading.Thread(target=run)

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from editor.contacts.batch import Batch
+from editor.contacts.bulk import BulkImport
 from editor.contacts.importer import run_import
 from editor.contacts.readers import ImportFileError, PastedText, open_table
-from editor.contacts.bulk import BulkImport
 from editor.contacts.store import Basis, BulkWriter, ContactQuery, ContactStore
 
 CONSENT = Basis("consent", "formulaire", "J'accepte")
