@@ -140,6 +140,10 @@ def test_plural_pattern_becomes_ngettext_with_french_forms() -> None:
     assert run_snippet(result, {"n": 0}, "fr") == "0 contact effacé."
     assert run_snippet(result, {"n": 2}, "fr") == "2 contacts effacés."
     assert not result.issues
+    assert m.old_wording == ("contact(s) erased", "contact(s) effacé")
+    test_source = 'def test_x():\n    assert "1 contact(s) erased" in out\n'
+    [stale] = conv.stale_expectations(test_source, "tests/t.py", m.old_wording)
+    assert str(stale) == "tests/t.py:2: expects the old wording « contact(s) erased »: update it"
 
 
 def test_plural_with_several_numbers_or_no_number_is_left_for_a_human() -> None:

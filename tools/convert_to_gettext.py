@@ -79,6 +79,8 @@ class Message:
     msgstr_plural: str | None = None
     brace: bool = False
     context: str | None = None
+    old_wording: tuple[str, ...] = ()
+    """Plurals: the « contact(s) erased » pieces that tests may still expect."""
 
 
 @dataclass
@@ -381,6 +383,9 @@ def convert_call(
         french_counts = _counts(msgstr, fr_fields)
         if french_counts and french_counts != {count_expr}:
             raise Unsupported("French plural words that depend on other numbers: check by hand")
+        message.old_wording = tuple(
+            m.group(0) for m in re.finditer(r"\w+\((?:s|es|x)\)(?:\s+\w+)?", msgid + "\n" + msgstr)
+        )
         message.msgid = PLURAL.sub("", msgid)
         message.plural = PLURAL.sub(r"\1", msgid)
         message.msgstr = PLURAL.sub("", msgstr)
@@ -608,6 +613,17 @@ def convert_test_source(source: str) -> str:
     return text
 
 
+def stale_expectations(source: str, path: str, old_wordings: Iterable[str]) -> list[Issue]:
+    """Test lines that still expect a « contact(s) » wording now written as real plurals."""
+    issues = []
+    for number, line in enumerate(source.splitlines(), 1):
+        found = [w for w in old_wordings if w in line]
+        if found:
+            wording = found[0]
+            issues.append(Issue(path, number, f"expects the old wording « {wording} »: update it"))
+    return issues
+
+
 # --- the catalog -------------------------------------------------------------------------------
 
 
@@ -736,8 +752,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             path.write_text(result.source, encoding="utf-8")
             changed.append(path)
     tests_changed = 0
+    old_wordings = {w for m in messages for w in m.old_wording}
     for path in python_files(args.tests):
         source = path.read_text(encoding="utf-8")
+        totals.issues.extend(stale_expectations(source, _relative(path), old_wordings))
         text = convert_test_source(source)
         if text != source:
             tests_changed += 1
