@@ -755,7 +755,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     old_wordings = {w for m in messages for w in m.old_wording}
     for path in python_files(args.tests):
         source = path.read_text(encoding="utf-8")
-        totals.issues.extend(stale_expectations(source, _relative(path), old_wordings))
+        if path.name != Path(__file__).with_name("test_" + Path(__file__).name).name:
+            # (the converter's own tests quote the old wordings on purpose)
+            totals.issues.extend(stale_expectations(source, _relative(path), old_wordings))
         text = convert_test_source(source)
         if text != source:
             tests_changed += 1
