@@ -4,7 +4,7 @@ Messages are written in English and marked ``_("…")`` (``ngettext`` for plural
 work on ``resources/locale/<lang>/LC_MESSAGES/bulletin.po`` with their usual tools. The ``.po`` is
 the only file kept in git: it is compiled to ``.mo`` automatically the first time a language is
 used (next to the ``.po``, or in the data folder when ``resources/`` is read-only), and again
-whenever the ``.po`` changes (its hash is stored in the ``.mo`` header).
+whenever the ``.po`` changes (the ``.mo`` carries the ``.po``'s hash).
 
 The language is chosen once (``BULLETIN_LANG``, else the locale, French when unsure) and then
 only changes through :func:`set_language` (the preferences menu), so ``_()`` is one attribute
