@@ -159,6 +159,16 @@ def run(argv: Sequence[str]) -> int:
     ) as exc:
         sys.stderr.write(f"bulletin: {exc}\n")
         return EXIT_USAGE
+    except (MemoryError, RecursionError):
+        sys.stderr.write(
+            "bulletin: "
+            + t(
+                "les données sont trop grosses ou trop imbriquées pour être traitées.",
+                "the data is too large or too deeply nested to process.",
+            )
+            + "\n"
+        )
+        return EXIT_USAGE
     except BrokenPipeError:
         # `bulletin templates | head -1`: the reader left; stop quietly, as Unix tools do.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -1,10 +1,14 @@
 """Merge tags (``{{ first_name | default("ami") }}``): marking, checking and filling them in.
 
 The renderer never lets Jinja see the user's text as a template. Each ``{{ … }}`` found in a
-text or URL is replaced by an inert alphanumeric marker *before* HTML escaping and CSS inlining
-(premailer would otherwise URL-encode the braces inside ``href``), and the expression itself is
-compiled once in a sandboxed Jinja environment. Personalising a message is then a single regex
-pass that swaps each marker for its value, escaped for the place it stands in:
+text or URL is replaced by an inert alphanumeric marker *before* sanitising, HTML escaping and
+CSS inlining (premailer would otherwise URL-encode the braces inside ``href``), and the
+expression is parsed once by :mod:`editor.merge_grammar`: a field and literal-argument filters,
+nothing else. In HTML the markers are placed before the sanitiser runs, so a tag can never
+carry markup past it (a tag written across a closing quote is just text to the sanitiser), and
+each marker gets its kind from where the sanitised HTML puts it. Personalising a message is
+then a single regex pass that swaps each marker for its value, escaped for the place it stands
+in:
 
 - ``T`` text: HTML-escaped in the HTML part, verbatim in the text part;
 - ``Q`` part of a URL (``https://shop.fr/?m={{ email }}``): percent-encoded;
@@ -24,11 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-import jinja2
-from jinja2 import meta
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
-
+from editor import merge_grammar
 from editor.findings import (
     MERGE_FAILED,
     MERGE_MALFORMED,
@@ -37,10 +37,9 @@ from editor.findings import (
     Finding,
 )
 from editor.i18n import t
-from editor.richtext import MERGE_TAG
+from editor.richtext import MARKER, MERGE_TAG
 from editor.urls import is_safe_link
 
-MARKER = re.compile(r"BMT([TQWC])([0-9a-f]{12})Z")
 URL_MARKER = "BMTW"  # how a URL that starts with a merge tag begins once marked
 
 BUILTIN_FIELDS: tuple[str, ...] = ("first_name", "last_name", "email", "unsubscribe_url")
@@ -69,129 +68,77 @@ class MergeTagError(ValueError):
         return Finding.of(self.code, block_id, **self.params)
 
 
-def _default(value: Any, default_value: Any = "", boolean: bool = True) -> Any:
-    """Like Jinja's ``default``, but an empty field also takes the default (« Bonjour ami »)."""
-    if isinstance(value, jinja2.Undefined) or (boolean and not value):
-        return default_value
-    return value
-
-
-# What a merge tag may use: formatting a field, nothing that loops, builds or allocates.
-_FILTERS = (
-    "abs",
-    "capitalize",
-    "first",
-    "float",
-    "int",
-    "last",
-    "length",
-    "lower",
-    "replace",
-    "round",
-    "string",
-    "title",
-    "trim",
-    "truncate",
-    "upper",
-    "wordcount",
-)
-_MAX_REPEAT = 10_000  # characters or items a ``*`` may produce
-
-
-class _MergeEnvironment(ImmutableSandboxedEnvironment):
-    """The sandbox, minus the ways to exhaust memory or time (``'a' * 10**9``, ``range``)."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**" and (abs(right) > 64 if isinstance(right, int | float) else True):
-            raise SecurityError("exponent too large")
-        if operator == "*":
-            sized = next((v for v in (left, right) if isinstance(v, str | list | tuple)), None)
-            count = right if sized is left else left
-            if sized is not None and isinstance(count, int) and len(sized) * count > _MAX_REPEAT:
-                raise SecurityError("repetition too large")
-        return super().call_binop(context, operator, left, right)
-
-
-def _environment() -> ImmutableSandboxedEnvironment:
-    env = _MergeEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
-    env.filters = {name: env.filters[name] for name in _FILTERS}
-    env.filters["default"] = _default
-    env.filters["d"] = _default
-    env.globals.clear()  # no range(), dict(), lipsum(), cycler()…
-    return env
-
-
 @dataclass
 class Expression:
-    """One distinct ``{{ … }}`` expression, compiled once."""
+    """One distinct ``{{ … }}`` expression, parsed once.
+
+    A well-formed tag outside the grammar keeps its ``refusal``: rendering goes on (the
+    renderer reports it as a finding at its block) and any attempt to fill it raises.
+    """
 
     source: str
-    template: jinja2.Template
-    names: frozenset[str]
+    tag: merge_grammar.Tag | None
+    refusal: MergeTagError | None = None
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset() if self.tag is None else frozenset({self.tag.field})
 
 
 @dataclass
 class MergeTags:
     """The registry of expressions met while rendering one document (markers → expressions)."""
 
-    env: ImmutableSandboxedEnvironment = field(default_factory=_environment)
     expressions: dict[str, Expression] = field(default_factory=dict)
 
     def compile(self, source: str) -> str:
-        """Register ``source`` (the text between the braces) and return its key."""
+        """Register ``source`` (the text between the braces) and return its key.
+
+        Entities are decoded first (rich text stores quotes as ``&quot;``), so a tag closed by
+        ``&#125;&#125;`` is read as the grammar sees it and refused, never run.
+        """
         source = " ".join(html.unescape(source).split())
         key = hashlib.sha256(source.encode()).hexdigest()[:12]
         if key not in self.expressions:
-            text = "{{ " + source + " }}"
             try:
-                parsed = self.env.parse(text)
-                template = self.env.from_string(text)
-            except jinja2.TemplateSyntaxError as exc:
-                raise MergeTagError(
-                    t(
-                        f"La balise {text} est mal écrite ({exc.message}).",
-                        f"The merge tag {text} is malformed ({exc.message}).",
-                    ),
-                    MERGE_MALFORMED,
-                    tag=text,
-                    detail=str(exc.message),
-                ) from exc
-            names = frozenset(meta.find_undeclared_variables(parsed))
-            self.expressions[key] = Expression(source, template, names)
+                self.expressions[key] = Expression(source, merge_grammar.parse(source))
+            except merge_grammar.TagGrammarError as exc:
+                shown = f"{{{{ {source if len(source) <= 80 else source[:77] + '...'} }}}}"
+                if exc.detail:  # not even well-formed: the author must fix it to go on
+                    raise MergeTagError(
+                        str(exc), MERGE_MALFORMED, tag=shown, detail=exc.detail
+                    ) from exc
+                refusal = MergeTagError(str(exc), MERGE_NOT_ALLOWED, tag=shown)
+                self.expressions[key] = Expression(source, None, refusal)
         return key
 
     def mark_text(self, text: str) -> str:
         """Replace each tag of a plain text by a text marker."""
-        return MERGE_TAG.sub(lambda m: f"BMTT{self.compile(m.group(1))}Z", text)
+        return self._mark(defuse_text(text), "T")
 
     def mark_url(self, url: str) -> str:
         """Replace the tags of a URL: a tag that starts it holds a URL (``{{ site }}/promo``)
         and must be a safe one; tags further in are parts of it, percent-encoded."""
-        url = url.strip()
+        url = defuse_text(url.strip())
         lead = MERGE_TAG.match(url)
         start = ""
         if lead:
             start, url = f"{URL_MARKER}{self.compile(lead.group(1))}Z", url[lead.end() :]
-        return start + MERGE_TAG.sub(lambda m: f"BMTQ{self.compile(m.group(1))}Z", url)
+        return start + self._mark(url, "Q")
 
-    def mark_html(self, fragment: str) -> str:
-        """Mark tags inside a (sanitised) HTML fragment: in ``href``/``src`` as URLs, in
-        ``style`` as CSS values, else text."""
+    def mark_source(self, source: str, sanitise: Callable[[str], str]) -> str:
+        """Mark the tags of user HTML, sanitise it, then give each marker its kind.
 
-        def attr(m: re.Match[str]) -> str:
-            # Unescaped to read the tags, escaped again: a sanitiser's ``&quot;`` must not
-            # come back as a quote that closes the attribute (markers are alphanumeric).
-            value = html.unescape(m.group(2))
-            if m.group(1) == "style":
-                marked = MERGE_TAG.sub(lambda t: f"BMTC{self.compile(t.group(1))}Z", value)
-            else:
-                marked = self.mark_url(value)
-            return f'{m.group(1)}="{html.escape(marked, quote=True)}"'
+        The sanitiser only ever sees inert alphanumeric markers where tags were, so a tag
+        written across markup (``title="{{ x | default('">') }}"``) cannot reopen an attribute
+        or a tag after sanitising. In ``href``/``src`` a marker that starts the value holds a
+        URL, later ones are parts of it; in ``style`` they are CSS values; elsewhere text.
+        """
+        sanitised = sanitise(self._mark(defuse_text(source), "T"))
+        return _ATTRIBUTE.sub(_rekind, sanitised)
 
-        fragment = re.sub(r'\b(href|src|style)="([^"]*)"', attr, fragment)
-        return self.mark_text(fragment)
+    def _mark(self, text: str, kind: str) -> str:
+        return MERGE_TAG.sub(lambda m: f"BMT{kind}{self.compile(m.group(1))}Z", text)
 
     def names(self, markers: Iterable[str] | None = None) -> set[str]:
         """Every field name used by the given marker keys (all when None)."""
@@ -214,42 +161,26 @@ def evaluate(tags: MergeTags, key: str, values: Mapping[str, Any]) -> str:
     """The value of one expression for one contact, with a clear error when it cannot be had."""
     expression = tags.expressions[key]
     tag = f"{{{{ {expression.source} }}}}"
+    if expression.tag is None:
+        assert expression.refusal is not None
+        raise expression.refusal
     try:
-        return expression.template.render(dict(values))
-    except SecurityError as exc:
+        return merge_grammar.evaluate(expression.tag, values)
+    except merge_grammar.UnknownField as exc:
+        missing = expression.tag.field
         raise MergeTagError(
             t(
-                f"La balise {{{{ {expression.source} }}}} n'est pas autorisée "
-                "(seuls les champs des contacts peuvent être utilisés).",
-                f"The merge tag {{{{ {expression.source} }}}} is not allowed "
-                "(only contact fields can be used).",
-            ),
-            MERGE_NOT_ALLOWED,
-            tag=tag,
-        ) from exc
-    except jinja2.UndefinedError as exc:
-        missing = ", ".join(sorted(expression.names - set(values))) or expression.source
-        raise MergeTagError(
-            t(
-                f"La balise {{{{ {expression.source} }}}} utilise un champ inconnu : {missing}. "
+                f"La balise {tag} utilise un champ inconnu : {missing}. "
                 'Ajoutez ce champ aux contacts ou une valeur par défaut : | default("…").',
-                f"The merge tag {{{{ {expression.source} }}}} uses an unknown field: {missing}. "
+                f"The merge tag {tag} uses an unknown field: {missing}. "
                 'Add that field to the contacts or a default: | default("…").',
             ),
             MERGE_UNKNOWN_FIELD,
             tag=tag,
             fields=missing,
         ) from exc
-    except Exception as exc:  # any other template error (bad filter, wrong call...)
-        raise MergeTagError(
-            t(
-                f"La balise {{{{ {expression.source} }}}} ne peut pas être calculée : {exc}",
-                f"The merge tag {{{{ {expression.source} }}}} cannot be computed: {exc}",
-            ),
-            MERGE_FAILED,
-            tag=tag,
-            detail=str(exc),
-        ) from exc
+    except merge_grammar.TagGrammarError as exc:  # a filter given arguments it cannot use
+        raise MergeTagError(str(exc), MERGE_FAILED, tag=tag, detail=str(exc)) from exc
 
 
 def fill(tags: MergeTags, rendered: str, values: Mapping[str, Any], *, for_html: bool) -> str:
@@ -258,6 +189,8 @@ def fill(tags: MergeTags, rendered: str, values: Mapping[str, Any], *, for_html:
 
     def one(m: re.Match[str]) -> str:
         kind, key = m.group(1), m.group(2)
+        if key not in tags.expressions:  # not ours (user text is defused when marked)
+            return m.group(0)
         if (kind, key) not in cache:
             cache[(kind, key)] = _escape(kind, evaluate(tags, key, values), for_html)
         return cache[(kind, key)]
@@ -290,6 +223,21 @@ def defuse_url(url: str) -> str:
     """A URL from outside the document with its braces and marker look-alikes made inert."""
     url = url.replace("{", "%7B").replace("}", "%7D")
     return MARKER.sub(lambda m: "%42" + m.group(0)[1:], url)  # %42 is "B"
+
+
+_ATTRIBUTE = re.compile(r'\b(href|src|style)="([^"]*)"')
+
+
+def _rekind(match: re.Match[str]) -> str:
+    """Give the markers of one sanitised attribute the kind their place calls for."""
+    name, value = match.group(1), match.group(2)
+    if name == "style":
+        return f'{name}="{MARKER.sub(lambda m: f"BMTC{m.group(2)}Z", value)}"'
+    lead = MARKER.match(value.strip())
+    out = MARKER.sub(lambda m: f"BMTQ{m.group(2)}Z", value)
+    if lead:
+        out = out.replace(f"BMTQ{lead.group(2)}Z", f"{URL_MARKER}{lead.group(2)}Z", 1)
+    return f'{name}="{out}"'
 
 
 def sample_values(fields: Iterable[str] = ()) -> dict[str, str]:

@@ -35,7 +35,14 @@ Literal = str | int | float | bool | None
 
 
 class TagGrammarError(ValueError):
-    """A merge tag outside the grammar, with a message naming the tag."""
+    """A merge tag outside the grammar, with a message naming the tag.
+
+    ``detail`` is set when the tag is not even well-formed (Jinja's syntax error message).
+    """
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -156,7 +163,7 @@ def _int_arg(value: Literal, low: int, high: int) -> int:
 _ENV = jinja2.Environment(autoescape=True)  # parsing only: nothing is ever rendered with it
 
 
-def _refuse(source: str, why_fr: str, why_en: str) -> TagGrammarError:
+def _refuse(source: str, why_fr: str, why_en: str, detail: str = "") -> TagGrammarError:
     shown = source if len(source) <= 80 else source[:77] + "..."
     return TagGrammarError(
         t(
@@ -164,7 +171,8 @@ def _refuse(source: str, why_fr: str, why_en: str) -> TagGrammarError:
             'champ suivi de filtres, par exemple {{ first_name | default("ami") | title }}.',
             f"The merge tag {{{{ {shown} }}}} is not allowed: {why_en} A merge tag is a field "
             'followed by filters, for example {{ first_name | default("friend") | title }}.',
-        )
+        ),
+        detail,
     )
 
 
@@ -176,8 +184,9 @@ def parse(source: str) -> Tag:
     try:
         tree = _ENV.parse("{{ " + source + " }}")
     except jinja2.TemplateSyntaxError as exc:
+        detail = str(exc.message)
         raise _refuse(
-            source, f"elle est mal écrite ({exc.message}).", f"it is malformed ({exc.message})."
+            source, f"elle est mal écrite ({detail}).", f"it is malformed ({detail}).", detail
         ) from exc
     body = tree.body
     if len(body) != 1 or not isinstance(body[0], nodes.Output) or len(body[0].nodes) != 1:

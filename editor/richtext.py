@@ -26,6 +26,9 @@ __all__ = ["MERGE_TAG", "clean", "sanitize_raw", "to_text"]
 # sanitiser protects these tags, :mod:`editor.merge` marks and fills them. It lives here, the
 # lower of the two modules, so loading a document does not load Jinja.
 MERGE_TAG = re.compile(r"{{(.*?)}}", re.S)
+# A merge tag once the renderer has marked it (see editor.merge): inert letters and digits.
+MARKER = re.compile(r"BMT([TQWC])([0-9a-f]{12})Z")
+_TAG_OR_MARKER = re.compile(f"{MERGE_TAG.pattern}|{MARKER.pattern}", re.S)
 
 
 # Placeholder delimiters: private-use characters that no parser treats specially.
@@ -111,14 +114,14 @@ def _url_ok(url: str, schemes: frozenset[str] = _TEXT_SCHEMES) -> bool:
     renderer's to check once expanded, unless the literal rest already spells a scheme
     (``{{ x }}javascript:…`` would become ``javascript:`` with an empty ``x``).
     """
-    first = MERGE_TAG.search(url)
+    first = _TAG_OR_MARKER.search(url)
     prefix = _CONTROL.sub("", url[: first.start()] if first else url)
     if prefix:
         scheme = _SCHEME.match(prefix)
         return scheme is not None and scheme.group(0)[:-1].lower() in schemes
     if first is None:
         return False
-    return _SCHEME.match(_CONTROL.sub("", MERGE_TAG.sub("", url))) is None
+    return _SCHEME.match(_CONTROL.sub("", _TAG_OR_MARKER.sub("", url))) is None
 
 
 # ---------------------------------------------------------------------------------- the subset

@@ -102,12 +102,9 @@ def test_render_findings_carry_codes_and_block_ids() -> None:
     ("tag", "code", "params"),
     [
         ("{{ x.__class__ }}", findings.MERGE_NOT_ALLOWED, {"tag": "{{ x.__class__ }}"}),
-        ("{{ 1/0 }}", findings.MERGE_FAILED, {"tag": "{{ 1/0 }}", "detail": "division by zero"}),
-        (
-            "{{ first_name.mro() }}",
-            findings.MERGE_UNKNOWN_FIELD,
-            {"tag": "{{ first_name.mro() }}", "fields": "first_name.mro()"},
-        ),
+        ("{{ 1/0 }}", findings.MERGE_NOT_ALLOWED, {"tag": "{{ 1/0 }}"}),
+        ("{{ first_name.mro() }}", findings.MERGE_NOT_ALLOWED, {"tag": "{{ first_name.mro() }}"}),
+        ("{{ name | nofilter }}", findings.MERGE_NOT_ALLOWED, {"tag": "{{ name | nofilter }}"}),
     ],
 )
 def test_a_merge_tag_that_cannot_be_computed_is_a_finding_at_its_block(
@@ -129,13 +126,13 @@ def test_merge_error_in_the_subject_has_no_block() -> None:
 
 
 def test_a_malformed_tag_stops_the_render_with_a_code() -> None:
-    doc = newsletter(TextBlock(html="<p>{{ name | nofilter }}</p>"))
+    doc = newsletter(TextBlock(html="<p>{{ name | }}</p>"))
     with pytest.raises(MergeTagError) as caught:
         Renderer().render(doc)
     finding = caught.value.finding()
     assert finding.code == findings.MERGE_MALFORMED
-    assert finding.values["tag"] == "{{ name | nofilter }}"
-    assert "nofilter" in findings.message(finding)
+    assert finding.values["tag"] == "{{ name | }}"
+    assert "name |" in findings.message(finding)
 
 
 def test_cached_findings_are_worded_in_the_current_language(french: None) -> None:

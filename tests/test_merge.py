@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from editor.merge import MergeTagError, MergeTags, fill, unknown_fields
+from editor.richtext import clean, sanitize_raw
 
 
 def test_text_tag_is_replaced_and_html_escaped() -> None:
@@ -26,7 +27,7 @@ def test_default_applies_to_missing_and_empty_fields() -> None:
 
 def test_html_escaped_quotes_in_stored_rich_text_still_parse() -> None:
     tags = MergeTags()
-    marked = tags.mark_html("<p>Salut {{ first_name | default(&quot;toi&quot;) }}</p>")
+    marked = tags.mark_source("<p>Salut {{ first_name | default(&quot;toi&quot;) }}</p>", clean)
     assert fill(tags, marked, {}, for_html=True) == "<p>Salut toi</p>"
 
 
@@ -45,9 +46,9 @@ def test_url_part_is_percent_encoded_and_whole_url_is_checked() -> None:
 
 def test_marked_href_inside_rich_text_is_url_context() -> None:
     tags = MergeTags()
-    marked = tags.mark_html('<a href="https://x.fr/?e={{ email }}">{{ first_name }}</a>')
+    marked = tags.mark_source('<a href="https://x.fr/?e={{ email }}">{{ first_name }}</a>', clean)
     out = fill(tags, marked, {"email": "é@x.fr", "first_name": "Ana"}, for_html=True)
-    assert out == '<a href="https://x.fr/?e=%C3%A9%40x.fr">Ana</a>'
+    assert out == '<p><a href="https://x.fr/?e=%C3%A9%40x.fr">Ana</a></p>'
 
 
 @pytest.mark.parametrize(
@@ -61,8 +62,8 @@ def test_marked_href_inside_rich_text_is_url_context() -> None:
 )
 def test_sandbox_refuses_attribute_escapes(payload: str) -> None:
     tags = MergeTags()
-    marked = tags.mark_text(payload)
-    with pytest.raises(MergeTagError) as info:
+    with pytest.raises(MergeTagError) as info:  # refused when read, before any evaluation
+        marked = tags.mark_text(payload)
         fill(tags, marked, {"first_name": "x"}, for_html=True)
     assert "{{" in str(info.value)
 
@@ -90,20 +91,25 @@ def test_marked_attribute_cannot_break_out_of_its_quotes() -> None:
     # Sanitisers keep an escaped quote inside href; unescaping it to read the merge tags must
     # not put a raw quote (or markup) back into the attribute.
     tags = MergeTags()
-    marked = tags.mark_html('<a href="https://x.fr/&quot; onmouseover=&quot;alert(1)">x</a>')
-    assert marked == '<a href="https://x.fr/&quot; onmouseover=&quot;alert(1)">x</a>'
-    text = tags.mark_html('<p>see href="&lt;img src=x onerror=alert(1)&gt;"</p>')
+    marked = tags.mark_source(
+        '<a href="https://x.fr/&quot; onmouseover=&quot;alert(1)">x</a>', sanitize_raw
+    )
+    assert "onmouseover" not in marked.replace("&quot; onmouseover=&quot;", "")
+    text = tags.mark_source('<p>see href="&lt;img src=x onerror=alert(1)&gt;"</p>', sanitize_raw)
     assert "<img" not in text
 
 
 def test_tag_inside_a_style_attribute_only_takes_a_plain_css_value() -> None:
     tags = MergeTags()
-    marked = tags.mark_html('<td style="color: {{ colour }}; padding: 4px">x</td>')
+    marked = tags.mark_source(
+        '<table><tr><td style="color: {{ colour }}; padding: 4px">x</td></tr></table>',
+        sanitize_raw,
+    )
     ok = fill(tags, marked, {"colour": "#ff0000"}, for_html=True)
-    assert ok == '<td style="color: #ff0000; padding: 4px">x</td>'
+    assert '<td style="color:#ff0000;padding:4px">x</td>' in ok
     for hostile in ("red; background-image: url(https://track.example/x)", "red}a{b:c", "x\\26"):
         out = fill(tags, marked, {"colour": hostile}, for_html=True)
-        assert out == '<td style="color: ; padding: 4px">x</td>'
+        assert '<td style="color:;padding:4px">x</td>' in out
 
 
 def test_a_tag_starting_a_url_is_its_checked_prefix() -> None:
@@ -140,6 +146,8 @@ def test_merge_tags_cannot_exhaust_memory_or_time(payload: str) -> None:
 def test_everyday_formatting_filters_still_work() -> None:
     tags = MergeTags()
     marked = tags.mark_text(
-        "{{ first_name | upper }} {{ city | default('Lyon') | title }} {{ '-' * 3 }}"
+        "{{ first_name | upper }} {{ city | default('lyon') | title }} "
+        "{{ note | truncate(9, true, '…') }} {{ age | int }}"
     )
-    assert fill(tags, marked, {"first_name": "zoé"}, for_html=False) == "ZOÉ Lyon ---"
+    values = {"first_name": "zoé", "note": "abcdefghijkl", "age": "41.0"}
+    assert fill(tags, marked, values, for_html=False) == "ZOÉ Lyon abcdefgh… 41"

@@ -7,6 +7,7 @@ start dialog and the main window behave the same way.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from editor import package, starters
 from editor.document import DocumentError
 from editor.i18n import t
 from editor.package import BulletinFile
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -49,13 +52,40 @@ def show_error(parent: QWidget | None, title: str, message: str) -> None:
     QMessageBox.critical(parent, title, message)
 
 
+def show_unexpected(parent: QWidget | None, title: str, exc: BaseException) -> None:
+    """An error the core did not word (a bug): logged with its traceback, shown plainly."""
+    _log.error("%s", title, exc_info=exc)
+    show_error(
+        parent,
+        title,
+        t(
+            f"Erreur inattendue ({type(exc).__name__}). Rien n'a été modifié ; "
+            "le détail est dans le journal de Bulletin.",
+            f"Unexpected error ({type(exc).__name__}). Nothing was changed; "
+            "the details are in Bulletin's log.",
+        ),
+    )
+
+
 def load_document(parent: QWidget | None, path: Path) -> OpenDocument | None:
     """Open ``path``; on failure show why and return None."""
+    title = t("Impossible d'ouvrir le fichier", "Cannot open the file")
     try:
         return OpenDocument(package.load(path), path=path)
     except DocumentError as exc:  # PackageError included
-        show_error(parent, t("Impossible d'ouvrir le fichier", "Cannot open the file"), str(exc))
-        return None
+        show_error(parent, title, str(exc))
+    except (MemoryError, RecursionError):
+        show_error(
+            parent,
+            title,
+            t(
+                "Le fichier est trop gros ou trop imbriqué pour être ouvert.",
+                "The file is too large or too deeply nested to open.",
+            ),
+        )
+    except Exception as exc:
+        show_unexpected(parent, title, exc)
+    return None
 
 
 def create_document(parent: QWidget | None, starter: str) -> OpenDocument | None:

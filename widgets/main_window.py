@@ -27,6 +27,7 @@ from widgets.documents import (
     load_document,
     save_document,
     show_error,
+    show_unexpected,
 )
 from widgets.language_menu import language_menu
 from widgets.outline import OutlineView
@@ -108,6 +109,11 @@ class MainWindow(QMainWindow):
                     self,
                     t("Impossible d'afficher la lettre", "Cannot show the newsletter"),
                     str(exc),
+                )
+                return False
+            except Exception as exc:  # a bug: say so plainly, keep the current document
+                show_unexpected(
+                    self, t("Impossible d'afficher la lettre", "Cannot show the newsletter"), exc
                 )
                 return False
         self._document, self._renderer, self._rendered = document, renderer, rendered

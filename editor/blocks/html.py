@@ -24,12 +24,14 @@ class HtmlBlock(Block):
 
 
 def _view(block: HtmlBlock, ctx: RenderContext, width: int, pad: int) -> dict[str, Any]:
-    raw = richtext.sanitize_raw(block.html)
-    return aligned(block, html=Markup(ctx.tags.mark_html(safe_links(raw))))  # noqa: S704 (sanitised)
+    marked = ctx.tags.mark_source(block.html, richtext.sanitize_raw)
+    return aligned(block, html=Markup(safe_links(marked)))  # noqa: S704 (sanitised)
 
 
 def _text(block: HtmlBlock, ctx: RenderContext) -> str:
-    return ctx.tags.mark_html(richtext.to_text(richtext.sanitize_raw(block.html), width=UNWRAPPED))
+    return richtext.to_text(
+        ctx.tags.mark_source(block.html, richtext.sanitize_raw), width=UNWRAPPED
+    )
 
 
 def _summary(block: HtmlBlock) -> str:

@@ -47,12 +47,12 @@ def clean_rich_text(html: str) -> str:
 
 
 def _view(block: TextBlock, ctx: RenderContext, width: int, pad: int) -> dict[str, Any]:
-    clean = clean_rich_text(block.html)
-    return aligned(block, html=Markup(ctx.tags.mark_html(safe_links(clean))))  # noqa: S704 (sanitised)
+    marked = ctx.tags.mark_source(block.html, clean_rich_text)
+    return aligned(block, html=Markup(safe_links(marked)))  # noqa: S704 (sanitised)
 
 
 def _text(block: TextBlock, ctx: RenderContext) -> str:
-    return ctx.tags.mark_html(richtext.to_text(clean_rich_text(block.html), width=UNWRAPPED))
+    return richtext.to_text(ctx.tags.mark_source(block.html, clean_rich_text), width=UNWRAPPED)
 
 
 def _summary(block: TextBlock) -> str:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
-import io
 import json
 import re
 import threading
@@ -30,7 +29,6 @@ from typing import Any, Protocol
 
 import jinja2
 from markupsafe import Markup
-from PIL import Image, UnidentifiedImageError
 from premailer import Premailer
 
 from editor.blocks.base import CHILD_PAD, IMAGE_SCHEME, PAD
@@ -38,6 +36,7 @@ from editor.blocks.registry import type_of
 from editor.blocks.text import clean_rich_text
 from editor.document import Block, FooterBlock, Newsletter, PostsBlock, block_to_json, to_json
 from editor.findings import FOOTER_MISSING, GMAIL_CLIP, Finding
+from editor.limits import image_size
 from editor.merge import (
     MergeTagError,
     MergeTags,
@@ -307,15 +306,10 @@ class Renderer:
         )
 
     def _natural_size(self, ref: str) -> tuple[int, int] | None:
+        """Pixel size from the image's header: no decoding, so no decompression bomb."""
         if ref not in self._sizes:
-            self._sizes[ref] = None
             data = self.images.get(ref)
-            if data is not None:
-                try:
-                    with Image.open(io.BytesIO(data)) as img:
-                        self._sizes[ref] = img.size
-                except (UnidentifiedImageError, OSError):
-                    self._sizes[ref] = None
+            self._sizes[ref] = None if data is None else image_size(data)
         return self._sizes[ref]
 
 

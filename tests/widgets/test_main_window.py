@@ -315,3 +315,34 @@ def test_contacts_menu_opens_one_contacts_window_and_reopens_after_close(qtbot: 
     second = window.show_contacts()
     assert second is not None and second is not first
     second.close()
+
+
+def test_opening_a_hostile_file_shows_a_message_and_keeps_the_document(
+    tmp_path: Path,
+    window: MainWindow,
+    sample: OpenDocument,
+    show: Show,
+    errors: list[tuple[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 12: a tiny zip of a huge document, and an error the core did not word."""
+    import zipfile
+
+    show(window, sample)
+    bomb = tmp_path / "bombe.bulletin"
+    block = b'{"type":"spacer","id":"a"},'
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", package.MIMETYPE)
+        archive.writestr("document.json", b'{"version":2,"blocks":[' + block * 300_000 + b"{}]}")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bomb), ""))
+    window.window_actions.open.trigger()
+    assert len(errors) == 1 and "document.json" in errors[0][1]
+
+    def broken(path: object) -> object:
+        raise KeyError("BMTT0123456789abZ")
+
+    monkeypatch.setattr(package, "load", broken)
+    window.window_actions.open.trigger()
+    assert len(errors) == 2 and errors[1][0] == "Cannot open the file"
+    assert "KeyError" in errors[1][1] and "Traceback" not in errors[1][1]
+    assert window.document is sample
