@@ -671,6 +671,10 @@ class _CalamineTable(Table):
             workbook = self._workbook
             self._sheet = _calamine(lambda: workbook.get_sheet_by_name(chosen), layout, name)
             self._height = self._sheet.height
+            # The sheet holds its own cells: the shared strings and styles can go now.
+            self._workbook = None
+            with suppress(Exception):
+                workbook.close()
             self._detect(header_row)
         except _UseOpenpyxl:
             self._drop_workbook()  # the handle goes on to openpyxl
