@@ -231,9 +231,10 @@ def child_parse(kind: str, source: str) -> None:
 
 
 def run_child(*args: str) -> dict[str, float | str]:
-    out = subprocess.run(
-        [sys.executable, __file__, *args], capture_output=True, text=True, check=True
-    )
+    out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
+    if out.returncode:
+        sys.stderr.write(out.stderr[-3000:])
+        raise SystemExit(f"the child {args} failed (its error is above)")
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
