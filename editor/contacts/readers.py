@@ -1115,7 +1115,41 @@ def _check_archive(archive: zipfile.ZipFile, name: str) -> str:
         )
     if any(info.flag_bits & 0x1 for info in infos):
         raise _password(name)
+    _check_held_parts(archive, infos, name)
     return "xlsx"
+
+
+_WORKSHEET_TYPE = "spreadsheetml.worksheet+xml"
+
+
+def _check_held_parts(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str) -> None:
+    """Cap every part a reader holds whole in memory, whatever its name.
+
+    Readers find the shared strings (and styles…) through the workbook's relations, not by
+    name, so a 146 MB shared-strings part called ``xl/notes.xml`` would pass a name check.
+    Only parts declared as worksheets in ``[Content_Types].xml`` are streamed or grid-scanned;
+    any other part over :data:`MAX_SHARED_STRINGS` is refused, and so is a part declared or
+    related as shared strings over that cap.
+    """
+    big = [info for info in infos if info.file_size > MAX_SHARED_STRINGS]
+    if not big:
+        return
+    declared: dict[str, str] = {}
+    types = next((i for i in infos if i.filename == "[Content_Types].xml"), None)
+    if types is not None and types.file_size <= MAX_WORKBOOK_XML:
+        try:
+            root = ElementTree.fromstring(archive.read(types))  # noqa: S314 (expat, capped)
+        except ElementTree.ParseError:
+            root = None
+        if root is not None:
+            for item in root.iter():
+                part, kind = item.get("PartName"), item.get("ContentType")
+                if part and kind:
+                    declared[part.lstrip("/")] = kind
+    for info in big:
+        kind = declared.get(info.filename, "")
+        if not kind.endswith(_WORKSHEET_TYPE) or "sharedStrings" in kind:
+            raise _bomb(name)
 
 
 def _check_sizes(infos: list[zipfile.ZipInfo], name: str) -> None:
