@@ -2,13 +2,18 @@
 
 :meth:`BulkImport.upsert_batch` runs one batch as one transaction: one query finds the existing
 contacts (and one the suppressed addresses), Python decides only about those, and SQLite writes
-set by set: the new contacts go in with one statement reading the batch as JSON, their history
-and list membership with one statement each over the new ids' range.
+set by set: the new contacts go straight into ``contacts`` with a few multi-row statements
+(no temporary table), their history and list membership with one statement each over the new
+ids' range.
 
 :class:`BulkWriter` overlaps an import's reading with its writing. It follows the one rule of
 :mod:`editor.db` (one connection per thread): each batch's whole transaction runs on the writer
-thread, on that thread's own connection; the reading thread only prepares
-:class:`~editor.contacts.batch.Batch` objects and hands them over.
+thread, on that thread's own connection; the reading thread prepares
+:class:`~editor.contacts.batch.Batch` objects and the new rows' statement parameters, never
+touching the writer's connection. The cost, measured on 100,000 new contacts from CSV: all of a
+batch's SQLite work is now on the writer thread (before, the reading thread loaded a temporary
+table on the shared connection), which makes the import writer-bound, about 25 % slower on two
+cores (1.6 s against 1.2 s); updates are about as fast as before.
 """
 
 from __future__ import annotations
