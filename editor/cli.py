@@ -18,7 +18,7 @@ from editor.contacts.db import StoreError
 from editor.contacts.importer import ImportRefused
 from editor.contacts.readers import ImportFileError
 from editor.document import DocumentError, PostsBlock
-from editor.i18n import t
+from editor.i18n import _, ngettext, t
 from editor.merge import MergeTagError
 from editor.render.mime import MessageError
 
@@ -39,29 +39,26 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="bulletin",
-        description=t(
-            "Bulletin : lettres d'information, contacts et envoi.",
-            "Bulletin: newsletters, contacts and sending.",
-        ),
+        description=_("Bulletin: newsletters, contacts and sending."),
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    p = sub.add_parser("templates", help=t("liste les modèles de départ", "list starter templates"))
+    p = sub.add_parser("templates", help=_("list starter templates"))
     p.set_defaults(func=cmd_templates)
 
-    p = sub.add_parser("new", help=t("crée une lettre depuis un modèle", "create from a template"))
+    p = sub.add_parser("new", help=_("create from a template"))
     p.add_argument("--template", required=True, metavar="NAME")
     p.add_argument(
         "--force",
         action="store_true",
-        help=t("remplace le fichier s'il existe", "overwrite an existing file"),
+        help=_("overwrite an existing file"),
     )
     p.add_argument("out", metavar="OUT.bulletin", type=Path)
     p.set_defaults(func=cmd_new)
 
     p = sub.add_parser(
         "render",
-        help=t("produit le HTML, le texte et le message", "write the HTML, text and message"),
+        help=_("write the HTML, text and message"),
     )
     p.add_argument("doc", metavar="DOC.bulletin", type=Path)
     p.add_argument("--html", type=Path, metavar="OUT.html")
@@ -71,10 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--refresh-feeds",
         action="store_true",
-        help=t(
-            "récupère d'abord les derniers articles des flux",
-            "fetch the latest posts of the feeds first",
-        ),
+        help=_("fetch the latest posts of the feeds first"),
     )
     p.set_defaults(func=cmd_render)
 
@@ -83,17 +77,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _contacts_parsers(sub: Any) -> None:
-    contacts = sub.add_parser("contacts", help=t("gère les contacts", "manage contacts"))
+    contacts = sub.add_parser("contacts", help=_("manage contacts"))
     csub = contacts.add_subparsers(dest="contacts_command", required=True, parser_class=_Parser)
 
-    p = csub.add_parser("import", help=t("importe un fichier ou un collage", "import a file"))
+    p = csub.add_parser("import", help=_("import a file"))
     p.add_argument(
         "file",
         metavar="FILE",
-        help=t(
-            "CSV, XLSX, ou - pour le texte collé sur l'entrée standard",
-            "CSV, XLSX, or - for pasted text on standard input",
-        ),
+        help=_("CSV, XLSX, or - for pasted text on standard input"),
     )
     p.add_argument("--list", required=True, metavar="NAME")
     p.add_argument("--basis", required=True, choices=["consent", "customer", "professional"])
@@ -105,40 +96,39 @@ def _contacts_parsers(sub: Any) -> None:
         action="append",
         default=[],
         metavar="COLUMN=FIELD",
-        help=t(
-            "ce que contient une colonne (titre ou numéro à partir de 1) : email, first_name, "
-            "last_name, full_name, ignore ou le nom d'un champ personnalisé ; répétable",
-            "what a column holds (header or number from 1): email, first_name, last_name, "
-            "full_name, ignore or a custom field name; repeatable",
+        help=_(
+            "what a column holds (header or number from 1): email, "
+            "first_name, last_name, full_name, ignore or a custom field name; "
+            "repeatable"
         ),
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_contacts_import)
 
-    p = csub.add_parser("list", help=t("affiche les contacts", "show contacts"))
+    p = csub.add_parser("list", help=_("show contacts"))
     p.add_argument("--list", metavar="NAME")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_contacts_list)
 
-    p = csub.add_parser("export", help=t("exporte une liste", "export a list"))
+    p = csub.add_parser("export", help=_("export a list"))
     p.add_argument("--list", required=True, metavar="NAME")
     p.add_argument("out", metavar="OUT.csv|OUT.xlsx", type=Path)
     p.set_defaults(func=cmd_contacts_export)
 
-    p = csub.add_parser("forget", help=t("efface une personne (RGPD)", "erase a person (GDPR)"))
+    p = csub.add_parser("forget", help=_("erase a person (GDPR)"))
     p.add_argument("email", metavar="EMAIL")
     p.set_defaults(func=cmd_contacts_forget)
 
-    p = csub.add_parser("purge", help=t("efface les contacts inactifs", "erase inactive contacts"))
+    p = csub.add_parser("purge", help=_("erase inactive contacts"))
     p.add_argument("--inactive-days", required=True, type=int, metavar="N")
     p.add_argument(
         "--yes",
         action="store_true",
-        help=t("efface vraiment (sinon : aperçu)", "really erase (else: preview)"),
+        help=_("really erase (else: preview)"),
     )
     p.set_defaults(func=cmd_contacts_purge)
 
-    p = sub.add_parser("lists", help=t("affiche les listes", "show lists"))
+    p = sub.add_parser("lists", help=_("show lists"))
     p.set_defaults(func=cmd_lists)
 
 
@@ -161,12 +151,7 @@ def run(argv: Sequence[str]) -> int:
         return EXIT_USAGE
     except (MemoryError, RecursionError):
         sys.stderr.write(
-            "bulletin: "
-            + t(
-                "les données sont trop grosses ou trop imbriquées pour être traitées.",
-                "the data is too large or too deeply nested to process.",
-            )
-            + "\n"
+            "bulletin: " + _("the data is too large or too deeply nested to process.") + "\n"
         )
         return EXIT_USAGE
     except BrokenPipeError:
@@ -199,12 +184,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     out: Path = args.out
     if out.exists() and not args.force:
-        raise CliError(
-            t(
-                f"{out} existe déjà (ajoutez --force pour le remplacer).",
-                f"{out} already exists (add --force to replace it).",
-            )
-        )
+        raise CliError(_("{out} already exists (add --force to replace it).").format(out=out))
     if out.suffix != ".bulletin":
         out = out.with_name(out.name + ".bulletin")
     save(create(args.template), out)
@@ -220,12 +200,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     from editor.render.mime import build_message, data_url
 
     if not (args.html or args.text or args.eml):
-        raise CliError(
-            t(
-                "Indiquez au moins une sortie : --html, --text ou --eml.",
-                "Give at least one output: --html, --text or --eml.",
-            )
-        )
+        raise CliError(_("Give at least one output: --html, --text or --eml."))
     doc = load(args.doc)
     contact = _read_contact(args.contact_json) if args.contact_json else None
     feeds = FeedCache()
@@ -243,12 +218,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         from editor.merge import unknown_fields
 
         for name in unknown_fields(rendered.tags, rendered.html + rendered.text, []):
-            _warn(
-                t(
-                    f"Champ de fusion inconnu : {name} (une valeur d'exemple est utilisée).",
-                    f"Unknown merge field: {name} (a sample value is used).",
-                )
-            )
+            _warn(_("Unknown merge field: {name} (a sample value is used).").format(name=name))
         from editor.merge import sample_values
 
         contact_values: dict[str, Any] | None = sample_values(
@@ -285,9 +255,8 @@ def cmd_contacts_import(args: argparse.Namespace) -> int:
         column, equals, spec = item.rpartition("=")
         if not equals or not column.strip():
             raise CliError(
-                t(
-                    f"--map {item} : écrivez COLONNE=CHAMP, par exemple --map 2=first_name.",
-                    f"--map {item}: write COLUMN=FIELD, for example --map 2=first_name.",
+                _("--map {item}: write COLUMN=FIELD, for example --map 2=first_name.").format(
+                    item=item
                 )
             )
         choices.append((column, spec))
@@ -307,14 +276,13 @@ def cmd_contacts_import(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
         print(report.summary())
-        print(t("Colonnes :", "Columns:"))
+        print(_("Columns:"))
         for use in report.columns:
             print(f"  {use.label()}")
         for rejected in report.invalid:
             print(
-                t(
-                    f"  ligne {rejected.row} : « {rejected.value} » — {rejected.reason}",
-                    f'  row {rejected.row}: "{rejected.value}" — {rejected.reason}',
+                _('  row {row}: "{value}" — {reason}').format(
+                    row=rejected.row, value=rejected.value, reason=rejected.reason
                 )
             )
     return 0
@@ -368,10 +336,9 @@ def cmd_contacts_export(args: argparse.Namespace) -> int:
     except ExportError as exc:
         raise CliError(str(exc)) from exc
     print(
-        t(
-            f"{count} contact(s) exporté(s) vers {args.out}",
-            f"{count} contact(s) exported to {args.out}",
-        )
+        ngettext(
+            "{count} contact exported to {out}", "{count} contacts exported to {out}", count
+        ).format(count=count, out=args.out)
     )
     return 0
 
@@ -384,19 +351,15 @@ def cmd_contacts_forget(args: argparse.Namespace) -> int:
         found = forget(store, args.email)
     if found:
         print(
-            t(
-                f"{args.email} a été effacé ; seule une empreinte est gardée pour ne plus "
-                "jamais l'importer par erreur.",
-                f"{args.email} was erased; only a fingerprint is kept so it is never "
-                "imported again by mistake.",
-            )
+            _(
+                "{email} was erased; only a fingerprint is kept so it is never "
+                "imported again by mistake."
+            ).format(email=args.email)
         )
     else:
         print(
-            t(
-                f"Aucun contact {args.email} ; l'adresse est tout de même bloquée pour les "
-                "imports futurs.",
-                f"No contact {args.email}; the address is blocked from future imports anyway.",
+            _("No contact {email}; the address is blocked from future imports anyway.").format(
+                email=args.email
             )
         )
     return 0
@@ -407,28 +370,28 @@ def cmd_contacts_purge(args: argparse.Namespace) -> int:
     from editor.contacts.store import ContactStore
 
     if args.inactive_days < 1:
-        raise CliError(
-            t(
-                "--inactive-days doit être un nombre de jours positif.",
-                "--inactive-days must be a positive number of days.",
-            )
-        )
+        raise CliError(_("--inactive-days must be a positive number of days."))
     with ContactStore() as store:
         found = inactive(store, args.inactive_days)
         if not args.yes:
             for contact in found:
                 print(f"{contact.email}\t{contact.last_activity_at or contact.updated_at}")
             print(
-                t(
-                    f"{len(found)} contact(s) inactif(s) depuis plus de {args.inactive_days} "
-                    "jours. Relancez avec --yes pour les effacer.",
-                    f"{len(found)} contact(s) inactive for more than {args.inactive_days} days. "
-                    "Run again with --yes to erase them.",
-                )
+                ngettext(
+                    "{found_count} contact inactive for more than {inactive_days} "
+                    "days. Run again with --yes to erase them.",
+                    "{found_count} contacts inactive for more than {inactive_days} "
+                    "days. Run again with --yes to erase them.",
+                    len(found),
+                ).format(found_count=len(found), inactive_days=args.inactive_days)
             )
             return 0
         erased = purge(store, found)  # spares any that became active since the listing
-    print(t(f"{erased} contact(s) effacé(s).", f"{erased} contact(s) erased."))
+    print(
+        ngettext("{erased} contact erased.", "{erased} contacts erased.", erased).format(
+            erased=erased
+        )
+    )
     return 0
 
 
@@ -447,9 +410,7 @@ def cmd_lists(args: argparse.Namespace) -> int:
 def _list_id(store: Any, name: str) -> int:
     list_id: int | None = store.list_id(name)
     if list_id is None:
-        raise CliError(
-            t(f"La liste « {name} » n'existe pas.", f'The list "{name}" does not exist.')
-        )
+        raise CliError(_('The list "{name}" does not exist.').format(name=name))
     return list_id
 
 
@@ -466,33 +427,20 @@ def _read_contact(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise CliError(
-            t(f"{path} n'est pas un fichier texte UTF-8.", f"{path} is not a UTF-8 text file.")
-        ) from exc
+        raise CliError(_("{path} is not a UTF-8 text file.").format(path=path)) from exc
     except json.JSONDecodeError as exc:
         raise CliError(
-            t(
-                f"{path} n'est pas du JSON valide (ligne {exc.lineno}).",
-                f"{path} is not valid JSON (line {exc.lineno}).",
-            )
+            _("{path} is not valid JSON (line {lineno}).").format(path=path, lineno=exc.lineno)
         ) from exc
     if not isinstance(data, dict):
-        raise CliError(
-            t(
-                f"{path} doit contenir un objet JSON (un contact).",
-                f"{path} must hold a JSON object (one contact).",
-            )
-        )
+        raise CliError(_("{path} must hold a JSON object (one contact).").format(path=path))
     values = {k: v for k, v in data.items() if k != "fields"}
     extra = data.get("fields", {})
     if isinstance(extra, dict):
         values.update(extra)
     if not isinstance(values.get("email", ""), str) or "@" not in str(values.get("email", "")):
         raise CliError(
-            t(
-                f"{path} : le contact n'a pas d'adresse e-mail valide (clé « email »).",
-                f'{path}: the contact has no valid email address ("email" key).',
-            )
+            _('{path}: the contact has no valid email address ("email" key).').format(path=path)
         )
     return {k: "" if v is None else str(v) for k, v in values.items()}
 

@@ -51,7 +51,7 @@ from editor.document import (
     new_id,
     normalised,
 )
-from editor.i18n import t
+from editor.i18n import _
 from editor.locate import (
     BlockPath,
     block_at,
@@ -92,7 +92,7 @@ class InsertBlock:
 
     @property
     def label(self) -> str:
-        return t("Ajouter un bloc", "Add block")
+        return _("Add block")
 
     def apply(self, doc: Newsletter) -> Command:
         if self.verbatim:
@@ -106,12 +106,7 @@ class InsertBlock:
         taken = {b.id for b in doc.walk()}
         clash = next((i for i in ids_of(block) if i in taken), None)
         if clash is not None:
-            raise DocumentError(
-                t(
-                    f"L'identifiant de bloc « {clash} » est déjà utilisé.",
-                    f'The block id "{clash}" is already in use.',
-                )
-            )
+            raise DocumentError(_('The block id "{clash}" is already in use.').format(clash=clash))
         container(doc, self.path).insert(self.path.index, block)
         return RemoveBlock(block.id)
 
@@ -142,7 +137,7 @@ class RemoveBlock:
 
     @property
     def label(self) -> str:
-        return t("Supprimer le bloc", "Delete block")
+        return _("Delete block")
 
     def apply(self, doc: Newsletter) -> Command:
         path = locate(doc, self.block_id)
@@ -165,7 +160,7 @@ class MoveBlock:
 
     @property
     def label(self) -> str:
-        return t("Déplacer le bloc", "Move block")
+        return _("Move block")
 
     def apply(self, doc: Newsletter) -> Command:
         origin = locate(doc, self.block_id)
@@ -205,7 +200,7 @@ class DuplicateBlock:
 
     @property
     def label(self) -> str:
-        return t("Dupliquer le bloc", "Duplicate block")
+        return _("Duplicate block")
 
     def apply(self, doc: Newsletter) -> Command:
         path = locate(doc, self.block_id)
@@ -213,9 +208,8 @@ class DuplicateBlock:
         blocks = list(subtree(twin))
         if len(blocks) != len(self.new_ids):
             raise DocumentError(
-                t(
-                    f"La copie demande {len(blocks)} identifiants, {len(self.new_ids)} donnés.",
-                    f"The copy needs {len(blocks)} ids, {len(self.new_ids)} given.",
+                _("The copy needs {blocks_count} ids, {new_ids_count} given.").format(
+                    blocks_count=len(blocks), new_ids_count=len(self.new_ids)
                 )
             )
         for block, block_id in zip(blocks, self.new_ids, strict=True):
@@ -236,24 +230,16 @@ class SetColumnsRatio:
 
     @property
     def label(self) -> str:
-        return t("Changer la répartition des colonnes", "Change column layout")
+        return _("Change column layout")
 
     def apply(self, doc: Newsletter) -> Command:
         block = find_block(doc, self.block_id)
         if not isinstance(block, ColumnsBlock):
             raise DocumentError(
-                t(
-                    f"Le bloc « {self.block_id} » n'est pas un bloc de colonnes.",
-                    f'Block "{self.block_id}" is not a columns block.',
-                )
+                _('Block "{block_id}" is not a columns block.').format(block_id=self.block_id)
             )
         if self.ratio not in COLUMN_RATIOS:
-            raise DocumentError(
-                t(
-                    f"Répartition de colonnes inconnue : « {self.ratio} ».",
-                    f'Unknown column ratio "{self.ratio}".',
-                )
-            )
+            raise DocumentError(_('Unknown column ratio "{ratio}".').format(ratio=self.ratio))
         keep = len(COLUMN_RATIOS[self.ratio])
         steps: list[Command] = []
         end = len(block.columns[keep - 1].blocks) if keep < len(block.columns) else 0
@@ -275,14 +261,14 @@ class _Reshape:
 
     @property
     def label(self) -> str:
-        return t("Changer la répartition des colonnes", "Change column layout")
+        return _("Change column layout")
 
     def apply(self, doc: Newsletter) -> Command:
         block = find_block(doc, self.block_id)
         assert isinstance(block, ColumnsBlock)
         kept = block.columns[: self.count]
         if any(column.blocks for column in block.columns[self.count :]):
-            raise DocumentError(t("Cette colonne n'est pas vide.", "This column is not empty."))
+            raise DocumentError(_("This column is not empty."))
         columns = kept + [Column() for _ in range(self.count - len(kept))]
         replace(block, ratio=self.ratio, columns=columns).validate()
         undo = _Reshape(block.id, block.ratio, len(block.columns))
@@ -312,17 +298,12 @@ class SetBlockField:
 
     @property
     def label(self) -> str:
-        return t("Modifier le bloc", "Edit block")
+        return _("Edit block")
 
     def apply(self, doc: Newsletter) -> Command:
         block = find_block(doc, self.block_id)
         if self.name in _STRUCTURE or self.name not in {f.name for f in fields(block)}:
-            raise DocumentError(
-                t(
-                    f"Propriété « {self.name} » non modifiable ici.",
-                    f'Property "{self.name}" cannot be set here.',
-                )
-            )
+            raise DocumentError(_('Property "{name}" cannot be set here.').format(name=self.name))
         old = _set(block, self.name, self.value, self.verbatim, rich=isinstance(block, TextBlock))
         return SetBlockField(self.block_id, self.name, old, verbatim=True)
 
@@ -337,16 +318,13 @@ class SetRichText:
 
     @property
     def label(self) -> str:
-        return t("Modifier le texte", "Edit text")
+        return _("Edit text")
 
     def apply(self, doc: Newsletter) -> Command:
         block = find_block(doc, self.block_id)
         if not isinstance(block, TextBlock):
             raise DocumentError(
-                t(
-                    f"Le bloc « {self.block_id} » n'est pas un bloc de texte.",
-                    f'Block "{self.block_id}" is not a text block.',
-                )
+                _('Block "{block_id}" is not a text block.').format(block_id=self.block_id)
             )
         old = _set(block, "html", self.html, self.verbatim, rich=True)
         return SetRichText(self.block_id, old, verbatim=True)
@@ -368,14 +346,14 @@ class SetDocumentField:
     @property
     def label(self) -> str:
         if self.path.startswith("theme."):
-            return t("Modifier le thème", "Edit theme")
+            return _("Edit theme")
         if self.path.startswith("sender."):
-            return t("Modifier l'expéditeur", "Edit sender")
+            return _("Edit sender")
         if self.path == "language":
-            return t("Changer la langue", "Change language")
+            return _("Change language")
         if self.path == "preheader":
-            return t("Modifier le texte d'aperçu", "Edit preheader")
-        return t("Modifier l'objet", "Edit subject")
+            return _("Edit preheader")
+        return _("Edit subject")
 
     def apply(self, doc: Newsletter) -> Command:
         owner, name = _document_field(doc, self.path)
@@ -384,20 +362,15 @@ class SetDocumentField:
 
 
 def _document_field(doc: Newsletter, path: str) -> tuple[Any, str]:
-    part, _, name = path.rpartition(".")
+    part, _unused, name = path.rpartition(".")
     owner: Any = doc
     for step in part.split(".") if part else []:
         owner = getattr(owner, step, None)
     known = part in _DOCUMENT_PARTS and is_dataclass(owner)
     if not known or name not in {f.name for f in fields(owner)}:
-        raise DocumentError(t(f"Réglage inconnu : « {path} ».", f'Unknown setting "{path}".'))
+        raise DocumentError(_('Unknown setting "{path}".').format(path=path))
     if name == "blocks" or is_dataclass(getattr(owner, name)):
-        raise DocumentError(
-            t(
-                f"Réglage « {path} » non modifiable ici.",
-                f'Setting "{path}" cannot be set here.',
-            )
-        )
+        raise DocumentError(_('Setting "{path}" cannot be set here.').format(path=path))
     return owner, name
 
 

@@ -42,7 +42,7 @@ from editor.blocks.registry import BLOCK_TYPES, block_type
 from editor.blocks.social import SocialBlock, SocialLink
 from editor.blocks.spacer import SpacerBlock
 from editor.blocks.text import TextBlock
-from editor.i18n import t
+from editor.i18n import _
 
 __all__ = [
     "ALIGNS",
@@ -121,12 +121,7 @@ class ButtonStyle:
         check_color(self.background, "Bouton (fond)")
         check_color(self.color, "Bouton (texte)")
         if not 0 <= self.radius <= 50:
-            raise DocumentError(
-                t(
-                    "L'arrondi des boutons doit être compris entre 0 et 50 pixels.",
-                    "The button corner radius must be between 0 and 50 pixels.",
-                )
-            )
+            raise DocumentError(_("The button corner radius must be between 0 and 50 pixels."))
 
 
 @dataclass
@@ -146,19 +141,9 @@ class Theme:
 
     def validate(self) -> None:
         if not 320 <= self.content_width <= 900:
-            raise DocumentError(
-                t(
-                    "La largeur du contenu doit être comprise entre 320 et 900 pixels.",
-                    "The content width must be between 320 and 900 pixels.",
-                )
-            )
+            raise DocumentError(_("The content width must be between 320 and 900 pixels."))
         if not 12 <= self.font_size <= 24:
-            raise DocumentError(
-                t(
-                    "La taille du texte doit être comprise entre 12 et 24 pixels.",
-                    "The text size must be between 12 and 24 pixels.",
-                )
-            )
+            raise DocumentError(_("The text size must be between 12 and 24 pixels."))
         for name in (
             "page_background",
             "content_background",
@@ -178,12 +163,7 @@ def _check_id(value: object) -> None:
 
 
 def _bad_id(value: object) -> None:
-    raise DocumentError(
-        t(
-            f"Identifiant de bloc manquant, invalide ou en double : « {value} ».",
-            f'Missing, invalid or duplicate block id "{value}".',
-        )
-    )
+    raise DocumentError(_('Missing, invalid or duplicate block id "{value}".').format(value=value))
 
 
 # ----------------------------------------------------------------------------------- newsletter
@@ -204,10 +184,7 @@ class Newsletter:
         """Check every value the renderer relies on; raise :class:`DocumentError` on the first."""
         if self.language not in ("fr", "en"):
             raise DocumentError(
-                t(
-                    f"Langue inconnue : « {self.language} » (fr ou en).",
-                    f'Unknown language "{self.language}" (fr or en).',
-                )
+                _('Unknown language "{language}" (fr or en).').format(language=self.language)
             )
         self.theme.validate()
         seen: set[str] = set()
@@ -269,15 +246,10 @@ def from_json(data: Any) -> Newsletter:
     Values are normalised on the way in (colours lowercase), so ``validate`` only checks.
     """
     if not isinstance(data, dict):
-        raise DocumentError(
-            t("Le document n'est pas un objet JSON.", "The document is not a JSON object.")
-        )
+        raise DocumentError(_("The document is not a JSON object."))
     if data.get("version") != FORMAT_VERSION:
         raise DocumentError(
-            t(
-                f"Version de document inattendue : {data.get('version')!r}.",
-                f"Unexpected document version {data.get('version')!r}.",
-            )
+            _("Unexpected document version {value!r}.").format(value=data.get("version"))
         )
     newsletter = Newsletter(
         subject=_str(data.get("subject", ""), "subject"),
@@ -294,17 +266,10 @@ def from_json(data: Any) -> Newsletter:
 def block_from_json(data: Any) -> Block:
     """One block from JSON data (not validated: :meth:`Newsletter.validate` does that)."""
     if not isinstance(data, dict):
-        raise DocumentError(
-            t(
-                "Un bloc du document n'est pas un objet JSON.",
-                "A block of the document is not a JSON object.",
-            )
-        )
+        raise DocumentError(_("A block of the document is not a JSON object."))
     kind_name = data.get("type")
     if not isinstance(kind_name, str):
-        raise DocumentError(
-            t(f"Type de bloc inconnu : « {kind_name} ».", f'Unknown block type "{kind_name}".')
-        )
+        raise DocumentError(_('Unknown block type "{kind_name}".').format(kind_name=kind_name))
     kind = block_type(kind_name)
     values = {k: v for k, v in data.items() if k != "type"}
     for name, convert in kind.from_json.items():
@@ -330,9 +295,7 @@ def _plain(obj: Any) -> dict[str, Any]:
 
 def _str(value: Any, where: str) -> str:
     if not isinstance(value, str):
-        raise DocumentError(
-            t(f"{where} : un texte était attendu.", f"{where}: a text was expected.")
-        )
+        raise DocumentError(_("{where}: a text was expected.").format(where=where))
     return value
 
 
@@ -353,7 +316,7 @@ def normalised(obj: object, name: str, value: Any) -> Any:
     cls = type(obj)
     where = f"{cls.__name__}.{name}"
     if name not in {f.name for f in fields(obj)}:
-        raise DocumentError(t(f"{where} : champ inconnu.", f"{where}: unknown field."))
+        raise DocumentError(_("{where}: unknown field.").format(where=where))
     current = getattr(obj, name)
     item_type = _ITEMS.get(name)
     if isinstance(current, list) and item_type is not None:
@@ -364,10 +327,7 @@ def normalised(obj: object, name: str, value: Any) -> Any:
         ok = same_kind(value, getattr(cls(), name), name)
     if not ok:
         raise DocumentError(
-            t(
-                f"{where} : valeur de type inattendu ({value!r}).",
-                f"{where}: unexpected value type ({value!r}).",
-            )
+            _("{where}: unexpected value type ({value!r}).").format(where=where, value=value)
         )
     if isinstance(value, Theme):
         value = _theme(_plain(value))

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from editor.i18n import t
+from editor.i18n import _
 
 Param = str | int
 Params = Mapping[str, Param]
@@ -92,121 +92,83 @@ MERGE_FAILED = "merge.failed"
 
 
 def _footer_missing(_p: Params) -> str:
-    return t(
-        "Il manque le pied de page : un pied de page avec le lien de désabonnement "
-        "a été ajouté automatiquement.",
-        "The footer is missing: a footer with the unsubscribe link was added.",
-    )
+    return _("The footer is missing: a footer with the unsubscribe link was added.")
 
 
 def _footer_missing_fix(_p: Params) -> str:
-    return t(
-        "Ajoutez un bloc « Pied de page » avec le nom et l'adresse de l'expéditeur.",
-        'Add a "Footer" block with the sender\'s name and address.',
-    )
+    return _('Add a "Footer" block with the sender\'s name and address.')
 
 
 def _no_alt(_p: Params) -> str:
-    return t(
-        "Une image n'a pas de texte alternatif.",
-        "An image has no alt text.",
-    )
+    return _("An image has no alt text.")
 
 
 def _no_alt_fix(_p: Params) -> str:
-    return t(
-        "Décrivez l'image en quelques mots : ce texte s'affiche quand les images sont bloquées "
-        "et il est lu aux malvoyants.",
-        "Describe the image in a few words: the text shows when images are blocked and is "
-        "read to blind readers.",
+    return _(
+        "Describe the image in a few words: the text shows when images "
+        "are blocked and is read to blind readers."
     )
 
 
 def _unsafe(p: Params) -> str:
     url = p["url"]
-    return t(
-        f"Lien ignoré (ni http, ni https, ni mailto) : « {url} ».",
-        f'Link ignored (not http, https or mailto): "{url}".',
-    )
+    return _('Link ignored (not http, https or mailto): "{url}".').format(url=url)
 
 
 def _unsafe_fix(_p: Params) -> str:
-    return t(
-        "Utilisez une adresse qui commence par https://, mailto: ou tel:.",
-        "Use an address that starts with https://, mailto: or tel:.",
-    )
+    return _("Use an address that starts with https://, mailto: or tel:.")
 
 
 def _clip(p: Params) -> str:
     kb = p["kb"]
-    return t(
-        f"Le HTML fait {kb} Ko : Gmail coupe les messages de plus de 102 Ko (« Message tronqué »).",
-        f'The HTML is {kb} KB: Gmail clips messages over 102 KB ("Message clipped").',
+    return _('The HTML is {kb} KB: Gmail clips messages over 102 KB ("Message clipped").').format(
+        kb=kb
     )
 
 
 def _clip_fix(_p: Params) -> str:
-    return t("Retirez des blocs ou du HTML brut.", "Remove some blocks or raw HTML.")
+    return _("Remove some blocks or raw HTML.")
 
 
 def _no_posts(p: Params) -> str:
     feed = p["feed"] or "—"
-    return t(
-        f"Aucun article récupéré pour « {feed} » : le bloc « Derniers articles » affiche "
-        "un texte d'attente.",
-        f'No posts fetched yet for "{feed}": the latest-posts block shows a placeholder.',
-    )
+    return _(
+        'No posts fetched yet for "{feed}": the latest-posts block shows a placeholder.'
+    ).format(feed=feed)
 
 
 def _no_posts_fix(_p: Params) -> str:
-    return t("Actualisez le flux.", "Refresh the feed.")
+    return _("Refresh the feed.")
 
 
 def _malformed(p: Params) -> str:
     tag, detail = p["tag"], p["detail"]
-    return t(
-        f"La balise {tag} est mal écrite ({detail}).",
-        f"The merge tag {tag} is malformed ({detail}).",
-    )
+    return _("The merge tag {tag} is malformed ({detail}).").format(tag=tag, detail=detail)
 
 
 def _not_allowed(p: Params) -> str:
     tag = p["tag"]
-    return t(
-        f"La balise {tag} n'est pas autorisée (seuls les champs des contacts peuvent être "
-        "utilisés).",
-        f"The merge tag {tag} is not allowed (only contact fields can be used).",
+    return _("The merge tag {tag} is not allowed (only contact fields can be used).").format(
+        tag=tag
     )
 
 
 def _unknown_field(p: Params) -> str:
     tag, fields = p["tag"], p["fields"]
-    return t(
-        f"La balise {tag} utilise un champ inconnu : {fields}.",
-        f"The merge tag {tag} uses an unknown field: {fields}.",
-    )
+    return _("The merge tag {tag} uses an unknown field: {fields}.").format(tag=tag, fields=fields)
 
 
 def _unknown_field_fix(_p: Params) -> str:
-    return t(
-        'Ajoutez ce champ aux contacts ou une valeur par défaut : | default("…").',
-        'Add that field to the contacts or a default: | default("…").',
-    )
+    return _('Add that field to the contacts or a default: | default("…").')
 
 
 def _failed(p: Params) -> str:
     tag, detail = p["tag"], p["detail"]
-    return t(
-        f"La balise {tag} ne peut pas être calculée : {detail}",
-        f"The merge tag {tag} cannot be computed: {detail}",
-    )
+    return _("The merge tag {tag} cannot be computed: {detail}").format(tag=tag, detail=detail)
 
 
 def _tag_fix(_p: Params) -> str:
-    return t(
-        'Corrigez la balise : {{ champ }} ou {{ champ | default("…") }}.',
-        'Correct the tag: {{ field }} or {{ field | default("…") }}.',
-    )
+    return _('Correct the tag: {{ field }} or {{ field | default("…") }}.')
 
 
 register(FOOTER_MISSING, Severity.WARNING, _footer_missing, _footer_missing_fix)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import struct
 from typing import Any
 
-from editor.i18n import t
+from editor.i18n import _
 
 MAX_DOCUMENT_BYTES = 4 * 1024 * 1024  # document.json once decompressed
 MAX_BLOCKS = 1_000
@@ -44,17 +44,15 @@ def check_document_data(data: Any) -> None:
             raise _over_nodes()
         if depth > MAX_DEPTH:
             raise LimitError(
-                t(
-                    f"le document est imbriqué trop profondément (plus de {MAX_DEPTH} niveaux).",
-                    f"the document is nested too deeply (over {MAX_DEPTH} levels).",
+                _("the document is nested too deeply (over {max_depth} levels).").format(
+                    max_depth=MAX_DEPTH
                 )
             )
         if isinstance(value, str):
             if len(value) > MAX_STRING:
                 raise LimitError(
-                    t(
-                        f"un texte du document dépasse {MAX_STRING // 1024} Ko.",
-                        f"a text of the document is over {MAX_STRING // 1024} KB.",
+                    _("a text of the document is over {max_string} KB.").format(
+                        max_string=MAX_STRING // 1024
                     )
                 )
         elif isinstance(value, dict):
@@ -67,21 +65,15 @@ def check_document_data(data: Any) -> None:
                 blocks += len(value)
                 if blocks > MAX_BLOCKS:
                     raise LimitError(
-                        t(
-                            f"le document a plus de {MAX_BLOCKS} blocs.",
-                            f"the document has more than {MAX_BLOCKS} blocks.",
+                        _("the document has more than {max_blocks} blocks.").format(
+                            max_blocks=MAX_BLOCKS
                         )
                     )
             stack.extend((item, depth + 1, False) for item in value)
 
 
 def _over_nodes() -> LimitError:
-    return LimitError(
-        t(
-            "le document est bien plus gros qu'une lettre d'information.",
-            "the document is far larger than a newsletter.",
-        )
-    )
+    return LimitError(_("the document is far larger than a newsletter."))
 
 
 def check_image(data: bytes, label: str) -> tuple[int, int] | None:
@@ -91,11 +83,14 @@ def check_image(data: bytes, label: str) -> tuple[int, int] | None:
         width, height = size
         if width > MAX_IMAGE_SIDE or height > MAX_IMAGE_SIDE or width * height > MAX_IMAGE_PIXELS:
             raise LimitError(
-                t(
-                    f"l'image {label} annonce {width} × {height} pixels, au-delà de "
-                    f"{MAX_IMAGE_PIXELS // 1_000_000} mégapixels.",
-                    f"the image {label} claims {width} × {height} pixels, over "
-                    f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels.",
+                _(
+                    "the image {label} claims {width} × {height} pixels, over "
+                    "{max_image_pixels} megapixels."
+                ).format(
+                    label=label,
+                    width=width,
+                    height=height,
+                    max_image_pixels=MAX_IMAGE_PIXELS // 1000000,
                 )
             )
     return size

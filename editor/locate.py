@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from editor.document import Block, ColumnsBlock, DocumentError, FooterBlock, Newsletter
-from editor.i18n import t
+from editor.i18n import _
 
 
 @dataclass(frozen=True)
@@ -72,12 +72,7 @@ def locate(doc: Newsletter, block_id: str) -> BlockPath:
                 for inner, child in enumerate(column.blocks):
                     if child.id == block_id:
                         return BlockPath(inner, block.id, number)
-    raise DocumentError(
-        t(
-            f"Aucun bloc n'a l'identifiant « {block_id} ».",
-            f'No block has the id "{block_id}".',
-        )
-    )
+    raise DocumentError(_('No block has the id "{block_id}".').format(block_id=block_id))
 
 
 def find_block(doc: Newsletter, block_id: str) -> Block:
@@ -93,16 +88,12 @@ def container(doc: Newsletter, path: BlockPath) -> list[Block]:
     owner = find_block(doc, path.columns_id)
     if not isinstance(owner, ColumnsBlock):
         raise DocumentError(
-            t(
-                f"Le bloc « {path.columns_id} » n'est pas un bloc de colonnes.",
-                f'Block "{path.columns_id}" is not a columns block.',
-            )
+            _('Block "{columns_id}" is not a columns block.').format(columns_id=path.columns_id)
         )
     if not 0 <= path.column < len(owner.columns):
         raise DocumentError(
-            t(
-                f"Le bloc de colonnes « {path.columns_id} » n'a pas de colonne {path.column + 1}.",
-                f'Columns block "{path.columns_id}" has no column {path.column + 1}.',
+            _('Columns block "{columns_id}" has no column {column}.').format(
+                columns_id=path.columns_id, column=path.column + 1
             )
         )
     return owner.columns[path.column].blocks
@@ -119,10 +110,7 @@ def check_index(index: int, last: int) -> None:
     """Refuse an index outside ``0..last`` (``last`` is the length for an insertion)."""
     if not 0 <= index <= last:
         raise DocumentError(
-            t(
-                f"Position {index} hors limites (de 0 à {last}).",
-                f"Position {index} is out of range (0 to {last}).",
-            )
+            _("Position {index} is out of range (0 to {last}).").format(index=index, last=last)
         )
 
 
@@ -134,19 +122,9 @@ def check_target(doc: Newsletter, path: BlockPath, block: Block, *, moving: bool
     """
     if path.columns_id is not None:
         if path.columns_id in ids_of(block):
-            raise DocumentError(
-                t(
-                    "Un bloc ne peut pas être placé à l'intérieur de lui-même.",
-                    "A block cannot be put inside itself.",
-                )
-            )
+            raise DocumentError(_("A block cannot be put inside itself."))
         if isinstance(block, (ColumnsBlock, FooterBlock)):
-            raise DocumentError(
-                t(
-                    "Une colonne ne peut contenir ni colonnes ni pied de page.",
-                    "A column cannot hold columns or a footer.",
-                )
-            )
+            raise DocumentError(_("A column cannot hold columns or a footer."))
     blocks = container(doc, path)
     size = len(blocks)
     if moving and any(b is block for b in blocks):

@@ -36,7 +36,7 @@ from editor.findings import (
     MERGE_UNKNOWN_FIELD,
     Finding,
 )
-from editor.i18n import t
+from editor.i18n import _
 from editor.richtext import MARKER, MERGE_TAG
 from editor.urls import is_safe_link
 
@@ -169,12 +169,10 @@ def evaluate(tags: MergeTags, key: str, values: Mapping[str, Any]) -> str:
     except merge_grammar.UnknownField as exc:
         missing = expression.tag.field
         raise MergeTagError(
-            t(
-                f"La balise {tag} utilise un champ inconnu : {missing}. "
-                'Ajoutez ce champ aux contacts ou une valeur par défaut : | default("…").',
-                f"The merge tag {tag} uses an unknown field: {missing}. "
-                'Add that field to the contacts or a default: | default("…").',
-            ),
+            _(
+                "The merge tag {tag} uses an unknown field: {missing}. Add that "
+                'field to the contacts or a default: | default("…").'
+            ).format(tag=tag, missing=missing),
             MERGE_UNKNOWN_FIELD,
             tag=tag,
             fields=missing,

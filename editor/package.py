@@ -34,7 +34,7 @@ from typing import Any, TypeAlias
 
 from editor.atomic import atomic_binary
 from editor.document import DocumentError, ImageBlock, Newsletter, from_json, to_json
-from editor.i18n import t
+from editor.i18n import _, t
 from editor.limits import MAX_DOCUMENT_BYTES, LimitError, check_document_data, check_image
 from editor.settings import data_dir
 from editor.upgrade import VersionError, upgrade
@@ -99,9 +99,8 @@ class BulletinFile:
         ext = image_format(data)
         if ext is None:
             raise PackageError(
-                t(
-                    f"« {filename_or_ext} » n'est pas une image PNG, JPEG, GIF ou WebP.",
-                    f'"{filename_or_ext}" is not a PNG, JPEG, GIF or WebP image.',
+                _('"{filename_or_ext}" is not a PNG, JPEG, GIF or WebP image.').format(
+                    filename_or_ext=filename_or_ext
                 )
             )
         ref = f"images/{hashlib.sha256(data).hexdigest()}.{ext}"
@@ -470,12 +469,7 @@ def _entries(bf: BulletinFile) -> list[tuple[str, bytes, int]]:
         # Images are already compressed: storing them is faster and no bigger.
         entries.append((ref, bf.images[ref], zipfile.ZIP_STORED))
     if total > MAX_TOTAL_BYTES or len(entries) > MAX_ENTRIES:
-        raise PackageError(
-            t(
-                "Le document est trop lourd pour être enregistré (plus de 200 Mo).",
-                "The document is too large to be saved (over 200 MB).",
-            )
-        )
+        raise PackageError(_("The document is too large to be saved (over 200 MB)."))
     return entries
 
 

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from editor.blocks.base import SOCIAL_NETWORKS, SOCIAL_STYLES
-from editor.i18n import language, t
+from editor.i18n import _, language
 from editor.settings import resources_dir
 
 # (French, English) names, as shown in the composer and in the plain-text part.
@@ -46,13 +46,9 @@ def icon_path(network: str, style: str) -> Path:
     known lists keeps a crafted name (``../../secret``) from reaching the file system.
     """
     if network not in SOCIAL_NETWORKS:
-        raise ValueError(
-            t(f"Réseau social inconnu : « {network} ».", f'Unknown social network "{network}".')
-        )
+        raise ValueError(_('Unknown social network "{network}".').format(network=network))
     if style not in SOCIAL_STYLES:
-        raise ValueError(
-            t(f"Style d'icônes inconnu : « {style} ».", f'Unknown icon style "{style}".')
-        )
+        raise ValueError(_('Unknown icon style "{style}".').format(style=style))
     return resources_dir() / "social" / style / f"{network}.png"
 
 

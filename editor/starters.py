@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from editor.document import DocumentError, from_json, new_id
-from editor.i18n import language, t
+from editor.i18n import _, language
 from editor.package import BulletinFile
 from editor.settings import resources_dir
 
@@ -42,9 +42,8 @@ def create(name: str) -> BulletinFile:
     found = {s.name: s for s in list_starters()}
     if name not in found:
         raise DocumentError(
-            t(
-                f"Modèle inconnu : « {name} ». Modèles disponibles : {', '.join(found)}.",
-                f'Unknown template "{name}". Available templates: {", ".join(found)}.',
+            _('Unknown template "{name}". Available templates: {found}.').format(
+                name=name, found=", ".join(found)
             )
         )
     data = json.loads(found[name].path.read_text(encoding="utf-8"))

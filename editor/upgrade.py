@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from editor.document import FORMAT_VERSION, DocumentError, new_id
-from editor.i18n import t
+from editor.i18n import _
 
 Step = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -34,26 +34,17 @@ def upgrade(data: dict[str, Any]) -> dict[str, Any]:
     than this Bulletin knows (the user must update) or one that is not a positive integer.
     """
     if not isinstance(data, dict):
-        raise DocumentError(
-            t("Le document n'est pas un objet JSON.", "The document is not a JSON object.")
-        )
+        raise DocumentError(_("The document is not a JSON object."))
     version = data.get("version", 1)
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise VersionError(
-            t(
-                f"Version de format inconnue : {version!r}.",
-                f"Unknown format version {version!r}.",
-            )
-        )
+        raise VersionError(_("Unknown format version {version!r}.").format(version=version))
     if version > FORMAT_VERSION:
         raise VersionError(
-            t(
-                f"Ce fichier a été créé par une version plus récente de Bulletin (format "
-                f"{version}, cette version lit jusqu'au format {FORMAT_VERSION}). "
-                "Mettez Bulletin à jour pour l'ouvrir.",
-                f"This file was made by a newer Bulletin (format {version}; this version reads "
-                f"up to format {FORMAT_VERSION}). Please update Bulletin to open it.",
-            )
+            _(
+                "This file was made by a newer Bulletin (format {version}; this "
+                "version reads up to format {format_version}). Please update "
+                "Bulletin to open it."
+            ).format(version=version, format_version=FORMAT_VERSION)
         )
     out = copy.deepcopy(data)
     while version < FORMAT_VERSION:
@@ -106,10 +97,7 @@ def _v1_blocks(blocks: list[Any]) -> None:
             text = block.pop("text")
             if not isinstance(text, str):
                 raise DocumentError(
-                    t(
-                        f"Un bloc de texte contient une valeur inattendue ({text!r}).",
-                        f"A text block holds an unexpected value ({text!r}).",
-                    )
+                    _("A text block holds an unexpected value ({text!r}).").format(text=text)
                 )
             block.setdefault("html", plain_text_to_html(text))
         columns = block.get("columns") if block.get("type") == "columns" else None

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from editor.i18n import set_language
 from tests import system
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -30,4 +31,5 @@ def bulletin_home(
     home = tmp_path_factory.mktemp("bulletin-home")
     monkeypatch.setenv("BULLETIN_HOME", str(home))
     monkeypatch.setenv("BULLETIN_LANG", "en")
+    set_language("en")
     yield home

@@ -49,6 +49,7 @@ from editor.document import (
     from_json,
     to_json,
 )
+from editor.i18n import set_language
 from editor.locate import BlockPath, block_at, container, find_block, locate, subtree
 from editor.starters import list_starters
 
@@ -148,10 +149,12 @@ def test_locate_errors(call: Callable[[Newsletter], Any], message: str) -> None:
 
 def test_errors_speak_french(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BULLETIN_LANG", "fr")
+    set_language("fr")
     with pytest.raises(DocumentError, match="Aucun bloc n'a l'identifiant « nope »"):
         locate(small(), "nope")
     assert RemoveBlock("x").label == "Supprimer le bloc"
     monkeypatch.setenv("BULLETIN_LANG", "en")
+    set_language("en")
     assert RemoveBlock("x").label == "Delete block"
 
 

@@ -21,6 +21,7 @@ import pytest
 
 from editor import feeds
 from editor.feeds import FeedCache, FeedError, Post, fetch, parse, plain_text, shorten
+from editor.i18n import set_language
 from editor.settings import feeds_cache_dir
 from editor.urls import web_uri as safe_url
 
@@ -401,6 +402,7 @@ def test_http_errors(site: Site, path: str, cause: str) -> None:
 
 def test_messages_are_in_french_too(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BULLETIN_LANG", "fr")
+    set_language("fr")
     url = site.url("/nowhere/feed/")
     with pytest.raises(FeedError) as caught:
         fetch(url)
@@ -860,5 +862,5 @@ def test_unsupported_socks_proxy_is_a_feed_error(monkeypatch: pytest.MonkeyPatch
     monkeypatch.delenv("no_proxy")
     monkeypatch.setenv("ALL_PROXY", "socks5://127.0.0.1:9")
     # httpx needs socksio for SOCKS (not installed): an error message, not a crash.
-    with pytest.raises(FeedError, match="network error|connection refused"):
+    with pytest.raises(FeedError, match=r"network error|connection refused"):
         fetch("https://blog.example/feed/")

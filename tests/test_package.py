@@ -41,6 +41,7 @@ from editor.document import (
     Theme,
     to_json,
 )
+from editor.i18n import set_language
 from editor.package import (
     MIMETYPE,
     BulletinFile,
@@ -231,6 +232,7 @@ def test_add_image_refuses_over_10_mb() -> None:
 
 def test_add_image_error_in_french(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BULLETIN_LANG", "fr")
+    set_language("fr")
     with pytest.raises(PackageError, match="n'est pas une image"):
         BulletinFile().add_image(b"nope", "a.gif")
 
@@ -388,6 +390,7 @@ def test_image_renamed(tmp_path: Path) -> None:
 
 def test_not_a_zip_in_french(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BULLETIN_LANG", "fr")
+    set_language("fr")
     path = tmp_path / "doc.bulletin"
     path.write_bytes(b"%PDF-1.4")
     with pytest.raises(PackageError, match=r"Impossible d'ouvrir « doc.bulletin ».*PDF"):

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from editor.document import FORMAT_VERSION, DocumentError, Newsletter, TextBlock, from_json, to_json
+from editor.i18n import set_language
 from editor.upgrade import STEPS, VersionError, plain_text_to_html, upgrade
 
 
@@ -118,6 +119,7 @@ def test_newer_version_is_refused_clearly() -> None:
 
 def test_newer_version_in_french(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BULLETIN_LANG", "fr")
+    set_language("fr")
     with pytest.raises(VersionError, match=r"plus récente de Bulletin.*Mettez Bulletin à jour"):
         upgrade({"version": 99})
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
-from editor.i18n import t
+from editor.i18n import _
 
 Key = QKeySequence.StandardKey
 
@@ -45,14 +45,14 @@ def create_actions(parent: QWidget) -> Actions:
     return Actions(
         new=_action(
             parent,
-            t("&Nouvelle lettre depuis un modèle…", "&New from Template…"),
+            _("&New from Template…"),
             Key.New,
             "Ctrl+N",
         ),
-        open=_action(parent, t("&Ouvrir…", "&Open…"), Key.Open, "Ctrl+O"),
-        save=_action(parent, t("&Enregistrer", "&Save"), Key.Save, "Ctrl+S"),
-        save_as=_action(parent, t("Enregistrer &sous…", "Save &As…"), Key.SaveAs, "Ctrl+Shift+S"),
-        quit=_action(parent, t("&Quitter", "&Quit"), Key.Quit, "Ctrl+Q"),
-        contacts=_shortcut(_action(parent, t("&Contacts…", "&Contacts…")), "Ctrl+Shift+C"),
-        about=_action(parent, t("À &propos de Bulletin", "&About Bulletin")),
+        open=_action(parent, _("&Open…"), Key.Open, "Ctrl+O"),
+        save=_action(parent, _("&Save"), Key.Save, "Ctrl+S"),
+        save_as=_action(parent, _("Save &As…"), Key.SaveAs, "Ctrl+Shift+S"),
+        quit=_action(parent, _("&Quit"), Key.Quit, "Ctrl+Q"),
+        contacts=_shortcut(_action(parent, _("&Contacts…")), "Ctrl+Shift+C"),
+        about=_action(parent, _("&About Bulletin")),
     )

@@ -14,7 +14,7 @@ from PySide6 import QtWebEngineWidgets  # noqa: F401 (must be imported before th
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication
 
-from editor.i18n import detect_language, set_language, t
+from editor.i18n import _, detect_language, set_language
 from editor.settings import load_preferences
 from widgets.language_menu import install_qt_translations
 from widgets.main_window import APP_NAME, MainWindow
@@ -49,11 +49,10 @@ def no_display_message() -> str | None:
         return None
     if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
         return None
-    return t(
-        "Bulletin ne trouve pas d'écran (ni DISPLAY ni WAYLAND_DISPLAY) : lancez-le depuis une "
-        "session graphique. Les commandes fonctionnent sans écran : bulletin --help.",
-        "Bulletin finds no display (neither DISPLAY nor WAYLAND_DISPLAY): start it from a "
-        "desktop session. Commands work without one: bulletin --help.",
+    return _(
+        "Bulletin finds no display (neither DISPLAY nor WAYLAND_DISPLAY): "
+        "start it from a desktop session. Commands work without one: "
+        "bulletin --help."
     )
 
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from editor import package, starters
 from editor.document import DocumentError
-from editor.i18n import t
+from editor.i18n import _
 from editor.package import BulletinFile
 
 _log = logging.getLogger(__name__)
@@ -40,11 +40,11 @@ class OpenDocument:
         """What the title bar calls the document."""
         if self.path is not None:
             return self.path.stem
-        return t("Sans titre", "Untitled")
+        return _("Untitled")
 
 
 def file_filter() -> str:
-    return t("Lettres Bulletin (*.bulletin)", "Bulletin newsletters (*.bulletin)")
+    return _("Bulletin newsletters (*.bulletin)")
 
 
 def show_error(parent: QWidget | None, title: str, message: str) -> None:
@@ -58,18 +58,15 @@ def show_unexpected(parent: QWidget | None, title: str, exc: BaseException) -> N
     show_error(
         parent,
         title,
-        t(
-            f"Erreur inattendue ({type(exc).__name__}). Rien n'a été modifié ; "
-            "le détail est dans le journal de Bulletin.",
-            f"Unexpected error ({type(exc).__name__}). Nothing was changed; "
-            "the details are in Bulletin's log.",
-        ),
+        _(
+            "Unexpected error ({name}). Nothing was changed; the details are in Bulletin's log."
+        ).format(name=type(exc).__name__),
     )
 
 
 def load_document(parent: QWidget | None, path: Path) -> OpenDocument | None:
     """Open ``path``; on failure show why and return None."""
-    title = t("Impossible d'ouvrir le fichier", "Cannot open the file")
+    title = _("Cannot open the file")
     try:
         return OpenDocument(package.load(path), path=path)
     except DocumentError as exc:  # PackageError included
@@ -78,10 +75,7 @@ def load_document(parent: QWidget | None, path: Path) -> OpenDocument | None:
         show_error(
             parent,
             title,
-            t(
-                "Le fichier est trop gros ou trop imbriqué pour être ouvert.",
-                "The file is too large or too deeply nested to open.",
-            ),
+            _("The file is too large or too deeply nested to open."),
         )
     except Exception as exc:
         show_unexpected(parent, title, exc)
@@ -93,9 +87,7 @@ def create_document(parent: QWidget | None, starter: str) -> OpenDocument | None
     try:
         return OpenDocument(starters.create(starter), starter=starter)
     except DocumentError as exc:
-        show_error(
-            parent, t("Impossible de créer la lettre", "Cannot create the newsletter"), str(exc)
-        )
+        show_error(parent, _("Cannot create the newsletter"), str(exc))
         return None
 
 
@@ -104,7 +96,7 @@ def save_document(parent: QWidget | None, document: OpenDocument, path: Path) ->
     try:
         package.save(document.file, path)
     except DocumentError as exc:  # an invalid document, or PackageError when the disk refuses
-        show_error(parent, t("Impossible d'enregistrer", "Cannot save"), str(exc))
+        show_error(parent, _("Cannot save"), str(exc))
         return False
     document.path = path
     return True
@@ -112,9 +104,9 @@ def save_document(parent: QWidget | None, document: OpenDocument, path: Path) ->
 
 def ask_open_path(parent: QWidget | None, directory: Path | None = None) -> Path | None:
     """Ask which ``.bulletin`` file to open."""
-    name, _ = QFileDialog.getOpenFileName(
+    name, _unused = QFileDialog.getOpenFileName(
         parent,
-        t("Ouvrir une lettre", "Open a newsletter"),
+        _("Open a newsletter"),
         str(directory or Path.home()),
         file_filter(),
     )
@@ -123,9 +115,7 @@ def ask_open_path(parent: QWidget | None, directory: Path | None = None) -> Path
 
 def ask_save_path(parent: QWidget | None, suggested: Path) -> Path | None:
     """Ask where to save; the ``.bulletin`` suffix is added when the user leaves it out."""
-    name, _ = QFileDialog.getSaveFileName(
-        parent, t("Enregistrer sous", "Save As"), str(suggested), file_filter()
-    )
+    name, _unused = QFileDialog.getSaveFileName(parent, _("Save As"), str(suggested), file_filter())
     if not name:
         return None
     path = Path(name)

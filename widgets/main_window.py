@@ -17,7 +17,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
 
 from editor.feeds import FeedCache
-from editor.i18n import t
+from editor.i18n import _
 from editor.render.engine import GMAIL_CLIP_BYTES, Rendered, Renderer
 from widgets.actions import create_actions
 from widgets.documents import (
@@ -64,11 +64,11 @@ class MainWindow(QMainWindow):
         self.outline = OutlineView()
         self.warnings = WarningsList()
         self._outline_dock = self._dock(
-            "outline", t("Plan", "Outline"), self.outline, Qt.DockWidgetArea.LeftDockWidgetArea
+            "outline", _("Outline"), self.outline, Qt.DockWidgetArea.LeftDockWidgetArea
         )
         self._warnings_dock = self._dock(
             "warnings",
-            t("Avertissements", "Warnings"),
+            _("Warnings"),
             self.warnings,
             Qt.DockWidgetArea.BottomDockWidgetArea,
         )
@@ -107,22 +107,19 @@ class MainWindow(QMainWindow):
             except ValueError as exc:  # DocumentError, MergeTagError: worded for the user
                 show_error(
                     self,
-                    t("Impossible d'afficher la lettre", "Cannot show the newsletter"),
+                    _("Cannot show the newsletter"),
                     str(exc),
                 )
                 return False
             except Exception as exc:  # a bug: say so plainly, keep the current document
-                show_unexpected(
-                    self, t("Impossible d'afficher la lettre", "Cannot show the newsletter"), exc
-                )
+                show_unexpected(self, _("Cannot show the newsletter"), exc)
                 return False
         self._document, self._renderer, self._rendered = document, renderer, rendered
         self.outline.set_newsletter(document.file.newsletter if document else None)
         self.preview.show_rendered(rendered, document.file.images if document else {})
         self.warnings.set_findings(rendered.findings if rendered else [])
         self._warnings_dock.setWindowTitle(
-            t("Avertissements", "Warnings")
-            + (f" ({len(self.warnings.findings)})" if self.warnings.findings else "")
+            _("Warnings") + (f" ({len(self.warnings.findings)})" if self.warnings.findings else "")
         )
         self.window_actions.save.setEnabled(document is not None)
         self.window_actions.save_as.setEnabled(document is not None)
@@ -141,10 +138,7 @@ class MainWindow(QMainWindow):
         kb = len(rendered.html_for().encode()) / 1024
         limit = GMAIL_CLIP_BYTES // 1024
         self.size_label.setText(
-            t(
-                f"HTML : {kb:.0f} Ko (Gmail coupe au-delà de {limit} Ko)",
-                f"HTML: {kb:.0f} KB (Gmail clips above {limit} KB)",
-            )
+            _("HTML: {kb:.0f} KB (Gmail clips above {limit} KB)").format(kb=kb, limit=limit)
         )
 
     # ----------------------------------------------------------------------------- actions
@@ -189,7 +183,7 @@ class MainWindow(QMainWindow):
         if not save_document(self, self._document, path):
             return False
         self._update_title()
-        self.statusBar().showMessage(t(f"Enregistré : {path}", f"Saved: {path}"), 5000)
+        self.statusBar().showMessage(_("Saved: {path}").format(path=path), 5000)
         return True
 
     def show_contacts(self) -> QWidget | None:
@@ -201,7 +195,7 @@ class MainWindow(QMainWindow):
             try:
                 self._contacts = ContactsWindow()
             except StoreError as exc:
-                show_error(self, t("Contacts indisponibles", "Contacts unavailable"), str(exc))
+                show_error(self, _("Contacts unavailable"), str(exc))
                 return None
             # Closing it closes its database: the next opening builds a fresh window.
             self._contacts.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -221,15 +215,12 @@ class MainWindow(QMainWindow):
             version = "?"
         QMessageBox.about(
             self,
-            t("À propos de Bulletin", "About Bulletin"),
-            t(
-                f"<h3>Bulletin {version}</h3><p>Lettres d'information : composition, contacts, "
-                "délivrabilité et envoi par votre propre serveur SMTP.</p>"
-                "<p>Logiciel libre, sous licence GPL 3 ou ultérieure.</p>",
-                f"<h3>Bulletin {version}</h3><p>Newsletters: compose, manage contacts, check "
-                "deliverability and send through your own SMTP server.</p>"
-                "<p>Free software, GPL 3 or later.</p>",
-            ),
+            _("About Bulletin"),
+            _(
+                "<h3>Bulletin {version}</h3><p>Newsletters: compose, manage "
+                "contacts, check deliverability and send through your own SMTP "
+                "server.</p><p>Free software, GPL 3 or later.</p>"
+            ).format(version=version),
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -273,7 +264,7 @@ class MainWindow(QMainWindow):
         a.quit.triggered.connect(self.close)  # one window per process for now
         a.about.triggered.connect(self.about)
         a.contacts.triggered.connect(self.show_contacts)
-        file_menu = self.menuBar().addMenu(t("&Fichier", "&File"))
+        file_menu = self.menuBar().addMenu(_("&File"))
         file_menu.addActions([a.new, a.open])
         file_menu.addSeparator()
         file_menu.addActions([a.save, a.save_as])
@@ -281,7 +272,7 @@ class MainWindow(QMainWindow):
         file_menu.addMenu(language_menu(self))
         file_menu.addSeparator()
         file_menu.addAction(a.quit)
-        contacts_menu = self.menuBar().addMenu(t("C&ontacts", "C&ontacts"))
+        contacts_menu = self.menuBar().addMenu(_("C&ontacts"))
         contacts_menu.addAction(a.contacts)
-        help_menu = self.menuBar().addMenu(t("&Aide", "&Help"))
+        help_menu = self.menuBar().addMenu(_("&Help"))
         help_menu.addAction(a.about)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QWidget
 from editor.blocks.registry import type_of
 from editor.document import Block, ColumnsBlock, Newsletter
 from editor.feeds import shorten
-from editor.i18n import t
+from editor.i18n import _
 
 BLOCK_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 """The id of the block a row shows (str); None on the rows that stand for a column."""
@@ -42,7 +42,7 @@ class OutlineModel(QStandardItemModel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, 2, parent)
-        self.setHorizontalHeaderLabels([t("Bloc", "Block"), t("Contenu", "Content")])
+        self.setHorizontalHeaderLabels([_("Block"), _("Content")])
 
     def set_newsletter(self, newsletter: Newsletter | None) -> None:
         """Show ``newsletter``'s blocks (nothing when None)."""
@@ -57,7 +57,7 @@ class OutlineModel(QStandardItemModel):
                 for number, (column, width) in enumerate(
                     zip(block.columns, block.widths, strict=True), start=1
                 ):
-                    column_row = _row(t(f"Colonne {number}", f"Column {number}"), f"{width} %")
+                    column_row = _row(_("Column {number}").format(number=number), f"{width} %")
                     row[0].appendRow(column_row)
                     for child in column.blocks:
                         column_row[0].appendRow(_block_row(child))

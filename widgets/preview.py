@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.i18n import t
+from editor.i18n import _
 from editor.render.engine import Rendered
 from editor.render.mime import data_url
 
@@ -112,7 +112,7 @@ class PreviewPane(QTabWidget):
         self._count = 0
         self._url = QUrl()
         self._pending: list[bool | None] = []
-        self.desktop = DevicePreview(t("Ordinateur", "Desktop"), None)
+        self.desktop = DevicePreview(_("Desktop"), None)
         self.mobile = DevicePreview(f"Mobile · {MOBILE_WIDTH} px", MOBILE_WIDTH)
         self.desktop.view.page().loadingChanged.connect(self._desktop_loading_changed)
         self.mobile.view.page().loadingChanged.connect(self._mobile_loading_changed)
@@ -127,8 +127,8 @@ class PreviewPane(QTabWidget):
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.text.setFrameShape(QFrame.Shape.NoFrame)
         self.text.document().setDocumentMargin(12)
-        self.addTab(devices, t("Aperçu", "Preview"))
-        self.addTab(self.text, t("Texte brut", "Plain text"))
+        self.addTab(devices, _("Preview"))
+        self.addTab(self.text, _("Plain text"))
 
     @property
     def views(self) -> tuple[QWebEngineView, QWebEngineView]:

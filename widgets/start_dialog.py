@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.i18n import t
+from editor.i18n import _
 from editor.starters import Starter, list_starters
 from widgets.documents import OpenDocument, ask_open_path, create_document, load_document
 
@@ -47,20 +47,15 @@ class StartDialog(QDialog):
         super().__init__(parent)
         self.document: OpenDocument | None = None
         self._directory = directory
-        self.setWindowTitle(t("Bulletin — Nouvelle lettre", "Bulletin — New newsletter"))
+        self.setWindowTitle(_("Bulletin — New newsletter"))
         self.resize(620, 540)
 
-        heading = QLabel(t("Partir d'un modèle", "Start from a template"))
+        heading = QLabel(_("Start from a template"))
         font = heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
         heading.setFont(font)
-        hint = QLabel(
-            t(
-                "Choisissez un modèle de départ, ou ouvrez une lettre déjà enregistrée.",
-                "Pick a starter newsletter, or open one you saved before.",
-            )
-        )
+        hint = QLabel(_("Pick a starter newsletter, or open one you saved before."))
         hint.setWordWrap(True)
 
         self.starters = QListWidget()
@@ -74,12 +69,10 @@ class StartDialog(QDialog):
             self.starters.setCurrentRow(0)
 
         buttons = QDialogButtonBox()
-        self.create_button = buttons.addButton(
-            t("&Créer", "&Create"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
+        self.create_button = buttons.addButton(_("&Create"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.create_button.setDefault(True)
         self.create_button.setEnabled(self.starters.count() > 0)
-        self.open_button = QPushButton(t("&Ouvrir un fichier…", "&Open a File…"))
+        self.open_button = QPushButton(_("&Open a File…"))
         buttons.addButton(self.open_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         # Create and Open decide themselves whether to close (``accepted`` is left unconnected).

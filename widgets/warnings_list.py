@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QStyle, QWidget
 
 from editor import findings
 from editor.findings import Finding, Severity
-from editor.i18n import t
+from editor.i18n import _
 from widgets.outline import BLOCK_ID_ROLE
 
 FINDING_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -60,7 +60,7 @@ class WarningsList(QListWidget):
         if not self._findings:
             item = QListWidgetItem(
                 style.standardIcon(QStyle.StandardPixmap.SP_DialogApplyButton),
-                t("Aucun avertissement.", "No warnings."),
+                _("No warnings."),
             )
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.addItem(item)

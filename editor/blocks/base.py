@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
-from editor.i18n import t
+from editor.i18n import _
 from editor.settings import resources_dir
 
 if TYPE_CHECKING:
@@ -68,10 +68,7 @@ def check_color(value: str, what: str) -> str:
     """Return ``value`` (lowercased) when it is a #rgb/#rrggbb colour, else raise."""
     if not isinstance(value, str) or not _COLOR.match(value):
         raise DocumentError(
-            t(
-                f"{what}: « {value} » n'est pas une couleur #RRGGBB valide.",
-                f'{what}: "{value}" is not a valid #RRGGBB colour.',
-            )
+            _('{what}: "{value}" is not a valid #RRGGBB colour.').format(what=what, value=value)
         )
     return value.lower()
 
@@ -80,10 +77,7 @@ def check_font(value: str, what: str) -> str:
     """Font stacks end up inside CSS: refuse anything that could break out of it."""
     if not isinstance(value, str) or not _FONT_STACK.match(value):
         raise DocumentError(
-            t(
-                f"{what}: « {value} » n'est pas une liste de polices valide.",
-                f'{what}: "{value}" is not a valid font list.',
-            )
+            _('{what}: "{value}" is not a valid font list.').format(what=what, value=value)
         )
     return value
 
@@ -91,10 +85,7 @@ def check_font(value: str, what: str) -> str:
 def check_align(value: str) -> None:
     if value not in ALIGNS:
         raise DocumentError(
-            t(
-                f"Alignement inconnu : « {value} » (left, center ou right).",
-                f'Unknown alignment "{value}" (left, center or right).',
-            )
+            _('Unknown alignment "{value}" (left, center or right).').format(value=value)
         )
 
 
@@ -219,9 +210,8 @@ def build(cls: type[T], data: Any, where: str) -> T:
             continue
         if name not in NESTED_FIELDS and not same_kind(value, getattr(cls(), name), name):
             raise DocumentError(
-                t(
-                    f"{where}.{name} : valeur de type inattendu ({value!r}).",
-                    f"{where}.{name}: unexpected value type ({value!r}).",
+                _("{where}.{name}: unexpected value type ({value!r}).").format(
+                    where=where, name=name, value=value
                 )
             )
         kwargs[name] = canonical(name, value)
@@ -244,15 +234,11 @@ def same_kind(value: Any, default: Any, name: str) -> bool:
 
 def as_dict(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise DocumentError(
-            t(f"{where} : un objet JSON était attendu.", f"{where}: a JSON object was expected.")
-        )
+        raise DocumentError(_("{where}: a JSON object was expected.").format(where=where))
     return value
 
 
 def as_list(value: Any, where: str) -> list[Any]:
     if not isinstance(value, list):
-        raise DocumentError(
-            t(f"{where} : une liste JSON était attendue.", f"{where}: a JSON list was expected.")
-        )
+        raise DocumentError(_("{where}: a JSON list was expected.").format(where=where))
     return value

@@ -14,7 +14,7 @@ from editor.blocks.base import (
     check_align,
     check_color,
 )
-from editor.i18n import t
+from editor.i18n import _
 
 if TYPE_CHECKING:
     from editor.render.context import RenderContext
@@ -40,12 +40,7 @@ class ButtonBlock(Block):
         if self.color:
             check_color(self.color, "Bouton (texte)")
         if self.radius is not None and not 0 <= self.radius <= 50:
-            raise DocumentError(
-                t(
-                    "L'arrondi d'un bouton doit être compris entre 0 et 50 pixels.",
-                    "A button corner radius must be between 0 and 50 pixels.",
-                )
-            )
+            raise DocumentError(_("A button corner radius must be between 0 and 50 pixels."))
 
 
 def _view(block: ButtonBlock, ctx: RenderContext, width: int, pad: int) -> dict[str, Any]:
@@ -72,7 +67,7 @@ def _summary(block: ButtonBlock) -> str:
 BLOCK_TYPE = BlockType(
     name="button",
     cls=ButtonBlock,
-    label=lambda: t("Bouton", "Button"),
+    label=lambda: _("Button"),
     view=_view,
     text=_text,
     summary=_summary,

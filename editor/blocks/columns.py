@@ -18,7 +18,7 @@ from editor.blocks.base import (
     as_dict,
     as_list,
 )
-from editor.i18n import t
+from editor.i18n import _
 
 if TYPE_CHECKING:
     from editor.render.context import RenderContext
@@ -41,12 +41,7 @@ class Column:
     def validate(self) -> None:
         for block in self.blocks:
             if not block.IN_COLUMNS:
-                raise DocumentError(
-                    t(
-                        "Une colonne ne peut contenir ni colonnes ni pied de page.",
-                        "A column cannot hold columns or a footer.",
-                    )
-                )
+                raise DocumentError(_("A column cannot hold columns or a footer."))
             block.validate()
 
 
@@ -62,20 +57,12 @@ class ColumnsBlock(Block):
 
     def validate(self) -> None:
         if self.ratio not in COLUMN_RATIOS:
-            raise DocumentError(
-                t(
-                    f"Répartition de colonnes inconnue : « {self.ratio} ».",
-                    f'Unknown column ratio "{self.ratio}".',
-                )
-            )
+            raise DocumentError(_('Unknown column ratio "{ratio}".').format(ratio=self.ratio))
         if len(self.columns) != self.expected:
             raise DocumentError(
-                t(
-                    f"La répartition « {self.ratio} » demande {self.expected} colonnes, "
-                    f"le bloc en a {len(self.columns)}.",
-                    f'Ratio "{self.ratio}" needs {self.expected} columns, '
-                    f"the block has {len(self.columns)}.",
-                )
+                _(
+                    'Ratio "{ratio}" needs {expected} columns, the block has {columns_count}.'
+                ).format(ratio=self.ratio, expected=self.expected, columns_count=len(self.columns))
             )
         for column in self.columns:
             column.validate()
@@ -135,7 +122,7 @@ def _columns_from_json(value: Any, load: Load) -> list[Column]:
 BLOCK_TYPE = BlockType(
     name="columns",
     cls=ColumnsBlock,
-    label=lambda: t("Colonnes", "Columns"),
+    label=lambda: _("Columns"),
     view=_view,
     text=_text,
     summary=_summary,

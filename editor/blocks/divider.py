@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from editor.blocks.base import Block, BlockType, DocumentError, check_color
-from editor.i18n import t
+from editor.i18n import _
 
 if TYPE_CHECKING:
     from editor.render.context import RenderContext
@@ -22,19 +22,9 @@ class DividerBlock(Block):
     def validate(self) -> None:
         check_color(self.color, "Séparateur")
         if not 1 <= self.thickness <= 10:
-            raise DocumentError(
-                t(
-                    "L'épaisseur d'un séparateur est comprise entre 1 et 10 pixels.",
-                    "A divider is 1 to 10 pixels thick.",
-                )
-            )
+            raise DocumentError(_("A divider is 1 to 10 pixels thick."))
         if not 10 <= self.width_percent <= 100:
-            raise DocumentError(
-                t(
-                    "La largeur d'un séparateur est comprise entre 10 et 100 %.",
-                    "A divider is 10 to 100 % wide.",
-                )
-            )
+            raise DocumentError(_("A divider is 10 to 100 % wide."))
 
 
 def _view(block: DividerBlock, ctx: RenderContext, width: int, pad: int) -> dict[str, Any]:
@@ -52,7 +42,7 @@ def _summary(block: DividerBlock) -> str:
 BLOCK_TYPE = BlockType(
     name="divider",
     cls=DividerBlock,
-    label=lambda: t("Séparateur", "Divider"),
+    label=lambda: _("Divider"),
     view=_view,
     text=_text,
     summary=_summary,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from markupsafe import Markup
 
 from editor.blocks.base import Align, Block, BlockType, aligned, check_align
-from editor.i18n import t
+from editor.i18n import _
 
 if TYPE_CHECKING:
     from editor.render.context import RenderContext
@@ -64,7 +64,7 @@ def _summary(block: FooterBlock) -> str:
 BLOCK_TYPE = BlockType(
     name="footer",
     cls=FooterBlock,
-    label=lambda: t("Pied de page", "Footer"),
+    label=lambda: _("Footer"),
     view=_view,
     text=_text,
     summary=_summary,

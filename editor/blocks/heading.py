@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from editor.blocks.base import RULE, Align, Block, BlockType, DocumentError, aligned, check_align
-from editor.i18n import t
+from editor.i18n import _
 
 if TYPE_CHECKING:
     from editor.render.context import RenderContext
@@ -21,9 +21,7 @@ class HeadingBlock(Block):
 
     def validate(self) -> None:
         if self.level not in (1, 2, 3):
-            raise DocumentError(
-                t("Un titre est de niveau 1, 2 ou 3.", "A heading is level 1, 2 or 3.")
-            )
+            raise DocumentError(_("A heading is level 1, 2 or 3."))
         check_align(self.align)
 
 
@@ -44,7 +42,7 @@ def _summary(block: HeadingBlock) -> str:
 BLOCK_TYPE = BlockType(
     name="heading",
     cls=HeadingBlock,
-    label=lambda: t("Titre", "Heading"),
+    label=lambda: _("Heading"),
     view=_view,
     text=_text,
     summary=_summary,

@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from editor import richtext
 from editor.blocks.base import UNWRAPPED, Block, BlockType, aligned, safe_links
-from editor.i18n import t
+from editor.i18n import _
 
 if TYPE_CHECKING:
     from editor.render.context import RenderContext
@@ -43,7 +43,7 @@ def _summary(block: HtmlBlock) -> str:
 BLOCK_TYPE = BlockType(
     name="html",
     cls=HtmlBlock,
-    label=lambda: t("HTML", "HTML"),
+    label=lambda: _("HTML"),
     view=_view,
     text=_text,
     summary=_summary,

@@ -16,7 +16,7 @@ from editor.blocks.base import (
     aligned,
     check_align,
 )
-from editor.i18n import t
+from editor.i18n import _
 from editor.urls import is_web_url
 
 if TYPE_CHECKING:
@@ -42,17 +42,11 @@ class ImageBlock(Block):
     def validate(self) -> None:
         check_align(self.align)
         if self.width < 0 or self.width > 2000:
-            raise DocumentError(
-                t(
-                    "La largeur d'une image doit être comprise entre 0 et 2000 pixels.",
-                    "An image width must be between 0 and 2000 pixels.",
-                )
-            )
+            raise DocumentError(_("An image width must be between 0 and 2000 pixels."))
         if self.src and not (self.is_embedded or self.is_remote):
             raise DocumentError(
-                t(
-                    f"Image « {self.src} » : ni une image du document ni une URL.",
-                    f'Image "{self.src}" is neither an image of the document nor a URL.',
+                _('Image "{src}" is neither an image of the document nor a URL.').format(
+                    src=self.src
                 )
             )
 
@@ -94,13 +88,13 @@ def _text(block: ImageBlock, ctx: RenderContext) -> str:
 
 def _summary(block: ImageBlock) -> str:
     where = block.src.rsplit("/", 1)[-1] if block.is_remote else ""
-    return block.alt or where or t("(sans texte alternatif)", "(no alt text)")
+    return block.alt or where or _("(no alt text)")
 
 
 BLOCK_TYPE = BlockType(
     name="image",
     cls=ImageBlock,
-    label=lambda: t("Image", "Image"),
+    label=lambda: _("Image"),
     view=_view,
     text=_text,
     summary=_summary,

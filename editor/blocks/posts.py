@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from editor import findings
 from editor.blocks.base import Block, BlockType, DocumentError
-from editor.i18n import t
+from editor.i18n import _
 from editor.render.strings import format_date
 from editor.urls import is_web_url
 
@@ -32,18 +32,10 @@ class PostsBlock(Block):
 
     def validate(self) -> None:
         if not 1 <= self.count <= 10:
-            raise DocumentError(
-                t(
-                    "Le bloc « Derniers articles » montre de 1 à 10 articles.",
-                    "The latest-posts block shows 1 to 10 posts.",
-                )
-            )
+            raise DocumentError(_("The latest-posts block shows 1 to 10 posts."))
         if self.feed_url and not is_web_url(self.feed_url):
             raise DocumentError(
-                t(
-                    f"Adresse de flux invalide : « {self.feed_url} ».",
-                    f'Invalid feed address "{self.feed_url}".',
-                )
+                _('Invalid feed address "{feed_url}".').format(feed_url=self.feed_url)
             )
 
 
@@ -92,14 +84,14 @@ def _text(block: PostsBlock, ctx: RenderContext) -> str:
 
 
 def _summary(block: PostsBlock) -> str:
-    site = urlsplit(block.feed_url).netloc or t("aucun flux", "no feed")
-    return t(f"{block.count} articles de {site}", f"{block.count} posts from {site}")
+    site = urlsplit(block.feed_url).netloc or _("no feed")
+    return _("{count} posts from {site}").format(count=block.count, site=site)
 
 
 BLOCK_TYPE = BlockType(
     name="posts",
     cls=PostsBlock,
-    label=lambda: t("Derniers articles", "Latest posts"),
+    label=lambda: _("Latest posts"),
     view=_view,
     text=_text,
     summary=_summary,

@@ -16,7 +16,7 @@ from editor.blocks import (
     text,
 )
 from editor.blocks.base import Block, BlockType, DocumentError
-from editor.i18n import t
+from editor.i18n import _
 
 BLOCK_TYPES: dict[str, BlockType] = {
     module.BLOCK_TYPE.name: module.BLOCK_TYPE
@@ -40,9 +40,7 @@ def block_type(name: str) -> BlockType:
     """The entry for a JSON ``type`` tag (or a block's ``TYPE``); DocumentError if unknown."""
     kind = BLOCK_TYPES.get(name)
     if kind is None:
-        raise DocumentError(
-            t(f"Type de bloc inconnu : « {name} ».", f'Unknown block type "{name}".')
-        )
+        raise DocumentError(_('Unknown block type "{name}".').format(name=name))
     return kind
 
 

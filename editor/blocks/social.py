@@ -21,7 +21,7 @@ from editor.blocks.base import (
     build,
     check_align,
 )
-from editor.i18n import language, t
+from editor.i18n import _, language
 from editor.social import NETWORK_LABELS, social_url
 
 if TYPE_CHECKING:
@@ -36,10 +36,7 @@ class SocialLink:
     def validate(self) -> None:
         if self.network not in SOCIAL_NETWORKS:
             raise DocumentError(
-                t(
-                    f"Réseau social inconnu : « {self.network} ».",
-                    f'Unknown social network "{self.network}".',
-                )
+                _('Unknown social network "{network}".').format(network=self.network)
             )
 
 
@@ -55,18 +52,10 @@ class SocialBlock(Block):
         check_align(self.align)
         if self.icon_style not in SOCIAL_STYLES:
             raise DocumentError(
-                t(
-                    f"Style d'icônes inconnu : « {self.icon_style} ».",
-                    f'Unknown icon style "{self.icon_style}".',
-                )
+                _('Unknown icon style "{icon_style}".').format(icon_style=self.icon_style)
             )
         if self.size not in SOCIAL_SIZES:
-            raise DocumentError(
-                t(
-                    "La taille des icônes est 24, 32, 40 ou 48 pixels.",
-                    "Icons are 24, 32, 40 or 48 pixels.",
-                )
-            )
+            raise DocumentError(_("Icons are 24, 32, 40 or 48 pixels."))
         for link in self.links:
             link.validate()
 
@@ -111,7 +100,7 @@ def _links_from_json(value: Any, _load: Load) -> list[SocialLink]:
 BLOCK_TYPE = BlockType(
     name="social",
     cls=SocialBlock,
-    label=lambda: t("Réseaux sociaux", "Social links"),
+    label=lambda: _("Social links"),
     view=_view,
     text=_text,
     summary=_summary,

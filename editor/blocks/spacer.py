@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from editor.blocks.base import Block, BlockType, DocumentError
-from editor.i18n import t
+from editor.i18n import _
 
 if TYPE_CHECKING:
     from editor.render.context import RenderContext
@@ -19,12 +19,7 @@ class SpacerBlock(Block):
 
     def validate(self) -> None:
         if not 4 <= self.height <= 200:
-            raise DocumentError(
-                t(
-                    "La hauteur d'un espace est comprise entre 4 et 200 pixels.",
-                    "A spacer is 4 to 200 pixels high.",
-                )
-            )
+            raise DocumentError(_("A spacer is 4 to 200 pixels high."))
 
 
 def _view(block: SpacerBlock, ctx: RenderContext, width: int, pad: int) -> dict[str, Any]:
@@ -42,7 +37,7 @@ def _summary(block: SpacerBlock) -> str:
 BLOCK_TYPE = BlockType(
     name="spacer",
     cls=SpacerBlock,
-    label=lambda: t("Espace", "Spacer"),
+    label=lambda: _("Spacer"),
     view=_view,
     text=_text,
     summary=_summary,

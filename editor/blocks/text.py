@@ -18,7 +18,7 @@ from editor.blocks.base import (
     check_align,
     safe_links,
 )
-from editor.i18n import t
+from editor.i18n import _
 
 if TYPE_CHECKING:
     from editor.render.context import RenderContext
@@ -66,7 +66,7 @@ def _summary(block: TextBlock) -> str:
 BLOCK_TYPE = BlockType(
     name="text",
     cls=TextBlock,
-    label=lambda: t("Texte", "Text"),
+    label=lambda: _("Text"),
     view=_view,
     text=_text,
     summary=_summary,

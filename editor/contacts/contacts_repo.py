@@ -37,7 +37,7 @@ from editor.contacts.suppression import (
     UPSERT_SUPPRESSION,
     Suppression,
 )
-from editor.i18n import t
+from editor.i18n import _
 
 INSERT_CONTACT = (
     "INSERT INTO contacts (id, email, email_key, first_name, last_name, fields, status, basis,"
@@ -92,31 +92,24 @@ class ContactWriter:
         stamp = iso_utc(now)
         email = contact.email.strip()
         if not email:
-            raise ContactError(t("Adresse e-mail vide.", "Empty email address."))
+            raise ContactError(_("Empty email address."))
         key = email_key(email)
         first = "" if blank(contact.first_name) else contact.first_name
         last = "" if blank(contact.last_name) else contact.last_name
         fields = {k: v for k, v in contact.fields.items() if not blank(v)}
         with transaction(self.db.connection) as conn:
             if conn.execute("SELECT 1 FROM contacts WHERE email_key = ?", (key,)).fetchone():
-                raise ContactError(
-                    t(
-                        f"Le contact « {email} » existe déjà.",
-                        f'The contact "{email}" already exists.',
-                    )
-                )
+                raise ContactError(_('The contact "{email}" already exists.').format(email=email))
             hashed = self.suppression.hash_key(key)
             held = conn.execute(
                 "SELECT reason FROM suppression WHERE key = ?", (hashed,)
             ).fetchone()
             if held is not None and not resubscribe:
                 raise ContactError(
-                    t(
-                        f"L’adresse « {email} » est sur la liste d’exclusion ({held[0]}) : "
-                        "ne l’ajoutez que si la personne a redonné son accord.",
-                        f'The address "{email}" is on the suppression list ({held[0]}): add it '
-                        "only if the person agreed again.",
-                    )
+                    _(
+                        'The address "{email}" is on the suppression list ({held}): add '
+                        "it only if the person agreed again."
+                    ).format(email=email, held=held[0])
                 )
             list_name = self.lists.name(list_id) if list_id is not None else None
             contact_id = next_id(conn)
@@ -162,7 +155,7 @@ class ContactWriter:
         ).fetchone()
         if row is None:
             raise ContactError(
-                t(f"Contact introuvable (n° {contact_id}).", f"No such contact (id {contact_id}).")
+                _("No such contact (id {contact_id}).").format(contact_id=contact_id)
             )
         return cast(tuple[Any, ...], row)
 
@@ -181,7 +174,9 @@ class ContactWriter:
         fields, blank values dropping theirs). Returns False when nothing changed."""
         stamp = iso_utc(now)
         with transaction(self.db.connection) as conn:
-            _, old_email, old_key, old_first, old_last, old_json, status = self._row(contact_id)
+            _unused, old_email, old_key, old_first, old_last, old_json, status = self._row(
+                contact_id
+            )
             old_fields: dict[str, str] = json.loads(old_json)
             new_email = old_email if email is None else email.strip()
             new_first = old_first if first_name is None else first_name.strip()
@@ -192,7 +187,7 @@ class ContactWriter:
                 else {k.strip(): v for k, v in fields.items() if k.strip() and not blank(v)}
             )
             if not new_email:
-                raise ContactError(t("Adresse e-mail vide.", "Empty email address."))
+                raise ContactError(_("Empty email address."))
             new_key = email_key(new_email)
             if new_key != old_key:
                 other = conn.execute(
@@ -200,9 +195,8 @@ class ContactWriter:
                 ).fetchone()
                 if other is not None:
                     raise ContactError(
-                        t(
-                            f"Un autre contact a déjà l’adresse « {other[0]} ».",
-                            f'Another contact already has the address "{other[0]}".',
+                        _('Another contact already has the address "{other}".').format(
+                            other=other[0]
                         )
                     )
                 hashed = self.suppression.hash_key(new_key)
@@ -213,9 +207,8 @@ class ContactWriter:
                     ).fetchone()
                 ):
                     raise ContactError(
-                        t(
-                            f"L’adresse « {new_email} » est sur la liste d’exclusion.",
-                            f'The address "{new_email}" is on the suppression list.',
+                        _('The address "{new_email}" is on the suppression list.').format(
+                            new_email=new_email
                         )
                     )
                 if status != "subscribed":

@@ -31,7 +31,7 @@ from email_validator.rfc_constants import (
     LOCAL_PART_MAX_LENGTH,
 )
 
-from editor.i18n import t
+from editor.i18n import _, t
 
 __all__ = ["check_email", "looks_like_email", "validate_address"]
 
@@ -82,9 +82,9 @@ def check_email(raw: str) -> tuple[str | None, str]:
         return plain, ""
     text = _clean(raw)
     if not text:
-        return None, t("adresse vide", "empty address")
+        return None, _("empty address")
     if text.count("@") > 1 and sum("@" in part for part in _SEPARATORS.split(text)) > 1:
-        return None, t("plusieurs adresses dans une même cellule", "several addresses in one cell")
+        return None, _("several addresses in one cell")
     return validate_address(text)
 
 
@@ -181,7 +181,7 @@ def _full_check(address: str) -> tuple[str | None, str]:
 
 
 def _too_long() -> str:
-    return t("adresse invalide : trop longue", "invalid address: too long")
+    return _("invalid address: too long")
 
 
 # email-validator speaks English only: its usual messages, in French too.
@@ -211,7 +211,7 @@ def _reason(message: str) -> str:
     english = message.rstrip(".")
     french = next((fr for key, fr in _FRENCH if key in message), None)
     if french is None:
-        return t(f"adresse invalide ({english})", f"invalid address: {english}")
+        return _("invalid address: {english}").format(english=english)
     if french == "caractères interdits après le @" and "after the @-sign" not in message:
         french = "caractères interdits"
     return t(f"adresse invalide : {french}", f"invalid address: {english}")

@@ -20,7 +20,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as _ILLEGAL_XML
 from editor.atomic import atomic_binary, atomic_text
 from editor.contacts.privacy import defuse
 from editor.contacts.store import Contact, ContactStore
-from editor.i18n import language, t
+from editor.i18n import _, language
 
 
 class ExportError(ValueError):
@@ -30,17 +30,17 @@ class ExportError(ValueError):
 def headers(fields: list[str]) -> list[str]:
     """Column titles, in the user's language; custom fields keep their own names."""
     return [
-        t("E-mail", "Email"),
-        t("Prénom", "First name"),
-        t("Nom", "Last name"),
-        t("Statut", "Status"),
-        t("Base légale", "Lawful basis"),
-        t("Source", "Source"),
-        t("Date de la base", "Basis date"),
-        t("Preuve", "Proof"),
-        t("Listes", "Lists"),
-        t("Créé le", "Created"),
-        t("Modifié le", "Updated"),
+        _("Email"),
+        _("First name"),
+        _("Last name"),
+        _("Status"),
+        _("Lawful basis"),
+        _("Source"),
+        _("Basis date"),
+        _("Proof"),
+        _("Lists"),
+        _("Created"),
+        _("Updated"),
         *fields,
     ]
 
@@ -76,16 +76,11 @@ def export_contacts(store: ContactStore, path: Path, list_name: str | None = Non
         list_id = store.list_id(list_name)
         if list_id is None:
             raise ExportError(
-                t(
-                    f"La liste « {list_name} » n'existe pas.",
-                    f'The list "{list_name}" does not exist.',
-                )
+                _('The list "{list_name}" does not exist.').format(list_name=list_name)
             )
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise ExportError(
-            t("Exportez vers un fichier .csv ou .xlsx.", "Export to a .csv or .xlsx file.")
-        )
+        raise ExportError(_("Export to a .csv or .xlsx file."))
     if suffix == ".csv":
         with atomic_text(path, encoding="utf-8-sig", newline="") as text:
             return _write_csv(store, list_id, text)
@@ -105,7 +100,7 @@ def _write_csv(store: ContactStore, list_id: int | None, handle: IO[str]) -> int
 
 def _write_xlsx(store: ContactStore, list_id: int | None, handle: IO[bytes]) -> int:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(t("Contacts", "Contacts"))
+    sheet = workbook.create_sheet(_("Contacts"))
     count = -1
     for row in rows(store, list_id):
         cells = []

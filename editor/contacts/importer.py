@@ -30,7 +30,7 @@ from editor.contacts.mapping import (
 from editor.contacts.privacy import defuse, sensitive_field_warnings, undefuse
 from editor.contacts.readers import Table, WideRow
 from editor.contacts.store import BASES, Basis, BulkWriter, ContactStore, UpsertResult
-from editor.i18n import t
+from editor.i18n import _, pgettext, t
 
 BATCH = 20_000  # rows a transaction: SQLite commits one while Python reads the next
 MAX_NAME = 200  # characters: longer is not a name but a pasted paragraph
@@ -85,7 +85,7 @@ class ColumnUse:
         """« Colonne 2 → prénom », in the user's language."""
         name = field_name(self.target)
         if name is not None:
-            what = t(f"champ « {name} »", f'field "{name}"')
+            what = _('field "{name}"').format(name=name)
         else:
             what = target_words(self.target)
         return f"{self.header} → {what}"
@@ -94,11 +94,11 @@ class ColumnUse:
 def target_words(target: str) -> str:
     """A built-in target in words, for reports."""
     words = {
-        "email": t("adresse e-mail", "email address"),
-        "first_name": t("prénom", "first name"),
-        "last_name": t("nom", "last name"),
-        "full_name": t("nom complet (découpé en prénom et nom)", "full name (split)"),
-        "ignore": t("non importée", "not imported"),
+        "email": _("email address"),
+        "first_name": _("first name"),
+        "last_name": _("last name"),
+        "full_name": _("full name (split)"),
+        "ignore": _("not imported"),
     }
     return words.get(target, target)
 
@@ -142,37 +142,34 @@ class ImportReport:
             f"{len(self.invalid)} row(s) rejected.",
         )
         if self.cancelled:
-            text += " " + t(
-                "Import annulé : les lignes lues avant l'annulation ont été importées.",
-                "Import cancelled: the rows read before cancelling were imported.",
-            )
+            text += " " + _("Import cancelled: the rows read before cancelling were imported.")
         return text
 
     def to_csv(self) -> bytes:
         """The report as a spreadsheet: the counts, then every rejected row (UTF-8, BOM)."""
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-        writer.writerow([t("Résultat", "Result"), t("Nombre", "Count")])
+        writer.writerow([_("Result"), _("Count")])
         for label, value in (
-            (t("Ajoutés", "Added"), self.added),
-            (t("Mis à jour", "Updated"), self.updated),
-            (t("Doublons", "Duplicates"), self.duplicates),
+            (_("Added"), self.added),
+            (pgettext("editor.contacts.importer.ImportReport.to_csv", "Updated"), self.updated),
+            (_("Duplicates"), self.duplicates),
             (
-                t("Désabonnés ou supprimés ignorés", "Unsubscribed or erased skipped"),
+                _("Unsubscribed or erased skipped"),
                 self.suppressed,
             ),
-            (t("Lignes rejetées", "Rejected rows"), len(self.invalid)),
+            (_("Rejected rows"), len(self.invalid)),
         ):
             writer.writerow([label, value])
         if self.columns:
             writer.writerow([])
-            writer.writerow([t("Colonne", "Column"), t("Titre", "Header"), t("Devenue", "Became")])
+            writer.writerow([_("Column"), _("Header"), _("Became")])
             for use in self.columns:
                 became = field_name(use.target)
                 shown = became if became is not None else target_words(use.target)
                 writer.writerow([use.column, defuse(use.header), defuse(shown)])
         writer.writerow([])
-        writer.writerow([t("Ligne", "Row"), t("Valeur", "Value"), t("Raison", "Reason")])
+        writer.writerow([_("Row"), _("Value"), _("Reason")])
         for rejected in self.invalid:
             writer.writerow([rejected.row, defuse(rejected.value), rejected.reason])
         return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -214,24 +211,19 @@ def override_mapping(
         target = parse_target(spec)
         if target is None:
             raise ImportRefused(
-                t(
-                    f"--map {column}= : indiquez un champ après le signe =.",
-                    f"--map {column}=: give a field after the = sign.",
-                )
+                _("--map {column}=: give a field after the = sign.").format(column=column)
             )
         if index in chosen:
             raise ImportRefused(
-                t(
-                    f"La colonne « {headers[index]} » est indiquée deux fois avec --map.",
-                    f'The column "{headers[index]}" is given twice with --map.',
+                _('The column "{headers}" is given twice with --map.').format(
+                    headers=headers[index]
                 )
             )
         if target != "ignore" and target in chosen.values():
             shown = target_spec(target)
             raise ImportRefused(
-                t(
-                    f"Deux colonnes sont associées à « {shown} » avec --map : gardez-en une seule.",
-                    f'Two columns are mapped to "{shown}" with --map: keep only one.',
+                _('Two columns are mapped to "{shown}" with --map: keep only one.').format(
+                    shown=shown
                 )
             )
         chosen[index] = target
@@ -287,34 +279,23 @@ def run_import(
     """
     if basis is None or basis.kind not in BASES:
         raise ImportRefused(
-            t(
-                "Indiquez la base légale de ces contacts (consentement, client existant ou "
-                "professionnel) : sans elle, la loi interdit de leur écrire.",
-                "Give the lawful basis of these contacts (consent, existing customer or "
-                "professional): without one the law forbids emailing them.",
+            _(
+                "Give the lawful basis of these contacts (consent, existing "
+                "customer or professional): without one the law forbids emailing "
+                "them."
             )
         )
     if len(mapping) != len(table.headers):
-        raise ImportRefused(
-            t("La correspondance des colonnes est incomplète.", "The column mapping is incomplete.")
-        )
+        raise ImportRefused(_("The column mapping is incomplete."))
     if "email" not in mapping:
-        raise ImportRefused(
-            t(
-                "Aucune colonne n'est associée à l'adresse e-mail : choisissez-la.",
-                "No column is mapped to the email address: choose one.",
-            )
-        )
+        raise ImportRefused(_("No column is mapped to the email address: choose one."))
     mapped = [target for target in mapping if target != "ignore"]
     twice = next((target for target in mapped if mapped.count(target) > 1), None)
     if twice is not None:
         # the wizard prevents it; a script calling this may not
         shown = field_name(twice) or twice
         raise ImportRefused(
-            t(
-                f"Deux colonnes sont associées à « {shown} » : gardez-en une seule.",
-                f'Two columns are mapped to "{shown}": keep only one.',
-            )
+            _('Two columns are mapped to "{shown}": keep only one.').format(shown=shown)
         )
     report = ImportReport()
     report.columns = [
@@ -383,7 +364,7 @@ class _RowBuilder:
             (i, name) for i, target in enumerate(mapping) if (name := field_name(target))
         ]
         # Resolved once: the labels are asked for on every row.
-        self.first_label, self.last_label = t("prénom", "first name"), t("nom", "last name")
+        self.first_label, self.last_label = _("first name"), _("last name")
 
     def build(self, number: int, cells: list[str], report: ImportReport) -> Checked | None:
         raw = cells[self.email]
@@ -445,13 +426,11 @@ def _shown(value: str) -> str:
 
 
 def _too_long(what: str, length: int) -> str:
-    return t(f"{what} trop long ({length} caractères)", f"{what} too long ({length} characters)")
+    return _("{what} too long ({length} characters)").format(what=what, length=length)
 
 
 def _too_wide(cells: int, columns: int) -> str:
-    return t(
-        f"{cells} cellules pour {columns} colonnes : une valeur contient sans doute le "
-        "séparateur sans guillemets, ce qui décale les cellules suivantes",
-        f"{cells} cells for {columns} columns: a value probably holds the separator without "
-        "quotes, which shifts the cells after it",
-    )
+    return _(
+        "{cells} cells for {columns} columns: a value probably holds the "
+        "separator without quotes, which shifts the cells after it"
+    ).format(cells=cells, columns=columns)

@@ -14,13 +14,13 @@ from typing import cast
 from editor.contacts.db import Database, insert_rows, transaction
 from editor.contacts.keys import fold, sort_key
 from editor.contacts.model import INSERT_EVENTS, ContactError, ListInfo, ids_json, iso_utc
-from editor.i18n import t
+from editor.i18n import _
 
 
 def clean_list_name(name: str) -> str:
     cleaned = " ".join(name.split())
     if not cleaned:
-        raise ContactError(t("Une liste doit avoir un nom.", "A list needs a name."))
+        raise ContactError(_("A list needs a name."))
     return cleaned
 
 
@@ -36,9 +36,7 @@ class Lists:
             "SELECT name FROM lists WHERE id = ?", (list_id,)
         ).fetchone()
         if row is None:
-            raise ContactError(
-                t(f"Liste introuvable (n° {list_id}).", f"No such list (id {list_id}).")
-            )
+            raise ContactError(_("No such list (id {list_id}).").format(list_id=list_id))
         return str(row[0])
 
     def _name_taken(self, name: str, except_id: int | None = None) -> None:
@@ -46,12 +44,7 @@ class Lists:
             "SELECT id, name FROM lists WHERE name_key = ?", (fold(name),)
         ).fetchone()
         if row is not None and row[0] != except_id:
-            raise ContactError(
-                t(
-                    f"Une liste « {row[1]} » existe déjà.",
-                    f'A list named "{row[1]}" already exists.',
-                )
-            )
+            raise ContactError(_('A list named "{row}" already exists.').format(row=row[1]))
 
     def create(self, name: str, *, now: str | None = None) -> int:
         name = clean_list_name(name)

@@ -17,7 +17,7 @@ from editor.contacts.db import StoreError
 from editor.contacts.keys import SEP as _SEP
 from editor.contacts.keys import fold as _fold
 from editor.contacts.keys import sort_key
-from editor.i18n import t
+from editor.i18n import _
 
 DB_NAME = "contacts.sqlite3"
 
@@ -62,9 +62,7 @@ def iso_utc(value: str | datetime | None = None) -> str:
         try:
             value = datetime.fromisoformat(value.strip())
         except ValueError as exc:
-            raise ContactError(
-                t(f"Date invalide : « {value} ».", f'Invalid date: "{value}".')
-            ) from exc
+            raise ContactError(_('Invalid date: "{value}".').format(value=value)) from exc
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -179,9 +177,8 @@ class ContactQuery:
 def check_status(status: str) -> Status:
     if status not in STATUSES:
         raise ContactError(
-            t(
-                f"Statut inconnu : « {status} » (attendu : {', '.join(STATUSES)}).",
-                f'Unknown status: "{status}" (expected: {", ".join(STATUSES)}).',
+            _('Unknown status: "{status}" (expected: {statuses}).').format(
+                status=status, statuses=", ".join(STATUSES)
             )
         )
     return status
@@ -190,10 +187,9 @@ def check_status(status: str) -> Status:
 def check_basis_kind(kind: str) -> BasisKind:
     if kind not in BASES:
         raise ContactError(
-            t(
-                f"Base légale inconnue : « {kind} » (attendu : consent, customer ou professional).",
-                f'Unknown lawful basis: "{kind}" (expected: consent, customer or professional).',
-            )
+            _(
+                'Unknown lawful basis: "{kind}" (expected: consent, customer or professional).'
+            ).format(kind=kind)
         )
     return kind
 

@@ -30,7 +30,7 @@ from typing import Any
 from editor.atomic import write_atomic
 from editor.contacts.db import transaction
 from editor.contacts.store import Contact, ContactStore, iso_utc
-from editor.i18n import t
+from editor.i18n import _, pgettext, t
 
 EXPORT_FORMAT = 1
 RETENTION_DAYS_PROSPECTS = 3 * 365  # CNIL: 3 years after the last contact from a prospect
@@ -107,37 +107,35 @@ def undefuse(value: str) -> str:
 def _rows(data: dict[str, Any]) -> list[tuple[str, str]]:
     """The export as readable (label, value) lines."""
     rows: list[tuple[str, str]] = [
-        (t("Adresse e-mail", "Email address"), data["email"]),
-        (t("Date de l’export", "Exported at"), data["exported_at"]),
+        (_("Email address"), data["email"]),
+        (_("Exported at"), data["exported_at"]),
     ]
     contact = data["contact"]
     if contact is None:
-        rows.append(
-            (t("Données détenues", "Data held"), t("aucune fiche contact", "no contact record"))
-        )
+        rows.append((_("Data held"), _("no contact record")))
     else:
         rows += [
-            (t("Prénom", "First name"), contact["first_name"]),
-            (t("Nom", "Last name"), contact["last_name"]),
-            (t("Statut", "Status"), contact["status"]),
-            (t("Créé le", "Created"), contact["created_at"]),
-            (t("Modifié le", "Updated"), contact["updated_at"]),
-            (t("Dernière activité", "Last activity"), contact["last_activity_at"] or ""),
+            (_("First name"), contact["first_name"]),
+            (_("Last name"), contact["last_name"]),
+            (_("Status"), contact["status"]),
+            (_("Created"), contact["created_at"]),
+            (_("Updated"), contact["updated_at"]),
+            (_("Last activity"), contact["last_activity_at"] or ""),
         ]
         rows += [
-            (t(f"Champ : {name}", f"Field: {name}"), value)
+            (_("Field: {name}").format(name=name), value)
             for name, value in contact["fields"].items()
         ]
         basis = data["basis"]
         if basis is not None:
             rows += [
-                (t("Base légale", "Lawful basis"), basis["kind"]),
-                (t("Source", "Source"), basis["source"]),
-                (t("Date de la base légale", "Basis date"), basis["date"] or ""),
-                (t("Preuve", "Proof"), basis["proof"]),
+                (_("Lawful basis"), basis["kind"]),
+                (_("Source"), basis["source"]),
+                (pgettext("editor.contacts.privacy._rows", "Basis date"), basis["date"] or ""),
+                (_("Proof"), basis["proof"]),
             ]
         rows += [
-            (t(f"Liste : {item['name']}", f"List: {item['name']}"), item["added_at"])
+            (_("List: {name}").format(name=item["name"]), item["added_at"])
             for item in data["lists"]
         ]
         for event in data["history"]:
@@ -145,12 +143,12 @@ def _rows(data: dict[str, Any]) -> list[tuple[str, str]]:
             details = "; ".join(v for v in (event["reason"], event["source"]) if v)
             text = event["kind"] + (f": {change}" if change else "")
             text += f" ({details})" if details else ""
-            rows.append((t(f"Historique {event['at']}", f"History {event['at']}"), text))
+            rows.append((_("History {at}").format(at=event["at"]), text))
     suppression = data["suppression"]
     rows.append(
         (
-            t("Liste d’exclusion", "Suppression list"),
-            f"{suppression['reason']} ({suppression['at']})" if suppression else t("non", "no"),
+            _("Suppression list"),
+            f"{suppression['reason']} ({suppression['at']})" if suppression else _("no"),
         )
     )
     return rows
@@ -160,7 +158,7 @@ def person_csv(data: dict[str, Any]) -> bytes:
     """The export as a two-column CSV, UTF-8 with a BOM so Excel shows accents right."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([t("champ", "field"), t("valeur", "value")])
+    writer.writerow([_("field"), _("value")])
     for label, value in _rows(data):
         writer.writerow([defuse(label), defuse(value)])
     return buffer.getvalue().encode("utf-8-sig")
@@ -211,7 +209,7 @@ def inactive(
     ``basis`` narrows to one lawful basis (e.g. ``consent`` for prospects). The preview to
     show before :func:`purge`."""
     if days < 0:
-        raise ValueError(t("Le nombre de jours doit être positif.", "Days must be positive."))
+        raise ValueError(_("Days must be positive."))
     reference = datetime.fromisoformat(iso_utc(now).replace("Z", "+00:00"))
     cutoff = (reference - timedelta(days=days)).astimezone(UTC)
     return store.inactive(cutoff.strftime("%Y-%m-%dT%H:%M:%SZ"), basis=basis)

@@ -25,7 +25,7 @@ from editor.contacts.model import (
     iso_utc,
     search_terms,
 )
-from editor.i18n import t
+from editor.i18n import _
 
 SORTS: tuple[str, ...] = (
     "email",
@@ -82,9 +82,8 @@ def order(q: ContactQuery, filtered: bool) -> str:
     columns = _SORT_COLUMNS.get(q.sort)
     if columns is None:
         raise ContactError(
-            t(
-                f"Tri inconnu : « {q.sort} » (attendu : {', '.join(SORTS)}).",
-                f'Unknown sort: "{q.sort}" (expected: {", ".join(SORTS)}).',
+            _('Unknown sort: "{sort}" (expected: {sorts}).').format(
+                sort=q.sort, sorts=", ".join(SORTS)
             )
         )
     direction = " DESC" if q.descending else ""

@@ -63,7 +63,7 @@ from python_calamine import CalamineSheet, CalamineWorkbook, SheetTypeEnum
 
 from editor.contacts.emails import looks_like_email
 from editor.contacts.mapping import known_target
-from editor.i18n import t
+from editor.i18n import _, t
 
 __all__ = ["ImportFileError", "PastedText", "Table", "WideRow", "open_table"]
 
@@ -234,12 +234,7 @@ class Table:
             self.header_row = _find_header(probe)
         elif header_row is not None:
             if header_row < 1:
-                raise ImportFileError(
-                    t(
-                        "Le numéro de la ligne d'en-tête doit être 1 ou plus.",
-                        "The header row must be 1 or more.",
-                    )
-                )
+                raise ImportFileError(_("The header row must be 1 or more."))
             self.header_row = header_row
         if self.header_row is not None:
             header = self._find_row(self.header_row, probe)
@@ -261,10 +256,7 @@ class Table:
                 if n == number:
                     return cells[:MAX_COLUMNS]
         raise ImportFileError(
-            t(
-                f"Il n'y a pas de ligne {number} : le tableau est plus court.",
-                f"There is no row {number}: the table is shorter.",
-            )
+            _("There is no row {number}: the table is shorter.").format(number=number)
         )
 
 
@@ -287,10 +279,7 @@ def open_table(
         handle = path.open("rb")
     except OSError as exc:
         raise ImportFileError(
-            t(
-                f"Impossible d'ouvrir « {name} » : {exc.strerror or exc}.",
-                f'Cannot open "{name}": {exc.strerror or exc}.',
-            )
+            _('Cannot open "{name}": {value}.').format(name=name, value=exc.strerror or exc)
         ) from exc
     try:
         head = handle.read(_SAMPLE)
@@ -342,7 +331,7 @@ def _not_a_table(name: str, fr: str, en: str) -> ImportFileError:
 def _sniff(head: bytes, name: str) -> str:
     """``xlsx`` or ``text``, or the ImportFileError saying what the file really is."""
     if not head:
-        raise ImportFileError(t(f"Le fichier « {name} » est vide.", f'The file "{name}" is empty.'))
+        raise ImportFileError(_('The file "{name}" is empty.').format(name=name))
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return "xlsx"
     if head.startswith(_OLE):
@@ -487,7 +476,7 @@ class _TextTable(Table):
         table._text = text
         table._size = max(len(text), 1)
         if not text.strip():
-            raise ImportFileError(t("Le texte collé est vide.", "The pasted text is empty."))
+            raise ImportFileError(_("The pasted text is empty."))
         table._finish(text[:_SAMPLE], "\t", header_row)
         return table
 
@@ -501,9 +490,7 @@ class _TextTable(Table):
         table._codec, table._errors, table.encoding = _encoding(head, len(head) == size)
         text = head.decode(table._codec, errors=table._errors)
         if not text.strip():
-            raise ImportFileError(
-                t(f"Le fichier « {path.name} » est vide.", f'The file "{path.name}" is empty.')
-            )
+            raise ImportFileError(_('The file "{name}" is empty.').format(name=path.name))
         if len(head) < size:
             text = text[: max(text.rfind("\n"), text.rfind("\r")) + 1] or text
         table._finish(text, ",", header_row)
@@ -563,10 +550,7 @@ class _TextTable(Table):
                 raise _csv_error(number + 1, exc) from exc
             except UnicodeError as exc:  # only a broken UTF-16/32 file gets here
                 raise ImportFileError(
-                    t(
-                        f"Le texte est illisible à partir de la ligne {number + 1}.",
-                        f"The text cannot be read from row {number + 1} on.",
-                    )
+                    _("The text cannot be read from row {number} on.").format(number=number + 1)
                 ) from exc
             finally:
                 lines.close()
@@ -592,7 +576,7 @@ def _csv_error(number: int, exc: csv.Error) -> ImportFileError:
             )
         )
     return ImportFileError(
-        t(f"Ligne {number} : tableau mal formé ({exc}).", f"Row {number}: malformed table ({exc}).")
+        _("Row {number}: malformed table ({exc}).").format(number=number, exc=exc)
     )
 
 
@@ -738,12 +722,7 @@ def _calamine(call: Callable[[], Any], layout: _Layout, name: str) -> Any:
 def _choose_sheet(sheets: list[str], sheet: str | None, active: str | None, name: str) -> str:
     """The sheet asked for (exact name, else whatever its case), else the one the file opens on."""
     if not sheets:
-        raise ImportFileError(
-            t(
-                f"Le classeur « {name} » ne contient aucune feuille de calcul.",
-                f'The workbook "{name}" holds no worksheet.',
-            )
-        )
+        raise ImportFileError(_('The workbook "{name}" holds no worksheet.').format(name=name))
     if sheet is None:
         return active if active in sheets else sheets[0]
     exact = [s for s in sheets if s == sheet]
@@ -967,10 +946,7 @@ class _XlsxTable(Table):
         self.sheets = [ws.title for ws in worksheets]
         if not worksheets:
             raise ImportFileError(
-                t(
-                    f"Le classeur « {self._name} » ne contient aucune feuille de calcul.",
-                    f'The workbook "{self._name}" holds no worksheet.',
-                )
+                _('The workbook "{name}" holds no worksheet.').format(name=self._name)
             )
         if sheet is None:
             active = self._workbook.active
@@ -1093,25 +1069,19 @@ def _check_archive(archive: zipfile.ZipFile, name: str) -> str:
             return "ods"
         if b"opendocument" in kind:
             raise ImportFileError(
-                t(
-                    f"« {name} » est un document OpenDocument mais pas un classeur (.ods).",
-                    f'"{name}" is an OpenDocument file but not a spreadsheet (.ods).',
+                _('"{name}" is an OpenDocument file but not a spreadsheet (.ods).').format(
+                    name=name
                 )
             )
     if "xl/workbook.bin" in names:
         raise ImportFileError(
-            t(
-                f"« {name} » est un classeur Excel binaire (.xlsb). Dans Excel, enregistrez-le "
-                "au format .xlsx ou CSV.",
-                f'"{name}" is a binary Excel workbook (.xlsb). In Excel, save it as .xlsx or CSV.',
-            )
+            _(
+                '"{name}" is a binary Excel workbook (.xlsb). In Excel, save it as .xlsx or CSV.'
+            ).format(name=name)
         )
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise ImportFileError(
-            t(
-                f"« {name} » est une archive (zip) mais pas un classeur Excel (.xlsx).",
-                f'"{name}" is an archive (zip) but not an Excel workbook (.xlsx).',
-            )
+            _('"{name}" is an archive (zip) but not an Excel workbook (.xlsx).').format(name=name)
         )
     if any(info.flag_bits & 0x1 for info in infos):
         raise _password(name)
@@ -1232,37 +1202,31 @@ def _layout(archive: zipfile.ZipFile, kind: str) -> _Layout:
 
 def _ods_password(name: str) -> ImportFileError:
     return ImportFileError(
-        t(
-            f"Le classeur « {name} » est protégé par un mot de passe : dans LibreOffice, "
-            "enregistrez-le sans mot de passe (Fichier › Enregistrer sous…, sans cocher « "
-            "Enregistrer avec mot de passe »), puis importez-le.",
-            f'The workbook "{name}" is password-protected: save it without a password in '
-            'LibreOffice (File › Save As…, with "Save with password" unticked), then import it.',
-        )
+        _(
+            'The workbook "{name}" is password-protected: save it without a '
+            'password in LibreOffice (File › Save As…, with "Save with '
+            'password" unticked), then import it.'
+        ).format(name=name)
     )
 
 
 def _bomb(name: str) -> ImportFileError:
     return ImportFileError(
-        t(
-            f"« {name} » est refusé par prudence : une fois décompressé, il serait démesuré "
-            "(plus de 500 Mo, ou bien plus que ne le permet sa taille). Il est peut-être "
-            "malveillant ; enregistrez vos contacts en CSV.",
-            f'"{name}" is refused as a precaution: once decompressed it would be huge (over '
-            "500 MB, or far more than its size allows). It may be malicious; save your contacts "
-            "as CSV.",
-        )
+        _(
+            '"{name}" is refused as a precaution: once decompressed it would '
+            "be huge (over 500 MB, or far more than its size allows). It may "
+            "be malicious; save your contacts as CSV."
+        ).format(name=name)
     )
 
 
 def _password(name: str) -> ImportFileError:
     return ImportFileError(
-        t(
-            f"Le classeur « {name} » est protégé par un mot de passe : dans Excel, enregistrez-le "
-            "sans mot de passe (Fichier › Informations › Protéger le classeur), puis importez-le.",
-            f'The workbook "{name}" is password-protected: save it without a password in Excel '
-            "(File › Info › Protect Workbook), then import it.",
-        )
+        _(
+            'The workbook "{name}" is password-protected: save it without a '
+            "password in Excel (File › Info › Protect Workbook), then import "
+            "it."
+        ).format(name=name)
     )
 
 
@@ -1287,12 +1251,10 @@ def _ole_error(handle: IO[bytes], name: str) -> ImportFileError:
         return _password(name)
     if kind == "xls":
         return ImportFileError(
-            t(
-                f"« {name} » est un ancien classeur Excel (.xls). Dans Excel, choisissez "
-                "Fichier › Enregistrer sous… et le format .xlsx ou CSV, puis importez ce fichier.",
-                f'"{name}" is an old Excel workbook (.xls). In Excel, choose File › Save As… and '
-                "the .xlsx or CSV format, then import that file.",
-            )
+            _(
+                '"{name}" is an old Excel workbook (.xls). In Excel, choose File '
+                "› Save As… and the .xlsx or CSV format, then import that file."
+            ).format(name=name)
         )
     return _not_a_table(
         name, "un ancien document Microsoft Office", "an old Microsoft Office document"
@@ -1393,7 +1355,7 @@ def _headers(cells: list[str], width: int) -> list[str]:
     for i in range(width):
         name = " ".join(cells[i].split())[:MAX_HEADER] if i < len(cells) else ""
         if not name:
-            name = t(f"Colonne {i + 1}", f"Column {i + 1}")
+            name = _("Column {i}").format(i=i + 1)
         base = name
         while name.casefold() in seen:
             counts[base.casefold()] = counts.get(base.casefold(), 1) + 1

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from editor.contacts.db import Database, StoreError, transaction
 from editor.contacts.keys import email_key
 from editor.contacts.model import INSERT_EVENT, SUPPRESSED_STATUSES, iso_utc
-from editor.i18n import t
+from editor.i18n import _
 
 INSERT_SUPPRESSION = "INSERT INTO suppression (key, reason, at)"
 ON_SUPPRESSION_CONFLICT = (
@@ -34,10 +34,7 @@ class Suppression:
         salt = db.connection.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()
         if salt is None:
             raise StoreError(
-                t(
-                    f"La base de contacts « {db.path} » est incomplète (sel absent).",
-                    f'The contacts database "{db.path}" is incomplete (no salt).',
-                )
+                _('The contacts database "{path}" is incomplete (no salt).').format(path=db.path)
             )
         self._salted = hashlib.sha256(bytes.fromhex(salt[0]))
 

@@ -18,7 +18,7 @@ from email.utils import format_datetime, make_msgid
 from typing import Any
 from urllib.parse import quote
 
-from editor.i18n import t
+from editor.i18n import _
 from editor.merge import SAMPLE_CONTACT
 from editor.render.engine import Rendered, content_id
 from editor.settings import resources_dir
@@ -74,11 +74,11 @@ def build_message(
     to_address = str(values.get("email") or SAMPLE_CONTACT["email"])
     # refold_source="none": List-Unsubscribe is stored raw (see below) and must stay as written.
     msg = EmailMessage(policy=SMTP.clone(refold_source="none"))
-    msg["From"] = _address(sender_name, sender_email, t("l'expéditeur", "the sender"))
+    msg["From"] = _address(sender_name, sender_email, _("the sender"))
     display = " ".join(str(values.get(k) or "") for k in ("first_name", "last_name")).strip()
-    msg["To"] = _address(display, to_address, t("le destinataire", "the recipient"))
+    msg["To"] = _address(display, to_address, _("the recipient"))
     if reply_to:
-        msg["Reply-To"] = _address("", reply_to, t("l'adresse de réponse", "the reply-to address"))
+        msg["Reply-To"] = _address("", reply_to, _("the reply-to address"))
     msg["Subject"] = " ".join(rendered.subject_for(values).split())
     msg["Date"] = format_datetime(_now())
     domain = _ascii_domain(sender_email.strip().rpartition("@")[2]) or "bulletin.invalid"
@@ -121,7 +121,7 @@ def build_message(
 
 def _address(name: str, email: str, what: str) -> Address:
     try:
-        local, _, domain = email.strip().rpartition("@")
+        local, _unused, domain = email.strip().rpartition("@")
         if not local or not domain:
             raise ValueError(email)
         domain = _ascii_domain(domain)
@@ -130,10 +130,7 @@ def _address(name: str, email: str, what: str) -> Address:
         return Address(display_name=" ".join(name.split()), username=local, domain=domain)
     except (ValueError, IndexError) as exc:
         raise MessageError(
-            t(
-                f"Adresse invalide pour {what} : « {email} ».",
-                f'Invalid address for {what}: "{email}".',
-            )
+            _('Invalid address for {what}: "{email}".').format(what=what, email=email)
         ) from exc
 
 

@@ -264,7 +264,7 @@ def test_purge_previews_then_erases(
     with ContactStore(bulletin_home / "contacts.sqlite3") as store:
         assert store.count() == 1
     assert run(["contacts", "purge", "--inactive-days", "1095", "--yes"]) == 0
-    assert "1 contact(s) erased" in capsys.readouterr().out
+    assert "1 contact erased" in capsys.readouterr().out
     with ContactStore(bulletin_home / "contacts.sqlite3") as store:
         assert store.count() == 0
     assert run(["contacts", "purge", "--inactive-days", "0"]) == 2

@@ -22,6 +22,7 @@ from editor.contacts.privacy import (
     write_person_export,
 )
 from editor.contacts.store import Basis, ContactInput, ContactQuery, ContactStore
+from editor.i18n import set_language
 
 CONSENT = Basis("consent", "formulaire du site", "Case « J’accepte » cochée", "2025-03-01")
 T0 = "2026-01-10T09:00:00Z"
@@ -131,6 +132,7 @@ def test_csv_export_is_in_french_when_asked(
 ) -> None:
     filled(store)
     monkeypatch.setenv("BULLETIN_LANG", "fr")
+    set_language("fr")
     json_path, csv_path = write_person_export(store, "marie.dupont@exemple.fr", tmp_path)
     assert json_path.name.startswith("donnees-")
     text = csv_path.read_bytes().decode("utf-8-sig")
@@ -377,6 +379,7 @@ def test_sensitive_field_warnings_are_bilingual(monkeypatch: pytest.MonkeyPatch)
     assert '"Santé"' in warnings[0] and "health" in warnings[0] and "GDPR" in warnings[0]
     assert '"Religion"' in warnings[1] and "religious" in warnings[1]
     monkeypatch.setenv("BULLETIN_LANG", "fr")
+    set_language("fr")
     warnings = sensitive_field_warnings(iter(names))
     assert "« Santé »" in warnings[0] and "de santé" in warnings[0] and "RGPD" in warnings[0]
     assert sensitive_field_warnings([]) == []

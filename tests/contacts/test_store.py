@@ -25,6 +25,7 @@ from editor.contacts.store import (
     email_key,
     sort_key,
 )
+from editor.i18n import set_language
 
 CONSENT = Basis("consent", "formulaire du site", "J’accepte de recevoir la lettre", "2025-03-01")
 CUSTOMER = Basis("customer", "boutique", "facture 2024-118", "2024-11-02")
@@ -901,5 +902,6 @@ def test_lists_crud(store: ContactStore) -> None:
 def test_messages_follow_the_language(store: ContactStore, monkeypatch: pytest.MonkeyPatch) -> None:
     store.create_list("Clients")
     monkeypatch.setenv("BULLETIN_LANG", "fr")
+    set_language("fr")
     with pytest.raises(ContactError, match="Une liste « Clients » existe déjà"):
         store.create_list("clients")

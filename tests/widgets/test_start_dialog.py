@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFileDialog, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
 from editor import package
+from editor.i18n import set_language
 from editor.package import PackageError
 from tests.widgets.conftest import sample_file
 from widgets.start_dialog import STARTER_ROLE, StartDialog
@@ -42,6 +43,7 @@ def test_speaks_french(
     qtbot: QtBot, starters_folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("BULLETIN_LANG", "fr")
+    set_language("fr")
     d = dialog(qtbot)
     assert d.starters.item(1).text() == "mensuelle\nLa lettre du mois"
     assert d.create_button.text() == "&Créer"

@@ -8,19 +8,19 @@ import sys
 from pathlib import Path
 
 from editor.contacts.db import StoreError
-from editor.i18n import t
+from editor.i18n import _
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m widgets.contacts",
-        description=t("Ouvre la fenêtre des contacts.", "Opens the contacts window."),
+        description=_("Opens the contacts window."),
     )
     parser.add_argument(
         "database",
         nargs="?",
         type=Path,
-        help=t("fichier SQLite des contacts", "contacts SQLite file"),
+        help=_("contacts SQLite file"),
     )
     args = parser.parse_args(argv)
 
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         window = ContactsWindow(args.database)
     except StoreError as exc:
-        QMessageBox.critical(None, t("Contacts", "Contacts"), str(exc))
+        QMessageBox.critical(None, _("Contacts"), str(exc))
         return 1
     window.show()
     return app.exec()

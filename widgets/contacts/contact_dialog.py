@@ -32,7 +32,7 @@ from editor.contacts.db import StoreError
 from editor.contacts.emails import check_email
 from editor.contacts.privacy import sensitive_field_warnings
 from editor.contacts.store import BASES, Basis, Contact, ContactInput, ContactStore
-from editor.i18n import t
+from editor.i18n import _
 from widgets.contacts import prompts
 from widgets.contacts.labels import (
     basis_explanation,
@@ -64,17 +64,17 @@ class ContactDialog(QDialog):
         self._list_id = list_id
         self.contact_id: int | None = contact.id if contact else None
         self.setWindowTitle(
-            t("Nouveau contact", "New contact")
+            _("New contact")
             if contact is None
-            else t(f"Contact — {contact.email}", f"Contact — {contact.email}")
+            else _("Contact — {email}").format(email=contact.email)
         )
         layout = QVBoxLayout(self)
         tabs = QTabWidget()
         layout.addWidget(tabs)
-        tabs.addTab(self._details_tab(), t("Fiche", "Details"))
-        tabs.addTab(self._basis_tab(), t("Base légale", "Lawful basis"))
+        tabs.addTab(self._details_tab(), _("Details"))
+        tabs.addTab(self._basis_tab(), _("Lawful basis"))
         if contact is not None:
-            tabs.addTab(self._history_tab(contact), t("Historique", "History"))
+            tabs.addTab(self._history_tab(contact), _("History"))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -96,28 +96,28 @@ class ContactDialog(QDialog):
         self.email = QLineEdit(contact.email if contact else "")
         self.first_name = QLineEdit(contact.first_name if contact else "")
         self.last_name = QLineEdit(contact.last_name if contact else "")
-        form.addRow(t("E-mail :", "Email:"), self.email)
-        form.addRow(t("Prénom :", "First name:"), self.first_name)
-        form.addRow(t("Nom :", "Last name:"), self.last_name)
+        form.addRow(_("Email:"), self.email)
+        form.addRow(_("First name:"), self.first_name)
+        form.addRow(_("Last name:"), self.last_name)
         if contact is not None:
-            form.addRow(t("Statut :", "Status:"), QLabel(status_label(contact.status)))
-            lists = ", ".join(contact.lists) or t("aucune", "none")
+            form.addRow(_("Status:"), QLabel(status_label(contact.status)))
+            lists = ", ".join(contact.lists) or _("none")
             lists_label = QLabel(lists)
             lists_label.setWordWrap(True)
-            form.addRow(t("Listes :", "Lists:"), lists_label)
+            form.addRow(_("Lists:"), lists_label)
             form.addRow(
-                t("Créé le :", "Created:"),
+                _("Created:"),
                 QLabel(
                     local_time(contact.created_at)
-                    + t("  ·  modifié le ", "  ·  updated ")
+                    + _("  ·  updated ")
                     + local_time(contact.updated_at)
                 ),
             )
         layout.addLayout(form)
 
-        layout.addWidget(QLabel(t("Champs personnalisés :", "Custom fields:")))
+        layout.addWidget(QLabel(_("Custom fields:")))
         self.fields = QTableWidget(0, 2)
-        self.fields.setHorizontalHeaderLabels([t("Champ", "Field"), t("Valeur", "Value")])
+        self.fields.setHorizontalHeaderLabels([_("Field"), _("Value")])
         self.fields.verticalHeader().hide()
         self.fields.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.fields.horizontalHeader().setStretchLastSection(True)
@@ -128,9 +128,9 @@ class ContactDialog(QDialog):
         self.fields.itemChanged.connect(self._update_warnings)
         layout.addWidget(self.fields, 1)
         row = QHBoxLayout()
-        add = QPushButton(t("Ajouter un champ", "Add a field"))
+        add = QPushButton(_("Add a field"))
         add.clicked.connect(self._new_field)
-        remove = QPushButton(t("Retirer le champ", "Remove the field"))
+        remove = QPushButton(_("Remove the field"))
         remove.clicked.connect(self._remove_field)
         row.addWidget(add)
         row.addWidget(remove)
@@ -149,7 +149,7 @@ class ContactDialog(QDialog):
         layout = QVBoxLayout(page)
         form = QFormLayout()
         self.basis = QComboBox()
-        self.basis.addItem(t("— choisir —", "— choose —"), None)
+        self.basis.addItem(_("— choose —"), None)
         for kind in BASES:
             self.basis.addItem(basis_label(kind), kind)
         if contact is not None and contact.basis is not None:
@@ -158,29 +158,22 @@ class ContactDialog(QDialog):
         self.explanation.setWordWrap(True)
         self.basis.currentIndexChanged.connect(self._explain)
         self.source = QLineEdit(contact.basis_source if contact else "")
-        self.source.setPlaceholderText(
-            t("ex. formulaire du site, salon 2025", "e.g. website form, 2025 fair")
-        )
+        self.source.setPlaceholderText(_("e.g. website form, 2025 fair"))
         self.proof = QLineEdit(contact.basis_proof if contact else "")
         self.proof.setPlaceholderText(
-            t(
-                "ex. texte de la case cochée : « J’accepte de recevoir la lettre »",
-                'e.g. the checkbox wording: "I agree to receive the newsletter"',
-            )
+            _('e.g. the checkbox wording: "I agree to receive the newsletter"')
         )
-        form.addRow(t("Base légale :", "Lawful basis:"), self.basis)
+        form.addRow(_("Lawful basis:"), self.basis)
         form.addRow("", self.explanation)
-        form.addRow(t("Source :", "Source:"), self.source)
-        form.addRow(t("Preuve :", "Proof:"), self.proof)
+        form.addRow(_("Source:"), self.source)
+        form.addRow(_("Proof:"), self.proof)
         if contact is not None and contact.basis_date:
-            form.addRow(t("Date :", "Date:"), QLabel(local_time(contact.basis_date)))
+            form.addRow(_("Date:"), QLabel(local_time(contact.basis_date)))
         layout.addLayout(form)
         note = QLabel(
-            t(
-                "Changer la base légale l’enregistre dans l’historique du contact, avec sa source "
-                "et sa preuve.",
-                "Changing the lawful basis records it in the contact's history, with its source "
-                "and proof.",
+            _(
+                "Changing the lawful basis records it in the contact's history, "
+                "with its source and proof."
             )
         )
         note.setWordWrap(True)
@@ -193,7 +186,7 @@ class ContactDialog(QDialog):
     def _history_tab(self, contact: Contact) -> QWidget:
         self.history = QTreeWidget()
         self.history.setColumnCount(2)
-        self.history.setHeaderLabels([t("Date", "Date"), t("Événement", "Event")])
+        self.history.setHeaderLabels([_("Date"), _("Event")])
         self.history.setRootIsDecorated(False)
         self.history.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.history.setWordWrap(True)
@@ -266,9 +259,7 @@ class ContactDialog(QDialog):
         title = self.windowTitle()
         email, reason = check_email(self.email.text())
         if email is None:
-            prompts.error(
-                self, title, t(f"Adresse refusée : {reason}.", f"Address refused: {reason}.")
-            )
+            prompts.error(self, title, _("Address refused: {reason}.").format(reason=reason))
             return
         try:
             if self._contact is None:
@@ -289,12 +280,10 @@ class ContactDialog(QDialog):
         if self._store.is_suppressed(email):
             answer = prompts.ask_reason(
                 self,
-                t("Adresse exclue", "Suppressed address"),
-                t(
-                    "Cette adresse s’est désabonnée ou a été effacée. Ne l’ajoutez que si la "
-                    "personne a redonné son accord. Quand et comment l’a-t-elle fait ?",
-                    "This address unsubscribed or was erased. Add it only if the person agreed "
-                    "again. When and how did they?",
+                _("Suppressed address"),
+                _(
+                    "This address unsubscribed or was erased. Add it only if the "
+                    "person agreed again. When and how did they?"
                 ),
             )
             if answer is None:

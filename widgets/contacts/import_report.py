@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from editor.contacts.importer import ImportReport, Rejected
-from editor.i18n import t
+from editor.i18n import _
 from widgets.contacts import prompts
 from widgets.contacts.labels import count_text
 
@@ -56,7 +56,7 @@ class RejectedModel(QAbstractTableModel):
     ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
             return None
-        titles = (t("Ligne", "Row"), t("Valeur", "Value"), t("Raison", "Reason"))
+        titles = (_("Row"), _("Value"), _("Reason"))
         return titles[section] if 0 <= section < 3 else None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -83,14 +83,14 @@ class ReportView(QWidget):
         counts = QFormLayout()
         self.count_labels: dict[str, QLabel] = {}
         for key, label in (
-            ("added", t("Ajoutés :", "Added:")),
-            ("updated", t("Mis à jour :", "Updated:")),
-            ("duplicates", t("Doublons dans le fichier :", "Duplicates in the file:")),
+            ("added", _("Added:")),
+            ("updated", _("Updated:")),
+            ("duplicates", _("Duplicates in the file:")),
             (
                 "suppressed",
-                t("Désabonnés ou effacés, ignorés :", "Unsubscribed or erased, skipped:"),
+                _("Unsubscribed or erased, skipped:"),
             ),
-            ("invalid", t("Lignes rejetées :", "Rejected rows:")),
+            ("invalid", _("Rejected rows:")),
         ):
             value = QLabel()
             self.count_labels[key] = value
@@ -121,7 +121,7 @@ class ReportView(QWidget):
 
         row = QHBoxLayout()
         row.addStretch(1)
-        self.export_button = QPushButton(t("Exporter le rapport…", "Export report…"))
+        self.export_button = QPushButton(_("Export report…"))
         self.export_button.clicked.connect(self.export_report)
         row.addWidget(self.export_button)
         layout.addLayout(row)
@@ -147,19 +147,19 @@ class ReportView(QWidget):
         header.setStretchLastSection(True)
         self.tabs.setTabText(
             0,
-            t(f"Lignes rejetées ({len(report.invalid)})", f"Rejected rows ({len(report.invalid)})"),
+            _("Rejected rows ({invalid_count})").format(invalid_count=len(report.invalid)),
         )
         self.skipped.setModel(QStringListModel(report.suppressed_emails, self.skipped))
         skipped = len(report.suppressed_emails)
         self.tabs.setTabText(
             1,
-            t(f"Désabonnés ou effacés ({skipped})", f"Unsubscribed or erased ({skipped})"),
+            _("Unsubscribed or erased ({skipped})").format(skipped=skipped),
         )
         self.columns.setModel(
             QStringListModel([use.label() for use in report.columns], self.columns)
         )
         self.tabs.setTabText(
-            2, t(f"Colonnes ({len(report.columns)})", f"Columns ({len(report.columns)})")
+            2, _("Columns ({columns_count})").format(columns_count=len(report.columns))
         )
         # What needs a look first: rejected rows, skipped addresses, else what columns became.
         self.tabs.setCurrentIndex(0 if report.invalid else 1 if skipped else 2)
@@ -169,9 +169,9 @@ class ReportView(QWidget):
             return
         path = prompts.save_path(
             self,
-            t("Exporter le rapport d’import", "Export the import report"),
-            t("rapport-import.csv", "import-report.csv"),
-            t("Fichier CSV (*.csv)", "CSV file (*.csv)"),
+            _("Export the import report"),
+            _("import-report.csv"),
+            _("CSV file (*.csv)"),
         )
         if path is None:
             return
@@ -180,9 +180,8 @@ class ReportView(QWidget):
         except OSError as exc:
             prompts.error(
                 self,
-                t("Exporter le rapport", "Export the report"),
-                t(
-                    f"Impossible d’écrire « {path.name} » : {exc.strerror or exc}.",
-                    f'Cannot write "{path.name}": {exc.strerror or exc}.',
+                _("Export the report"),
+                _('Cannot write "{name}": {value}.').format(
+                    name=path.name, value=exc.strerror or exc
                 ),
             )

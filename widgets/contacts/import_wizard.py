@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from editor.contacts.importer import ImportReport, run_import
 from editor.contacts.readers import ImportFileError, PastedText, Table, open_table
 from editor.contacts.store import BASES, Basis, ContactStore
-from editor.i18n import t
+from editor.i18n import _, pgettext, t
 from widgets.contacts import prompts
 from widgets.contacts.import_report import ReportView
 from widgets.contacts.labels import basis_explanation, basis_label
@@ -59,15 +59,12 @@ _DELIMITERS = {
 
 def import_file_filter() -> str:
     """The file dialog's filter: every kind of file the readers take."""
-    return t(
-        "Tableaux (*.csv *.tsv *.txt *.xlsx *.xlsm *.ods);;Tous les fichiers (*)",
-        "Tables (*.csv *.tsv *.txt *.xlsx *.xlsm *.ods);;All files (*)",
-    )
+    return _("Tables (*.csv *.tsv *.txt *.xlsx *.xlsm *.ods);;All files (*)")
 
 
 def source_name(source: Source) -> str:
     if isinstance(source, PastedText):
-        return t("Texte collé", "Pasted text")
+        return _("Pasted text")
     return source.name
 
 
@@ -94,34 +91,27 @@ class SourcePage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self._wizard = wizard
-        self.setTitle(t("Aperçu", "Preview"))
-        self.setSubTitle(
-            t(
-                "Vérifiez que les colonnes et les premières lignes sont bien lues.",
-                "Check that the columns and the first rows read right.",
-            )
-        )
+        self.setTitle(_("Preview"))
+        self.setSubTitle(_("Check that the columns and the first rows read right."))
         layout = QVBoxLayout(self)
         self.description = QLabel()
         self.description.setWordWrap(True)
         layout.addWidget(self.description)
         options = QHBoxLayout()
-        self.sheet_label = QLabel(t("Feuille :", "Sheet:"))
+        self.sheet_label = QLabel(_("Sheet:"))
         self.sheet = QComboBox()
         self.sheet.setMinimumContentsLength(16)
         options.addWidget(self.sheet_label)
         options.addWidget(self.sheet)
         options.addSpacing(16)
-        options.addWidget(QLabel(t("Ligne des titres :", "Header row:")))
+        options.addWidget(QLabel(_("Header row:")))
         self.header_row = QSpinBox()
         self.header_row.setRange(0, 1_000_000)
-        self.header_row.setSpecialValueText(t("aucune", "none"))
+        self.header_row.setSpecialValueText(_("none"))
         self.header_row.setToolTip(
-            t(
-                "La ligne qui donne le nom des colonnes, trouvée automatiquement. "
-                "« aucune » : le fichier commence directement par des contacts.",
-                "The row naming the columns, found automatically. "
-                '"none": the file starts right away with contacts.',
+            _(
+                'The row naming the columns, found automatically. "none": the '
+                "file starts right away with contacts."
             )
         )
         options.addWidget(self.header_row)
@@ -147,17 +137,15 @@ class SourcePage(QWizardPage):
     def show_table(self, table: Table) -> None:
         """Fill the page from ``table`` (after opening, or reopening on another sheet/header)."""
         kind = {
-            "paste": t("Texte collé depuis un tableur", "Text pasted from a spreadsheet"),
-            "csv": t("Fichier texte (CSV)", "Text file (CSV)"),
-            "xlsx": t("Classeur Excel", "Excel workbook"),
-            "ods": t(
-                "Classeur OpenDocument (LibreOffice)", "OpenDocument spreadsheet (LibreOffice)"
-            ),
+            "paste": _("Text pasted from a spreadsheet"),
+            "csv": _("Text file (CSV)"),
+            "xlsx": _("Excel workbook"),
+            "ods": _("OpenDocument spreadsheet (LibreOffice)"),
         }.get(table.kind, table.kind)
         details = []
         if table.encoding:
             name = _ENCODING_NAMES.get(table.encoding, table.encoding)
-            details.append(t(f"encodage {name}", f"{name} encoding"))
+            details.append(_("{name} encoding").format(name=name))
         if table.delimiter and table.kind != "paste":
             fr, en = _DELIMITERS.get(table.delimiter, (table.delimiter, table.delimiter))
             details.append(t(f"séparateur : {fr}", f"delimiter: {en}"))
@@ -179,9 +167,7 @@ class SourcePage(QWizardPage):
         self.header_row.blockSignals(True)
         self.header_row.setValue(table.header_row or 0)
         self.header_row.blockSignals(False)
-        self.header_hint.setText(
-            t("(détectée)", "(detected)") if self._wizard.header_choice == "auto" else ""
-        )
+        self.header_hint.setText(_("(detected)") if self._wizard.header_choice == "auto" else "")
         try:
             rows = table.preview(PREVIEW_ROWS)
         except ImportFileError as exc:
@@ -247,17 +233,15 @@ class BasisPage(QWizardPage):
     def __init__(self, wizard: ImportWizard, default_list: str | None) -> None:
         super().__init__()
         self._wizard = wizard
-        self.setTitle(t("Base légale et liste", "Lawful basis and list"))
+        self.setTitle(_("Lawful basis and list"))
         self.setSubTitle(
-            t(
-                "Sur quelle base pouvez-vous écrire à ces personnes ? Sans l’une d’elles, la loi "
-                "interdit de leur envoyer des lettres.",
-                "On what basis may you email these people? Without one, the law forbids "
-                "sending them newsletters.",
+            _(
+                "On what basis may you email these people? Without one, the law "
+                "forbids sending them newsletters."
             )
         )
         self.setCommitPage(True)
-        self.setButtonText(QWizard.WizardButton.CommitButton, t("Importer", "Import"))
+        self.setButtonText(QWizard.WizardButton.CommitButton, _("Import"))
         layout = QVBoxLayout(self)
         self.group = QButtonGroup(self)
         self.radios: dict[str, QRadioButton] = {}
@@ -282,30 +266,29 @@ class BasisPage(QWizardPage):
         form = QFormLayout()
         self.source = QLineEdit()
         self.source.setPlaceholderText(
-            t("ex. formulaire du site, salon 2025, fichier clients", "e.g. website form, 2025 fair")
+            pgettext(
+                "widgets.contacts.import_wizard.BasisPage.__init__", "e.g. website form, 2025 fair"
+            )
         )
         self.proof = QLineEdit()
         self.proof.setPlaceholderText(
-            t(
-                "ex. texte de la case cochée : « J’accepte de recevoir la lettre »",
-                'e.g. the checkbox wording: "I agree to receive the newsletter"',
-            )
+            _('e.g. the checkbox wording: "I agree to receive the newsletter"')
         )
-        form.addRow(t("Source :", "Source:"), self.source)
-        form.addRow(t("Preuve :", "Proof:"), self.proof)
+        form.addRow(_("Source:"), self.source)
+        form.addRow(_("Proof:"), self.proof)
 
         self.list = QComboBox()
-        self.list.addItem(t("Aucune liste", "No list"), None)
+        self.list.addItem(_("No list"), None)
         for info in wizard.store.lists():
             self.list.addItem(info.name, info.name)
-        self.list.addItem(t("Nouvelle liste…", "New list…"), self.NEW_LIST)
+        self.list.addItem(_("New list…"), self.NEW_LIST)
         self.new_list = QLineEdit()
-        self.new_list.setPlaceholderText(t("Nom de la nouvelle liste", "Name of the new list"))
+        self.new_list.setPlaceholderText(_("Name of the new list"))
         self.new_list.hide()
         chooser = QHBoxLayout()
         chooser.addWidget(self.list, 1)
         chooser.addWidget(self.new_list, 1)
-        form.addRow(t("Ajouter à la liste :", "Add to list:"), chooser)
+        form.addRow(_("Add to list:"), chooser)
         layout.addSpacing(8)
         layout.addLayout(form)
         layout.addStretch(1)
@@ -364,27 +347,22 @@ class RunPage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self._wizard = wizard
-        self.setTitle(t("Import", "Import"))
-        self.setSubTitle(
-            t(
-                "Les contacts sont enregistrés au fil de la lecture.",
-                "Contacts are saved as they are read.",
-            )
-        )
+        self.setTitle(pgettext("widgets.contacts.import_wizard.RunPage.__init__", "Import"))
+        self.setSubTitle(_("Contacts are saved as they are read."))
         layout = QVBoxLayout(self)
         self.stack = QStackedWidget()
         layout.addWidget(self.stack)
 
         running = QWidget()
         column = QVBoxLayout(running)
-        self.status = QLabel(t("Import en cours…", "Importing…"))
+        self.status = QLabel(_("Importing…"))
         column.addWidget(self.status)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         column.addWidget(self.progress)
         row = QHBoxLayout()
         row.addStretch(1)
-        self.cancel_button = QPushButton(t("Annuler l’import", "Cancel the import"))
+        self.cancel_button = QPushButton(_("Cancel the import"))
         self.cancel_button.clicked.connect(wizard.cancel_import)
         row.addWidget(self.cancel_button)
         column.addLayout(row)
@@ -415,36 +393,22 @@ class RunPage(QWizardPage):
 
     def cancelling(self) -> None:
         self.cancel_button.setEnabled(False)
-        self.status.setText(
-            t(
-                "Annulation… (le lot en cours se termine)",
-                "Cancelling… (the current batch finishes)",
-            )
-        )
+        self.status.setText(_("Cancelling… (the current batch finishes)"))
 
     def show_report(self, report: ImportReport) -> None:
-        self.setTitle(
-            t("Import annulé", "Import cancelled")
-            if report.cancelled
-            else t("Import terminé", "Import finished")
-        )
+        self.setTitle(_("Import cancelled") if report.cancelled else _("Import finished"))
         self.setSubTitle(
-            t(
-                "Les lignes lues avant l’annulation ont été importées.",
-                "The rows read before cancelling were imported.",
-            )
+            _("The rows read before cancelling were imported.")
             if report.cancelled
-            else t("Voici ce qui a été fait.", "Here is what was done.")
+            else _("Here is what was done.")
         )
         self.report_view.show_report(report)
         self.stack.setCurrentIndex(1)
         self.completeChanged.emit()
 
     def show_error(self, message: str) -> None:
-        self.setTitle(t("Import impossible", "Import failed"))
-        self.setSubTitle(
-            t("Rien n’a été importé après l’erreur.", "Nothing was imported after the error.")
-        )
+        self.setTitle(_("Import failed"))
+        self.setSubTitle(_("Nothing was imported after the error."))
         self.error.setText(message)
         self.stack.setCurrentIndex(2)
         self.completeChanged.emit()
@@ -483,17 +447,15 @@ class ImportWizard(QWizard):
         self.report: ImportReport | None = None
         self.error: str | None = None
         self.worker: Worker | None = None
-        self.setWindowTitle(
-            t("Importer des contacts", "Import contacts") + " — " + source_name(source)
-        )
+        self.setWindowTitle(_("Import contacts") + " — " + source_name(source))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         for button, text in (
-            (QWizard.WizardButton.BackButton, t("< Précédent", "< Back")),
-            (QWizard.WizardButton.NextButton, t("Suivant >", "Next >")),
-            (QWizard.WizardButton.CancelButton, t("Annuler", "Cancel")),
-            (QWizard.WizardButton.FinishButton, t("Terminer", "Finish")),
+            (QWizard.WizardButton.BackButton, _("< Back")),
+            (QWizard.WizardButton.NextButton, _("Next >")),
+            (QWizard.WizardButton.CancelButton, _("Cancel")),
+            (QWizard.WizardButton.FinishButton, _("Finish")),
         ):
             self.setButtonText(button, text)
         self.source_page = SourcePage(self)
@@ -607,6 +569,6 @@ def open_import_wizard(
     try:
         table = open_table(source)
     except ImportFileError as exc:
-        prompts.error(parent, t("Importer des contacts", "Import contacts"), str(exc))
+        prompts.error(parent, _("Import contacts"), str(exc))
         return None
     return ImportWizard(store, source, table, parent, default_list=default_list)

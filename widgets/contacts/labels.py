@@ -10,26 +10,26 @@ import json
 from datetime import datetime
 
 from editor.contacts.store import Event
-from editor.i18n import language, t
+from editor.i18n import _, language, t
 
 
 def status_label(status: str) -> str:
     labels = {
-        "subscribed": t("abonné", "subscribed"),
-        "unsubscribed": t("désabonné", "unsubscribed"),
-        "bounced": t("adresse en erreur", "bounced"),
-        "complained": t("plainte (spam)", "complained"),
+        "subscribed": _("subscribed"),
+        "unsubscribed": _("unsubscribed"),
+        "bounced": _("bounced"),
+        "complained": _("complained"),
     }
     return labels.get(status, status)
 
 
 def basis_label(basis: str | None) -> str:
     if basis is None:
-        return t("aucune", "none")
+        return _("none")
     labels = {
-        "consent": t("consentement", "consent"),
-        "customer": t("client existant", "existing customer"),
-        "professional": t("professionnel", "professional"),
+        "consent": _("consent"),
+        "customer": _("existing customer"),
+        "professional": _("professional"),
     }
     return labels.get(basis, basis)
 
@@ -37,22 +37,15 @@ def basis_label(basis: str | None) -> str:
 def basis_explanation(basis: str) -> str:
     """One plain sentence saying when a lawful basis applies."""
     explanations = {
-        "consent": t(
-            "Ces personnes ont demandé à recevoir vos messages (case cochée sur un formulaire, "
-            "inscription à un salon…).",
-            "These people asked to receive your emails (a box ticked on a form, a sign-up "
-            "sheet at a fair…).",
+        "consent": _(
+            "These people asked to receive your emails (a box ticked on a "
+            "form, a sign-up sheet at a fair…)."
         ),
-        "customer": t(
-            "Ces personnes vous ont déjà acheté quelque chose, et vous leur écrivez au sujet de "
-            "produits ou services semblables.",
-            "These people have already bought from you, and you write to them about similar "
-            "products or services.",
+        "customer": _(
+            "These people have already bought from you, and you write to them "
+            "about similar products or services."
         ),
-        "professional": t(
-            "Ce sont des adresses professionnelles, et vous leur écrivez au sujet de leur métier.",
-            "These are work addresses, and you write to them about their job.",
-        ),
+        "professional": _("These are work addresses, and you write to them about their job."),
     }
     return explanations.get(basis, "")
 
@@ -60,12 +53,12 @@ def basis_explanation(basis: str) -> str:
 def target_label(target: str) -> str:
     """A mapping target as the column chooser shows it (``field:`` is any custom field)."""
     labels = {
-        "email": t("Adresse e-mail", "Email address"),
-        "first_name": t("Prénom", "First name"),
-        "last_name": t("Nom", "Last name"),
-        "full_name": t("Nom complet (à découper)", "Full name (split)"),
-        "field:": t("Champ personnalisé", "Custom field"),
-        "ignore": t("Ne pas importer", "Ignore"),
+        "email": _("Email address"),
+        "first_name": _("First name"),
+        "last_name": _("Last name"),
+        "full_name": _("Full name (split)"),
+        "field:": _("Custom field"),
+        "ignore": _("Ignore"),
     }
     return labels.get(target, target)
 
@@ -139,7 +132,7 @@ def _changes(old: str | None, new: str | None) -> str:
         return " → ".join(v for v in (old, new) if v)
     if not isinstance(before, dict) or not isinstance(after, dict):
         return " → ".join(v for v in (old, new) if v)
-    sep = t(" : ", ": ")
+    sep = _(": ")
     parts = []
     for name, value in after.items():
         if name == "fields" and isinstance(value, dict):
@@ -164,7 +157,7 @@ def event_description(event: Event) -> str:
             _value(event.kind, v) for v in (event.old, event.new) if v is not None and v != ""
         )
     if change:
-        text += t(" : ", ": ") + change
+        text += _(": ") + change
     reason = (
         _value(event.kind, event.reason) if event.kind in ("imported", "created") else event.reason
     )

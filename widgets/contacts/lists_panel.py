@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from editor.contacts.db import StoreError
 from editor.contacts.store import ContactStore, ListInfo
-from editor.i18n import t
+from editor.i18n import _
 from widgets.contacts import prompts
 from widgets.contacts.labels import count_text
 
@@ -41,7 +41,7 @@ class ListsPanel(QWidget):
         self._lists: list[ListInfo] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        title = QLabel(t("Listes", "Lists"))
+        title = QLabel(_("Lists"))
         font = title.font()
         font.setBold(True)
         title.setFont(font)
@@ -62,17 +62,13 @@ class ListsPanel(QWidget):
         layout.addWidget(self.tree, 1)
 
         buttons = QGridLayout()
-        self.new_button = QPushButton(t("Nouvelle…", "New…"))
-        self.new_button.setToolTip(t("Créer une liste", "Create a list"))
-        self.rename_button = QPushButton(t("Renommer…", "Rename…"))
-        self.delete_button = QPushButton(t("Supprimer…", "Delete…"))
-        self.delete_button.setToolTip(
-            t("Supprimer la liste (ses contacts restent)", "Delete the list (its contacts stay)")
-        )
-        self.export_button = QPushButton(t("Exporter…", "Export…"))
-        self.export_button.setToolTip(
-            t("Exporter ces contacts en CSV ou XLSX", "Export these contacts to CSV or XLSX")
-        )
+        self.new_button = QPushButton(_("New…"))
+        self.new_button.setToolTip(_("Create a list"))
+        self.rename_button = QPushButton(_("Rename…"))
+        self.delete_button = QPushButton(_("Delete…"))
+        self.delete_button.setToolTip(_("Delete the list (its contacts stay)"))
+        self.export_button = QPushButton(_("Export…"))
+        self.export_button.setToolTip(_("Export these contacts to CSV or XLSX"))
         self.new_button.clicked.connect(self.new_list)
         self.rename_button.clicked.connect(self.rename_list)
         self.delete_button.clicked.connect(self.delete_list)
@@ -110,7 +106,7 @@ class ListsPanel(QWidget):
         self._lists = self._store.lists()
         self.tree.blockSignals(True)
         self.tree.clear()
-        everyone = QTreeWidgetItem([t("Tous les contacts", "All contacts"), ""])
+        everyone = QTreeWidgetItem([_("All contacts"), ""])
         everyone.setData(0, ListIdRole, None)
         everyone.setText(1, count_text(self._store.count()))
         font = everyone.font(0)
@@ -147,13 +143,13 @@ class ListsPanel(QWidget):
     # -- actions --------------------------------------------------------------------------------
 
     def new_list(self) -> int | None:
-        name = prompts.ask_text(self, t("Nouvelle liste", "New list"), t("Nom :", "Name:"))
+        name = prompts.ask_text(self, _("New list"), _("Name:"))
         if name is None:
             return None
         try:
             list_id = self._store.create_list(name)
         except StoreError as exc:
-            prompts.error(self, t("Nouvelle liste", "New list"), str(exc))
+            prompts.error(self, _("New list"), str(exc))
             return None
         self.refresh()
         self.select_list(list_id)
@@ -164,15 +160,13 @@ class ListsPanel(QWidget):
         list_id, old = self.current_list(), self.current_name()
         if list_id is None or old is None:
             return
-        name = prompts.ask_text(
-            self, t("Renommer la liste", "Rename the list"), t("Nom :", "Name:"), old
-        )
+        name = prompts.ask_text(self, _("Rename the list"), _("Name:"), old)
         if name is None or name == old:
             return
         try:
             self._store.rename_list(list_id, name)
         except StoreError as exc:
-            prompts.error(self, t("Renommer la liste", "Rename the list"), str(exc))
+            prompts.error(self, _("Rename the list"), str(exc))
             return
         self.refresh()
         self.lists_changed.emit()
@@ -183,17 +177,14 @@ class ListsPanel(QWidget):
             return
         if not prompts.confirm(
             self,
-            t("Supprimer la liste", "Delete the list"),
-            t(
-                f"Supprimer la liste « {name} » ? Ses contacts restent dans « Tous les contacts ».",
-                f'Delete the list "{name}"? Its contacts stay in "All contacts".',
-            ),
+            _("Delete the list"),
+            _('Delete the list "{name}"? Its contacts stay in "All contacts".').format(name=name),
         ):
             return
         try:
             self._store.delete_list(list_id)
         except StoreError as exc:
-            prompts.error(self, t("Supprimer la liste", "Delete the list"), str(exc))
+            prompts.error(self, _("Delete the list"), str(exc))
             return
         self.refresh()
         self.lists_changed.emit()

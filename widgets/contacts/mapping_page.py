@@ -33,7 +33,7 @@ from editor.contacts.mapping import (
 )
 from editor.contacts.privacy import sensitive_field_warnings
 from editor.contacts.readers import ImportFileError, Table
-from editor.i18n import t
+from editor.i18n import _, ngettext, t
 from widgets.contacts.labels import target_label
 
 SAMPLES = 5  # values shown under each column
@@ -51,7 +51,7 @@ class ColumnCard(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setFixedWidth(self.WIDTH)
         layout = QVBoxLayout(self)
-        self.title = title = QLabel(header or t("(sans titre)", "(no title)"))
+        self.title = title = QLabel(header or _("(no title)"))
         font = title.font()
         font.setBold(True)
         title.setFont(font)
@@ -65,7 +65,7 @@ class ColumnCard(QFrame):
             self.combo.addItem(target_label(target), target)
         layout.addWidget(self.combo)
         self.name = QLineEdit()
-        self.name.setPlaceholderText(t("Nom du champ", "Field name"))
+        self.name.setPlaceholderText(_("Field name"))
         policy = self.name.sizePolicy()
         policy.setRetainSizeWhenHidden(True)  # every card the same height, samples aligned
         self.name.setSizePolicy(policy)
@@ -79,16 +79,12 @@ class ColumnCard(QFrame):
             for v in samples
         ]
         shown += [""] * (SAMPLES - len(shown))
-        self.samples.setText("\n".join(shown) if any(shown) else t("(vide)", "(empty)"))
+        self.samples.setText("\n".join(shown) if any(shown) else _("(empty)"))
         self.samples.setToolTip("\n".join(samples))
         self.samples.setFixedHeight(metrics.lineSpacing() * SAMPLES + 4)
 
         layout.addWidget(self.samples)
-        self.guessed = QLabel(
-            t("Deviné d’après les valeurs", "Guessed from the values")
-            if is_generated_header(header)
-            else ""
-        )
+        self.guessed = QLabel(_("Guessed from the values") if is_generated_header(header) else "")
         self.guessed.setEnabled(False)
         self.guessed.setVisible(is_generated_header(header))
         layout.addWidget(self.guessed)
@@ -125,13 +121,11 @@ class ColumnCard(QFrame):
 class MappingPage(QWizardPage):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setTitle(t("Colonnes", "Columns"))
+        self.setTitle(_("Columns"))
         self.setSubTitle(
-            t(
-                "Dites ce que contient chaque colonne. Les colonnes inconnues deviennent des "
-                "champs personnalisés, que vos lettres peuvent reprendre.",
-                "Say what each column holds. Unknown columns become custom fields your "
-                "newsletters can use.",
+            _(
+                "Say what each column holds. Unknown columns become custom fields "
+                "your newsletters can use."
             )
         )
         self.cards: list[ColumnCard] = []
@@ -205,15 +199,10 @@ class MappingPage(QWizardPage):
                     other.set_target("ignore")
         self._update()
 
-    def _update(self, *_: object) -> None:
+    def _update(self, *_unused: object) -> None:
         mapping = self.mapping()
         if "email" not in mapping:
-            self.problem.setText(
-                t(
-                    "Choisissez la colonne qui contient l’adresse e-mail.",
-                    "Choose the column that holds the email address.",
-                )
-            )
+            self.problem.setText(_("Choose the column that holds the email address."))
         else:
             self.problem.setText("")
         self.outcome.setText(self._outcome(mapping))
@@ -230,13 +219,13 @@ class MappingPage(QWizardPage):
             if target == "ignore"
         ]
         kept = len(mapping) - len(left_out)
-        text = t(f"{kept} colonne(s) importée(s)", f"{kept} column(s) imported")
+        text = ngettext("{kept} column imported", "{kept} columns imported", kept).format(kept=kept)
         if left_out:
             names = ", ".join(f"« {h} »" for h in left_out)
             names_en = ", ".join(f'"{h}"' for h in left_out)
             text += t(f" ; non importée(s) : {names}.", f"; not imported: {names_en}.")
         else:
-            text += t(" : toutes.", ": all of them.")
+            text += _(": all of them.")
         return text
 
     def isComplete(self) -> bool:

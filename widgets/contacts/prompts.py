@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.i18n import t
+from editor.i18n import _
 
 
 def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
@@ -42,7 +42,7 @@ class ReasonDialog(QDialog):
         message.setWordWrap(True)
         layout.addWidget(message)
         self.edit = QLineEdit(text)
-        self.edit.setPlaceholderText(t("Raison", "Reason"))
+        self.edit.setPlaceholderText(_("Reason"))
         layout.addWidget(self.edit)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

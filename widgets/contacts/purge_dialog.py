@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from editor.contacts import privacy
 from editor.contacts.store import BASES, Contact, ContactStore
-from editor.i18n import t
+from editor.i18n import _
 from widgets.contacts import prompts
 from widgets.contacts.labels import basis_label, contacts_text, local_time
 from widgets.contacts.workers import JobContext, JobTracker, run_with_progress
@@ -54,10 +54,10 @@ class InactiveModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
             return None
         titles = (
-            t("E-mail", "Email"),
-            t("Nom", "Name"),
-            t("Base légale", "Lawful basis"),
-            t("Dernier signe de vie", "Last sign of life"),
+            _("Email"),
+            _("Name"),
+            _("Lawful basis"),
+            _("Last sign of life"),
         )
         return titles[section] if 0 <= section < 4 else None
 
@@ -90,40 +90,38 @@ class PurgeDialog(QDialog):
         self._store = store
         self._tracker = tracker
         self.found: list[Contact] = []
-        self.setWindowTitle(t("Purger les contacts inactifs", "Purge inactive contacts"))
+        self.setWindowTitle(_("Purge inactive contacts"))
         layout = QVBoxLayout(self)
         intro = QLabel(
-            t(
-                "Le RGPD interdit de garder des données plus longtemps que nécessaire. La CNIL "
-                "recommande d’effacer un prospect trois ans après son dernier contact. "
-                "Cherchez d’abord : rien n’est effacé avant que vous ayez vu la liste.",
-                "The GDPR forbids keeping data longer than needed. The French CNIL advises "
-                "erasing a prospect three years after the last contact. Search first: "
-                "nothing is erased before you have seen the list.",
+            _(
+                "The GDPR forbids keeping data longer than needed. The French "
+                "CNIL advises erasing a prospect three years after the last "
+                "contact. Search first: nothing is erased before you have seen "
+                "the list."
             )
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         row = QHBoxLayout()
-        row.addWidget(QLabel(t("Inactifs depuis plus de", "Inactive for more than")))
+        row.addWidget(QLabel(_("Inactive for more than")))
         self.days = QSpinBox()
         self.days.setRange(1, 36_500)
         self.days.setValue(privacy.RETENTION_DAYS_PROSPECTS)
-        self.days.setSuffix(t(" jours", " days"))
+        self.days.setSuffix(_(" days"))
         row.addWidget(self.days)
-        row.addWidget(QLabel(t("base légale :", "lawful basis:")))
+        row.addWidget(QLabel(_("lawful basis:")))
         self.basis = QComboBox()
-        self.basis.addItem(t("toutes", "any"), None)
+        self.basis.addItem(_("any"), None)
         for kind in BASES:
             self.basis.addItem(basis_label(kind), kind)
         self.basis.setCurrentIndex(self.basis.findData("consent"))
         row.addWidget(self.basis)
-        self.search_button = QPushButton(t("Chercher", "Search"))
+        self.search_button = QPushButton(_("Search"))
         self.search_button.clicked.connect(self.search)
         row.addWidget(self.search_button)
         row.addStretch(1)
         layout.addLayout(row)
-        self.summary = QLabel(t("Lancez la recherche.", "Run the search."))
+        self.summary = QLabel(_("Run the search."))
         layout.addWidget(self.summary)
         self.table = QTableView()
         self.table.verticalHeader().hide()
@@ -132,7 +130,7 @@ class PurgeDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.erase_button = QPushButton(t("Effacer ces contacts…", "Erase these contacts…"))
+        self.erase_button = QPushButton(_("Erase these contacts…"))
         self.erase_button.setEnabled(False)
         buttons.addButton(self.erase_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
@@ -142,22 +140,19 @@ class PurgeDialog(QDialog):
         self.basis.currentIndexChanged.connect(self._stale)
         self.resize(760, 520)
 
-    def _stale(self, *_: object) -> None:
+    def _stale(self, *_unused: object) -> None:
         """Criteria changed: the preview no longer says who would be erased."""
         self._show([])
-        self.summary.setText(t("Lancez la recherche.", "Run the search."))
+        self.summary.setText(_("Run the search."))
 
     def _show(self, contacts: list[Contact]) -> None:
         self.found = contacts
         self.table.setModel(InactiveModel(contacts, self.table))
         self.erase_button.setEnabled(bool(contacts))
         self.erase_button.setText(
-            t(
-                f"Effacer ces {contacts_text(len(contacts))}…",
-                f"Erase these {contacts_text(len(contacts))}…",
-            )
+            _("Erase these {contacts_count}…").format(contacts_count=contacts_text(len(contacts)))
             if contacts
-            else t("Effacer ces contacts…", "Erase these contacts…")
+            else _("Erase these contacts…")
         )
 
     def search(self) -> None:
@@ -169,9 +164,8 @@ class PurgeDialog(QDialog):
         def found(contacts: list[Contact]) -> None:
             self._show(contacts)
             self.summary.setText(
-                t(
-                    f"{contacts_text(len(contacts))} sans activité depuis plus de {days} jours.",
-                    f"{contacts_text(len(contacts))} with no activity for more than {days} days.",
+                _("{contacts_count} with no activity for more than {days} days.").format(
+                    contacts_count=contacts_text(len(contacts)), days=days
                 )
             )
 
@@ -180,7 +174,7 @@ class PurgeDialog(QDialog):
             self,
             self._tracker,
             self._store.path,
-            t("Recherche des contacts inactifs…", "Finding inactive contacts…"),
+            _("Finding inactive contacts…"),
             work,
             found,
             cancellable=False,  # one read of a few tenths of a second
@@ -191,15 +185,12 @@ class PurgeDialog(QDialog):
         ids = [contact.id for contact in self.found]
         if not ids or not prompts.confirm(
             self,
-            t("Effacer définitivement", "Erase for good"),
-            t(
-                f"Effacer définitivement {contacts_text(len(ids))} ? C’est irréversible : leurs "
-                "données et leur historique sont supprimés ; seule une empreinte de l’adresse "
-                "est gardée pour ne jamais la réimporter.",
-                f"Erase {contacts_text(len(ids))} for good? This cannot be undone: their data "
-                "and history are deleted; only a fingerprint of each address is kept so it is "
-                "never imported again.",
-            ),
+            _("Erase for good"),
+            _(
+                "Erase {ids_count} for good? This cannot be undone: their data "
+                "and history are deleted; only a fingerprint of each address is "
+                "kept so it is never imported again."
+            ).format(ids_count=contacts_text(len(ids))),
         ):
             return
 
@@ -211,20 +202,16 @@ class PurgeDialog(QDialog):
 
         def done(count: int) -> None:
             self._show([])
-            self.summary.setText(
-                t(f"{contacts_text(count)} effacé(s).", f"{contacts_text(count)} erased.")
-            )
+            self.summary.setText(_("{count} erased.").format(count=contacts_text(count)))
             self.purged.emit(count)
 
         run_with_progress(
             self,
             self._tracker,
             self._store.path,
-            t("Effacement…", "Erasing…"),
+            _("Erasing…"),
             work,
             done,
             busy=True,
-            on_cancel=lambda: self.summary.setText(
-                t("Annulé : personne n’a été effacé.", "Cancelled: nobody was erased.")
-            ),
+            on_cancel=lambda: self.summary.setText(_("Cancelled: nobody was erased.")),
         )

@@ -27,7 +27,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from editor.contacts.store import Contact, ContactQuery, ContactStore
-from editor.i18n import t
+from editor.i18n import _
 from widgets.contacts.labels import basis_label, local_time, status_label
 
 Index = QModelIndex | QPersistentModelIndex
@@ -53,13 +53,13 @@ _WARNING = QColor(190, 40, 30)
 
 def column_title(column: int) -> str:
     titles = (
-        t("E-mail", "Email"),
-        t("Prénom", "First name"),
-        t("Nom", "Last name"),
-        t("Statut", "Status"),
-        t("Base légale", "Lawful basis"),
-        t("Listes", "Lists"),
-        t("Modifié le", "Updated"),
+        _("Email"),
+        _("First name"),
+        _("Last name"),
+        _("Status"),
+        _("Lawful basis"),
+        _("Lists"),
+        _("Updated"),
     )
     return titles[column]
 
@@ -187,7 +187,7 @@ class ContactsTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return column_title(section)
         if role == Qt.ItemDataRole.ToolTipRole and sort_key(section) is None:
-            return t("Cette colonne ne se trie pas.", "This column cannot be sorted.")
+            return _("This column cannot be sorted.")
         return None
 
     # flags(): QAbstractTableModel's own (enabled, selectable) on purpose. Selecting all rows
@@ -221,10 +221,7 @@ class ContactsTableModel(QAbstractTableModel):
         text = self._text(contact, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == BASIS and contact.basis is None:
-                return t(
-                    "Sans base légale, ce contact ne recevra aucun envoi.",
-                    "Without a lawful basis, this contact receives nothing.",
-                )
+                return _("Without a lawful basis, this contact receives nothing.")
             return text if column in (EMAIL, LISTS) and text else None
         return text
 

@@ -37,7 +37,7 @@ from editor.contacts.db import StoreError
 from editor.contacts.export import export_contacts
 from editor.contacts.readers import PastedText
 from editor.contacts.store import BASES, STATUSES, Contact, ContactQuery, ContactStore
-from editor.i18n import t
+from editor.i18n import _
 from widgets.contacts import prompts
 from widgets.contacts.contact_dialog import ContactDialog
 from widgets.contacts.import_wizard import ImportWizard, import_file_filter, open_import_wizard
@@ -52,7 +52,7 @@ SEARCH_DELAY_MS = 250
 
 def by_hand() -> str:
     """The history's "source" of the changes made in this window."""
-    return t("à la main", "by hand")
+    return _("by hand")
 
 
 _COLUMN_WIDTHS = (240, 110, 130, 130, 130, 180, 130)
@@ -92,7 +92,7 @@ class ContactsWindow(QMainWindow):
         self.store = ContactStore(store_path)
         self.tracker = JobTracker()
         self.wizard: ImportWizard | None = None
-        self.setWindowTitle(t("Contacts — Bulletin", "Contacts — Bulletin"))
+        self.setWindowTitle(_("Contacts — Bulletin"))
 
         self.model = ContactsTableModel(self.store, self)
         self.lists_panel = ListsPanel(self.store)
@@ -146,9 +146,7 @@ class ContactsWindow(QMainWindow):
 
     def _build_filters(self) -> None:
         self.search = QLineEdit()
-        self.search.setPlaceholderText(
-            t("Rechercher un e-mail, un prénom, un nom…", "Search email, first or last name…")
-        )
+        self.search.setPlaceholderText(_("Search email, first or last name…"))
         self.search.setClearButtonEnabled(True)
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
@@ -158,11 +156,11 @@ class ContactsWindow(QMainWindow):
         self.search.returnPressed.connect(self.apply_query)
 
         self.status_filter = QComboBox()
-        self.status_filter.addItem(t("Tous les statuts", "All statuses"), None)
+        self.status_filter.addItem(_("All statuses"), None)
         for status in STATUSES:
             self.status_filter.addItem(status_label(status).capitalize(), status)
         self.basis_filter = QComboBox()
-        self.basis_filter.addItem(t("Toutes les bases légales", "All lawful bases"), None)
+        self.basis_filter.addItem(_("All lawful bases"), None)
         for kind in BASES:
             self.basis_filter.addItem(basis_label(kind).capitalize(), kind)
         self.status_filter.currentIndexChanged.connect(lambda _: self.apply_query())
@@ -189,89 +187,77 @@ class ContactsWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self.import_action = self._action(
-            t("Importer un fichier…", "Import file…"),
+            _("Import file…"),
             self.import_file,
-            t(
-                "Importer des contacts d’un fichier CSV ou Excel",
-                "Import contacts from a CSV or Excel file",
-            ),
+            _("Import contacts from a CSV or Excel file"),
             QKeySequence(QKeySequence.StandardKey.Open),
         )
         self.paste_action = self._action(
-            t("Coller des contacts", "Paste contacts"),
+            _("Paste contacts"),
             self.paste_contacts,
-            t(
-                "Importer les cellules copiées dans Excel, LibreOffice ou Google Sheets (Ctrl+V)",
-                "Import cells copied in Excel, LibreOffice or Google Sheets (Ctrl+V)",
-            ),
+            _("Import cells copied in Excel, LibreOffice or Google Sheets (Ctrl+V)"),
             QKeySequence(QKeySequence.StandardKey.Paste),
         )
         self.new_action = self._action(
-            t("Nouveau contact…", "New contact…"),
+            _("New contact…"),
             self.new_contact,
             shortcut=QKeySequence(QKeySequence.StandardKey.New),
         )
-        self.edit_action = self._action(t("Modifier…", "Edit…"), self.edit_contact)
+        self.edit_action = self._action(_("Edit…"), self.edit_contact)
         self.unsubscribe_action = self._action(
-            t("Désabonner…", "Unsubscribe…"),
+            _("Unsubscribe…"),
             lambda: self.change_status("unsubscribed"),
-            t("Ne plus rien envoyer aux contacts choisis", "Stop sending to the selected contacts"),
+            _("Stop sending to the selected contacts"),
         )
         self.resubscribe_action = self._action(
-            t("Réabonner…", "Resubscribe…"),
+            _("Resubscribe…"),
             lambda: self.change_status("subscribed"),
-            t(
-                "Seulement pour qui a redemandé à recevoir vos lettres",
-                "Only for people who asked to receive your newsletters again",
-            ),
+            _("Only for people who asked to receive your newsletters again"),
         )
         self.person_export_action = self._action(
-            t("Exporter les données de cette personne…", "Export this person's data…"),
+            _("Export this person's data…"),
             self.export_person,
-            t("Droit d’accès (RGPD, art. 15)", "Right of access (GDPR, art. 15)"),
+            _("Right of access (GDPR, art. 15)"),
         )
         self.forget_action = self._action(
-            t("Oublier cette personne…", "Forget this person…"),
+            _("Forget this person…"),
             self.forget_person,
-            t("Droit à l’effacement (RGPD, art. 17)", "Right to erasure (GDPR, art. 17)"),
+            _("Right to erasure (GDPR, art. 17)"),
         )
         self.purge_action = self._action(
-            t("Purger les inactifs…", "Purge inactive…"),
+            _("Purge inactive…"),
             self.purge_inactive,
-            t(
-                "Effacer les contacts sans activité depuis longtemps",
-                "Erase long-inactive contacts",
-            ),
+            _("Erase long-inactive contacts"),
         )
         self.export_list_action = self._action(
-            t("Exporter la liste…", "Export the list…"),
+            _("Export the list…"),
             lambda: self.export_list(self.lists_panel.current_list()),
         )
-        self.add_menu = QMenu(t("Ajouter à la liste", "Add to list"), self)
+        self.add_menu = QMenu(_("Add to list"), self)
         self.add_menu.aboutToShow.connect(lambda: self._fill_list_menu(self.add_menu, add=True))
-        self.remove_menu = QMenu(t("Retirer de la liste", "Remove from list"), self)
+        self.remove_menu = QMenu(_("Remove from list"), self)
         self.remove_menu.aboutToShow.connect(
             lambda: self._fill_list_menu(self.remove_menu, add=False)
         )
-        self.privacy_menu = QMenu(t("RGPD", "GDPR"), self)
+        self.privacy_menu = QMenu(_("GDPR"), self)
         self.privacy_menu.addAction(self.person_export_action)
         self.privacy_menu.addAction(self.forget_action)
         self.privacy_menu.addSeparator()
         self.privacy_menu.addAction(self.purge_action)
 
-        menu = self.menuBar().addMenu(t("&Contacts", "&Contacts"))
+        menu = self.menuBar().addMenu(_("&Contacts"))
         menu.addAction(self.import_action)
         menu.addAction(self.paste_action)
         menu.addAction(self.new_action)
         menu.addSeparator()
         menu.addAction(self.export_list_action)
         menu.addSeparator()
-        menu.addAction(self._action(t("Fermer", "Close"), self.close))
-        selection = self.menuBar().addMenu(t("&Sélection", "&Selection"))
+        menu.addAction(self._action(_("Close"), self.close))
+        selection = self.menuBar().addMenu(_("&Selection"))
         self._fill_selection_menu(selection)
         self.menuBar().addMenu(self.privacy_menu)
 
-        bar = self.addToolBar(t("Contacts", "Contacts"))
+        bar = self.addToolBar(_("Contacts"))
         bar.setObjectName("contacts-toolbar")
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -375,7 +361,7 @@ class ContactsWindow(QMainWindow):
             header.setSortIndicator(*self._sort_indicator)
             header.blockSignals(False)
             self.statusBar().showMessage(
-                t("La colonne des listes ne se trie pas.", "The lists column cannot be sorted."),
+                _("The lists column cannot be sorted."),
                 3000,
             )
             return
@@ -411,7 +397,7 @@ class ContactsWindow(QMainWindow):
         )
         selection.setCurrentIndex(top, QItemSelectionModel.SelectionFlag.NoUpdate)
 
-    def _selection_changed(self, *_: object) -> None:
+    def _selection_changed(self, *_unused: object) -> None:
         count = self.selection_count()
         one, some = count == 1, count > 0
         for action in (self.edit_action, self.person_export_action, self.forget_action):
@@ -422,7 +408,7 @@ class ContactsWindow(QMainWindow):
         self.remove_menu.setEnabled(some)
         text = contacts_text(self.model.rowCount())
         if some:
-            text += t(f" · {count_text(count)} sélectionné(s)", f" · {count_text(count)} selected")
+            text += _(" · {count} selected").format(count=count_text(count))
         self.count_label.setText(text)
 
     def _update_placeholder(self) -> None:
@@ -431,16 +417,14 @@ class ContactsWindow(QMainWindow):
             return
         if self.store.count() == 0:
             self.placeholder.setText(
-                t(
-                    "Aucun contact pour l’instant.\n\nCopiez des cellules dans Excel, LibreOffice "
-                    "ou Google Sheets et collez-les ici (Ctrl+V),\nou importez un fichier CSV ou "
-                    "Excel.",
-                    "No contacts yet.\n\nCopy cells in Excel, LibreOffice or Google Sheets and "
-                    "paste them here (Ctrl+V),\nor import a CSV or Excel file.",
+                _(
+                    "No contacts yet.\n\nCopy cells in Excel, LibreOffice or Google "
+                    "Sheets and paste them here (Ctrl+V),\nor import a CSV or Excel "
+                    "file."
                 )
             )
         else:
-            self.placeholder.setText(t("Aucun contact ne correspond.", "No contact matches."))
+            self.placeholder.setText(_("No contact matches."))
         self.stack.setCurrentWidget(self.placeholder)
 
     def _context_menu(self, position: QPoint) -> None:
@@ -461,10 +445,10 @@ class ContactsWindow(QMainWindow):
         if add:
             if menu.actions():
                 menu.addSeparator()
-            new = menu.addAction(t("Nouvelle liste…", "New list…"))
+            new = menu.addAction(_("New list…"))
             new.triggered.connect(lambda _=False: self.add_to_new_list())
         elif not menu.actions():
-            empty = menu.addAction(t("(aucune liste)", "(no list)"))
+            empty = menu.addAction(_("(no list)"))
             empty.setEnabled(False)
 
     # -- import -----------------------------------------------------------------------------------
@@ -472,7 +456,7 @@ class ContactsWindow(QMainWindow):
     def import_file(self) -> None:
         path = prompts.open_path(
             self,
-            t("Importer des contacts", "Import contacts"),
+            _("Import contacts"),
             import_file_filter(),
         )
         if path is not None:
@@ -482,11 +466,7 @@ class ContactsWindow(QMainWindow):
         text = QGuiApplication.clipboard().text()
         if not text.strip():
             self.statusBar().showMessage(
-                t(
-                    "Le presse-papiers ne contient pas de texte : copiez des cellules "
-                    "d’un tableur.",
-                    "The clipboard holds no text: copy cells from a spreadsheet.",
-                ),
+                _("The clipboard holds no text: copy cells from a spreadsheet."),
                 5000,
             )
             return
@@ -555,7 +535,7 @@ class ContactsWindow(QMainWindow):
 
         def cancelled() -> None:
             self.statusBar().showMessage(
-                t("Annulé : aucun contact n’a été modifié.", "Cancelled: no contact was changed."),
+                _("Cancelled: no contact was changed."),
                 8000,
             )
 
@@ -572,9 +552,9 @@ class ContactsWindow(QMainWindow):
 
     def add_to_list(self, list_id: int) -> None:
         self._bulk(
-            t("Ajout à la liste…", "Adding to the list…"),
+            _("Adding to the list…"),
             lambda store, ids: store.add_to_list(ids, list_id, source=by_hand()),
-            t("{n} ajouté(s) à la liste.", "{n} added to the list."),
+            _("{n} added to the list."),
         )
 
     def add_to_new_list(self) -> None:
@@ -584,9 +564,9 @@ class ContactsWindow(QMainWindow):
 
     def remove_from_list(self, list_id: int) -> None:
         self._bulk(
-            t("Retrait de la liste…", "Removing from the list…"),
+            _("Removing from the list…"),
             lambda store, ids: store.remove_from_list(ids, list_id, source=by_hand()),
-            t("{n} retiré(s) de la liste.", "{n} removed from the list."),
+            _("{n} removed from the list."),
         )
 
     def change_status(self, status: str) -> None:
@@ -596,29 +576,25 @@ class ContactsWindow(QMainWindow):
             return
         who = contacts_text(count)
         if status == "subscribed":
-            title = t("Réabonner", "Resubscribe")
-            label = t(
-                f"Réabonner {who} ? Ne le faites que si ces personnes ont redemandé à recevoir "
-                "vos lettres. Pourquoi (gardé dans leur historique) ?",
-                f"Resubscribe {who}? Only do it if these people asked to receive your "
-                "newsletters again. Why (kept in their history)?",
-            )
+            title = _("Resubscribe")
+            label = _(
+                "Resubscribe {who}? Only do it if these people asked to receive "
+                "your newsletters again. Why (kept in their history)?"
+            ).format(who=who)
             default = ""
         else:
-            title = t("Désabonner", "Unsubscribe")
-            label = t(
-                f"Désabonner {who} ? Ils ne recevront plus rien. Pourquoi (gardé dans leur "
-                "historique) ?",
-                f"Unsubscribe {who}? They will receive nothing more. Why (kept in their history)?",
-            )
-            default = t("Demande de la personne", "The person asked")
+            title = _("Unsubscribe")
+            label = _(
+                "Unsubscribe {who}? They will receive nothing more. Why (kept in their history)?"
+            ).format(who=who)
+            default = _("The person asked")
         reason = prompts.ask_reason(self, title, label, default)
         if reason is None:
             return
         self._bulk(
-            t("Changement du statut…", "Changing the status…"),
+            _("Changing the status…"),
             lambda store, ids: store.set_status(ids, status, reason, source=by_hand()),
-            t("{n} : statut changé.", "{n}: status changed."),
+            _("{n}: status changed."),
         )
 
     # -- GDPR -------------------------------------------------------------------------------------
@@ -629,28 +605,23 @@ class ContactsWindow(QMainWindow):
             return
         folder = prompts.choose_folder(
             self,
-            t(
-                f"Où enregistrer les données de {contact.email} ?",
-                f"Where to save {contact.email}'s data?",
-            ),
+            _("Where to save {email}'s data?").format(email=contact.email),
         )
         if folder is None:
             return
-        title = t("Données personnelles", "Personal data")
+        title = _("Personal data")
         try:
             json_path, csv_path = privacy.write_person_export(self.store, contact.email, folder)
         except OSError as exc:
-            prompts.error(self, title, t(f"Écriture impossible : {exc}", f"Cannot write: {exc}"))
+            prompts.error(self, title, _("Cannot write: {exc}").format(exc=exc))
             return
         prompts.info(
             self,
             title,
-            t(
-                f"Les données de {contact.email} sont dans :\n{json_path}\n{csv_path}\n\n"
-                "Envoyez-les à la personne qui les a demandées.",
-                f"{contact.email}'s data is in:\n{json_path}\n{csv_path}\n\n"
-                "Send them to the person who asked.",
-            ),
+            _(
+                "{email}'s data is in:\n{json_path}\n{csv_path}\n\nSend them to the "
+                "person who asked."
+            ).format(email=contact.email, json_path=json_path, csv_path=csv_path),
         )
 
     def forget_person(self) -> None:
@@ -659,27 +630,22 @@ class ContactsWindow(QMainWindow):
             return
         if not prompts.confirm(
             self,
-            t("Oublier cette personne", "Forget this person"),
-            t(
-                f"Effacer définitivement {contact.email} ? C’est irréversible : sa fiche, ses "
-                "listes et son historique sont supprimés. Seule une empreinte de l’adresse est "
-                "gardée, pour qu’un ancien fichier ne la réimporte jamais.",
-                f"Erase {contact.email} for good? This cannot be undone: the record, lists and "
-                "history are deleted. Only a fingerprint of the address is kept, so an old file "
-                "never imports it again.",
-            ),
+            _("Forget this person"),
+            _(
+                "Erase {email} for good? This cannot be undone: the record, lists "
+                "and history are deleted. Only a fingerprint of the address is "
+                "kept, so an old file never imports it again."
+            ).format(email=contact.email),
         ):
             return
         try:
             privacy.forget(self.store, contact.email)
         except StoreError as exc:
-            prompts.error(self, t("Oublier cette personne", "Forget this person"), str(exc))
+            prompts.error(self, _("Forget this person"), str(exc))
             return
         self.table.clearSelection()
         self.refresh()
-        self.statusBar().showMessage(
-            t(f"{contact.email} a été effacé.", f"{contact.email} was erased."), 8000
-        )
+        self.statusBar().showMessage(_("{email} was erased.").format(email=contact.email), 8000)
 
     def purge_dialog(self) -> PurgeDialog:
         """The retention dialog, wired to refresh this window after a purge."""
@@ -696,15 +662,12 @@ class ContactsWindow(QMainWindow):
         """Export a list (None: every contact) to CSV or XLSX, in the background."""
         names = {info.id: info.name for info in self.lists_panel.lists()}
         name = names.get(list_id) if list_id is not None else None
-        suggested = (name or t("contacts", "contacts")) + ".xlsx"
+        suggested = (name or _("contacts")) + ".xlsx"
         path = prompts.save_path(
             self,
-            t("Exporter les contacts", "Export contacts"),
+            _("Export contacts"),
             suggested,
-            t(
-                "Classeur Excel (*.xlsx);;Fichier CSV (*.csv)",
-                "Excel workbook (*.xlsx);;CSV file (*.csv)",
-            ),
+            _("Excel workbook (*.xlsx);;CSV file (*.csv)"),
         )
         if path is None:
             return
@@ -716,21 +679,18 @@ class ContactsWindow(QMainWindow):
 
         def done(count: int) -> None:
             self.statusBar().showMessage(
-                t(
-                    f"{contacts_text(count)} exporté(s) vers {path.name}.",
-                    f"{contacts_text(count)} exported to {path.name}.",
-                ),
+                _("{count} exported to {name}.").format(count=contacts_text(count), name=path.name),
                 10_000,
             )
 
         def cancelled() -> None:
-            self.statusBar().showMessage(t("Export annulé.", "Export cancelled."), 5000)
+            self.statusBar().showMessage(_("Export cancelled."), 5000)
 
         run_with_progress(
             self,
             self.tracker,
             self.store.path,
-            t(f"Export vers {path.name}…", f"Exporting to {path.name}…"),
+            _("Exporting to {name}…").format(name=path.name),
             work,
             done,
             on_cancel=cancelled,

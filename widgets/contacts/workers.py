@@ -26,7 +26,7 @@ from editor.contacts.export import ExportError
 from editor.contacts.importer import ImportRefused
 from editor.contacts.readers import ImportFileError
 from editor.contacts.store import ContactStore
-from editor.i18n import t
+from editor.i18n import _, t
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +170,7 @@ class Worker(QObject):
                 self.cancelled.emit()  # the progress handler stopped SQLite: rolled back
             else:
                 log.exception("contacts job failed")
-                self.failed.emit(t(f"Erreur de la base : {exc}", f"Database error: {exc}"))
+                self.failed.emit(_("Database error: {exc}").format(exc=exc))
         except USER_ERRORS as exc:
             self.failed.emit(str(exc))
         except OSError as exc:
@@ -184,7 +184,7 @@ class Worker(QObject):
             )
         except Exception as exc:  # a bug: the user gets a message, the log the traceback
             log.exception("contacts job failed")
-            self.failed.emit(t(f"Erreur inattendue : {exc!r}", f"Unexpected error: {exc!r}"))
+            self.failed.emit(_("Unexpected error: {exc!r}").format(exc=exc))
         else:
             self.succeeded.emit(result)
         finally:
@@ -236,8 +236,8 @@ def run_with_progress(
     """
     from widgets.contacts import prompts
 
-    dialog = QProgressDialog(label, t("Annuler", "Cancel"), 0, 1000, parent)
-    dialog.setWindowTitle(t("Contacts", "Contacts"))
+    dialog = QProgressDialog(label, _("Cancel"), 0, 1000, parent)
+    dialog.setWindowTitle(_("Contacts"))
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(500)
     dialog.setAutoClose(False)
@@ -255,7 +255,7 @@ def run_with_progress(
             dialog.setValue(max(0, min(1000, round(fraction * 1000))))
 
     def cancel() -> None:
-        dialog.setLabelText(t("Annulation…", "Cancelling…"))
+        dialog.setLabelText(_("Cancelling…"))
         worker.cancel()
 
     def succeeded(result: Any) -> None:
@@ -265,7 +265,7 @@ def run_with_progress(
         if on_failure is not None:
             on_failure(message)
         else:
-            prompts.error(parent, t("Contacts", "Contacts"), message)
+            prompts.error(parent, _("Contacts"), message)
 
     def cancelled() -> None:
         if on_cancel is not None:

@@ -326,9 +326,9 @@ def test_a_file_without_header_says_what_each_column_becomes(
     page = wizard.mapping_page
     assert wizard.mapping() == ["email", "first_name"]
     assert [not card.guessed.isHidden() for card in page.cards] == [True, True]
-    assert page.outcome.text() == "2 column(s) imported: all of them."
+    assert page.outcome.text() == "2 columns imported: all of them."
     page.cards[1].combo.setCurrentIndex(page.cards[1].combo.findData("ignore"))
-    assert page.outcome.text() == '1 column(s) imported; not imported: "Column 2".'
+    assert page.outcome.text() == '1 column imported; not imported: "Column 2".'
     page.cards[1].combo.setCurrentIndex(page.cards[1].combo.findData("first_name"))
     wizard.next()
     wizard.basis_page.choose("consent")
