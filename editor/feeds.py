@@ -33,7 +33,7 @@ import httpx
 import nh3
 
 from editor.atomic import write_text_atomic
-from editor.i18n import t
+from editor.i18n import _
 from editor.settings import feeds_cache_dir
 from editor.urls import web_uri
 
@@ -48,10 +48,6 @@ MAX_REDIRECTS = 5
 
 _SCHEMES = ("http", "https")
 _REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
-_NOT_WEB = (
-    "redirection vers une adresse qui n'est pas une page web",
-    "redirected to an address that is not a web page",
-)
 _IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")
 # Block-level tags kept through nh3 only to become spaces, so "</p><p>" does not glue words.
 _BREAK_TAGS = {"p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6"}
@@ -69,13 +65,10 @@ _WP_MORE = re.compile(r"\s*\[(?:…|\.\.\.)\]")
 class FeedError(Exception):
     """A feed that could not be fetched or read; the message names the URL and the cause."""
 
-    def __init__(self, url: str, cause_fr: str, cause_en: str) -> None:
+    def __init__(self, url: str, cause: str) -> None:
         shown = url if len(url) <= 200 else url[:199] + "…"
         super().__init__(
-            t(
-                f"Impossible de lire le flux « {shown} » : {cause_fr}.",
-                f'Cannot read the feed "{shown}": {cause_en}.',
-            )
+            _('Cannot read the feed "{shown}": {cause}.').format(shown=shown, cause=cause)
         )
         self.url = url
 
@@ -296,8 +289,7 @@ def _download(url: str, timeout: float, max_bytes: int, validators: dict[str, st
     if not current:
         raise FeedError(
             url,
-            "adresse invalide (elle doit commencer par http:// ou https://)",
-            "invalid address (it must start with http:// or https://)",
+            _("invalid address (it must start with http:// or https://)"),
         )
     headers = {
         "User-Agent": USER_AGENT,
@@ -307,7 +299,7 @@ def _download(url: str, timeout: float, max_bytes: int, validators: dict[str, st
     }
     with _Deadline(3 * timeout) as deadline, _client(url, headers, timeout) as client:
         try:
-            for _ in range(MAX_REDIRECTS + 1):
+            for _unused in range(MAX_REDIRECTS + 1):
                 with client.stream(
                     "GET", current, headers=validators, extensions={"trace": deadline.trace}
                 ) as response:
@@ -321,16 +313,16 @@ def _download(url: str, timeout: float, max_bytes: int, validators: dict[str, st
                 return result
         except FeedError:
             if deadline.expired.is_set():  # e.g. compressed data cut short by the deadline
-                raise FeedError(url, *_network_cause(TimeoutError(), timeout)) from None
+                raise FeedError(url, _network_cause(TimeoutError(), timeout)) from None
             raise
         except httpx.InvalidURL as error:
             # Our own URL is valid (web_uri): httpx parses a redirect's Location even when it
             # does not follow it, and refuses what is no URL it could fetch (data:, …).
-            raise FeedError(url, *_NOT_WEB) from error
+            raise FeedError(url, _not_web()) from error
         except (httpx.HTTPError, httpx.StreamError, OSError) as error:
             reason = TimeoutError() if deadline.expired.is_set() else error
-            raise FeedError(url, *_network_cause(reason, timeout)) from error
-    raise FeedError(url, *_http_cause(response.status_code))  # still redirected
+            raise FeedError(url, _network_cause(reason, timeout)) from error
+    raise FeedError(url, _http_cause(response.status_code))  # still redirected
 
 
 def _client(url: str, headers: dict[str, str], timeout: float) -> httpx.Client:
@@ -338,7 +330,7 @@ def _client(url: str, headers: dict[str, str], timeout: float) -> httpx.Client:
     try:
         return httpx.Client(headers=headers, timeout=timeout, follow_redirects=False)
     except ImportError as error:  # ALL_PROXY=socks5://…: httpx needs an extra package for it
-        raise FeedError(url, *_network_cause(error, timeout)) from error
+        raise FeedError(url, _network_cause(error, timeout)) from error
 
 
 def _redirect_target(response: httpx.Response, current: str, url: str) -> str:
@@ -348,7 +340,7 @@ def _redirect_target(response: httpx.Response, current: str, url: str) -> str:
         return ""
     target = web_uri(location, current)
     if not target:
-        raise FeedError(url, *_NOT_WEB)
+        raise FeedError(url, _not_web())
     return target
 
 
@@ -360,7 +352,7 @@ def _receive(response: httpx.Response, url: str, max_bytes: int, conditional: bo
     if status == 304 and conditional:
         return _Response(b"", str(response.url), "", etag, last_modified, not_modified=True)
     if not 200 <= status < 300:
-        raise FeedError(url, *_http_cause(status))
+        raise FeedError(url, _http_cause(status))
     length = response.headers.get("Content-Length", "")
     if length.strip().isdigit() and int(length) > max_bytes:
         raise _too_big(url, max_bytes)
@@ -392,8 +384,7 @@ def _decompress(body: bytes, encoding: str, url: str, max_bytes: int) -> bytes:
     else:
         raise FeedError(
             url,
-            f"compression « {encoding} » non prise en charge",
-            f'unsupported compression "{encoding}"',
+            _('unsupported compression "{encoding}"').format(encoding=encoding),
         )
     for wbits in attempts:
         inflater = zlib.decompressobj(wbits)
@@ -404,61 +395,58 @@ def _decompress(body: bytes, encoding: str, url: str, max_bytes: int) -> bytes:
         if len(data) > max_bytes or inflater.unconsumed_tail:
             raise _too_big(url, max_bytes)
         return data
-    raise FeedError(url, "données compressées illisibles", "unreadable compressed data")
+    raise FeedError(url, _("unreadable compressed data"))
 
 
 def _too_big(url: str, max_bytes: int) -> FeedError:
     if max_bytes >= 1_000_000:
-        fr, en = f"{max_bytes / 1_000_000:g} Mo", f"{max_bytes / 1_000_000:g} MB"
-    elif max_bytes >= 1000:
-        fr, en = f"{max_bytes / 1000:g} ko", f"{max_bytes / 1000:g} kB"
-    else:
-        fr, en = f"{max_bytes} octets", f"{max_bytes} bytes"
-    return FeedError(url, f"le flux dépasse {fr}", f"the feed is larger than {en}")
+        size = f"{max_bytes / 1_000_000:g}"
+        return FeedError(url, _("the feed is larger than {size} MB").format(size=size))
+    if max_bytes >= 1000:
+        size = f"{max_bytes / 1000:g}"
+        return FeedError(url, _("the feed is larger than {size} kB").format(size=size))
+    return FeedError(
+        url, _("the feed is larger than {max_bytes} bytes").format(max_bytes=max_bytes)
+    )
 
 
-def _http_cause(code: int) -> tuple[str, str]:
+def _not_web() -> str:
+    return _("redirected to an address that is not a web page")
+
+
+def _http_cause(code: int) -> str:
     if code == 404 or code == 410:
-        return f"page introuvable (erreur HTTP {code})", f"page not found (HTTP error {code})"
+        return _("page not found (HTTP error {code})").format(code=code)
     if code in (401, 403):
-        return f"accès refusé (erreur HTTP {code})", f"access denied (HTTP error {code})"
+        return _("access denied (HTTP error {code})").format(code=code)
     if code == 429:
-        return (
-            "le site limite les requêtes, réessayez plus tard (erreur HTTP 429)",
-            "the site is rate-limiting requests, try again later (HTTP error 429)",
-        )
+        return _("the site is rate-limiting requests, try again later (HTTP error 429)")
     if code in _REDIRECT_CODES:  # still redirecting after MAX_REDIRECTS hops
-        return f"trop de redirections (HTTP {code})", f"too many redirects (HTTP {code})"
+        return _("too many redirects (HTTP {code})").format(code=code)
     if code >= 500:
-        return f"erreur du serveur (HTTP {code})", f"server error (HTTP {code})"
-    return f"erreur HTTP {code}", f"HTTP error {code}"
+        return _("server error (HTTP {code})").format(code=code)
+    return _("HTTP error {code}").format(code=code)
 
 
-def _network_cause(error: BaseException, timeout: float) -> tuple[str, str]:
+def _network_cause(error: BaseException, timeout: float) -> str:
     """Why a download failed, for the user, from httpx's error or the system error under it."""
     reason = _root_cause(error)
     if isinstance(reason, socket.gaierror):
-        return (
-            "adresse introuvable (nom de domaine inconnu ou pas de connexion Internet)",
-            "address not found (unknown domain name or no Internet connection)",
-        )
+        return _("address not found (unknown domain name or no Internet connection)")
     if isinstance(reason, (TimeoutError, httpx.TimeoutException)):
-        return (
-            f"le site n'a pas répondu à temps ({timeout:g} s)",
-            f"the site did not answer in time ({timeout:g} s)",
-        )
+        return _("the site did not answer in time ({timeout:g} s)").format(timeout=timeout)
     if isinstance(reason, ConnectionRefusedError):
-        return "connexion refusée par le serveur", "connection refused by the server"
+        return _("connection refused by the server")
     closed = isinstance(reason, httpx.RemoteProtocolError) and "disconnected" in str(reason)
     if closed or isinstance(reason, (ConnectionResetError, BrokenPipeError)):
-        return "connexion interrompue par le serveur", "connection closed by the server"
+        return _("connection closed by the server")
     if isinstance(reason, ssl.SSLCertVerificationError):
-        return "certificat de sécurité invalide", "invalid security certificate"
+        return _("invalid security certificate")
     if isinstance(reason, ssl.SSLError):
-        return "échec de la connexion sécurisée (TLS)", "secure connection (TLS) failed"
+        return _("secure connection (TLS) failed")
     if isinstance(reason, (httpx.ProtocolError, httpx.DecodingError)):
-        return "réponse HTTP invalide", "invalid HTTP response"
-    return f"erreur réseau ({reason})", f"network error ({reason})"
+        return _("invalid HTTP response")
+    return _("network error ({reason})").format(reason=reason)
 
 
 def _root_cause(error: BaseException) -> BaseException:
@@ -490,10 +478,10 @@ def parse(data: bytes, *, url: str, content_type: str = "", source: str = "") ->
     if not parsed.get("version") and not entries:
         raise FeedError(
             source or url,
-            "ce n'est pas un flux RSS ou Atom (pour un site WordPress, "
-            "l'adresse du flux se termine par /feed/)",
-            "this is not an RSS or Atom feed (for a WordPress site, "
-            "the feed address ends with /feed/)",
+            _(
+                "this is not an RSS or Atom feed (for a WordPress site, the feed "
+                "address ends with /feed/)"
+            ),
         )
     posts = (_post(entry, url) for entry in entries)
     kept = (post for post in posts if post.title or post.link or post.excerpt)
@@ -673,7 +661,7 @@ class FeedCache:
         elif cached is not None:
             posts = cached.posts
         else:  # cannot happen: "not modified" is only accepted when validators were sent
-            raise FeedError(url, *_http_cause(304))
+            raise FeedError(url, _http_cause(304))
         feed = CachedFeed(url, datetime.now(UTC), posts, result.etag, result.last_modified)
         self._store(feed)
         return posts

@@ -25,7 +25,7 @@ from typing import Any
 import jinja2
 from jinja2 import nodes
 
-from editor.i18n import t
+from editor.i18n import _
 
 MAX_SOURCE = 500  # characters between the braces
 MAX_VALUE = 2_000  # characters a field or a tag's value may have
@@ -163,15 +163,15 @@ def _int_arg(value: Literal, low: int, high: int) -> int:
 _ENV = jinja2.Environment(autoescape=True)  # parsing only: nothing is ever rendered with it
 
 
-def _refuse(source: str, why_fr: str, why_en: str, detail: str = "") -> TagGrammarError:
+def _refuse(source: str, why: str, detail: str = "") -> TagGrammarError:
+    """The error for ``source``; ``why`` is already in the UI language."""
     shown = source if len(source) <= 80 else source[:77] + "..."
     return TagGrammarError(
-        t(
-            f"La balise {{{{ {shown} }}}} n'est pas autorisée : {why_fr} Une balise est un "
-            'champ suivi de filtres, par exemple {{ first_name | default("ami") | title }}.',
-            f"The merge tag {{{{ {shown} }}}} is not allowed: {why_en} A merge tag is a field "
-            'followed by filters, for example {{ first_name | default("friend") | title }}.',
-        ),
+        _(
+            "The merge tag {{{{ {shown} }}}} is not allowed: {why} A merge "
+            "tag is a field followed by filters, for example "
+            '{{{{ first_name | default("friend") | title }}}}.'
+        ).format(shown=shown, why=why),
         detail,
     )
 
@@ -180,32 +180,31 @@ def parse(source: str) -> Tag:
     """Parse the text between ``{{`` and ``}}``; raise :class:`TagGrammarError` off-grammar."""
     source = " ".join(source.split())
     if len(source) > MAX_SOURCE:
-        raise _refuse(source, "elle est trop longue.", "it is too long.")
+        raise _refuse(source, _("it is too long."))
     try:
         tree = _ENV.parse("{{ " + source + " }}")
     except jinja2.TemplateSyntaxError as exc:
         detail = str(exc.message)
         raise _refuse(
-            source, f"elle est mal écrite ({detail}).", f"it is malformed ({detail}).", detail
+            source, _("it is malformed ({detail}).").format(detail=detail), detail
         ) from exc
     body = tree.body
     if len(body) != 1 or not isinstance(body[0], nodes.Output) or len(body[0].nodes) != 1:
-        raise _refuse(source, "elle contient plus qu'une valeur.", "it holds more than a value.")
+        raise _refuse(source, _("it holds more than a value."))
     filters: list[FilterCall] = []
     node: nodes.Node = body[0].nodes[0]
     while isinstance(node, nodes.Filter):
         filters.append(_filter(node, source))
         if node.node is None:
-            raise _refuse(source, "un filtre sans champ.", "a filter without a field.")
+            raise _refuse(source, _("a filter without a field."))
         node = node.node
     if not isinstance(node, nodes.Name) or node.ctx != "load":
         raise _refuse(
             source,
-            "elle calcule au lieu de lire un champ.",
-            "it computes instead of reading a field.",
+            _("it computes instead of reading a field."),
         )
     if len(filters) > MAX_FILTERS:
-        raise _refuse(source, "trop de filtres.", "too many filters.")
+        raise _refuse(source, _("too many filters."))
     return Tag(source=source, field=node.name, filters=tuple(reversed(filters)))
 
 
@@ -213,14 +212,12 @@ def _filter(node: nodes.Filter, source: str) -> FilterCall:
     if node.name not in FILTERS:
         raise _refuse(
             source,
-            f"le filtre « {node.name} » n'existe pas dans Bulletin.",
-            f'Bulletin has no "{node.name}" filter.',
+            _('Bulletin has no "{name}" filter.').format(name=node.name),
         )
     if node.kwargs or node.dyn_args is not None or node.dyn_kwargs is not None:
         raise _refuse(
             source,
-            "les arguments d'un filtre s'écrivent simplement entre parenthèses.",
-            "filter arguments are plain values in parentheses.",
+            _("filter arguments are plain values in parentheses."),
         )
     args: list[Literal] = []
     for arg in node.args:
@@ -229,11 +226,10 @@ def _filter(node: nodes.Filter, source: str) -> FilterCall:
         ):
             raise _refuse(
                 source,
-                "les arguments d'un filtre sont des textes ou des nombres écrits tels quels.",
-                "filter arguments are texts or numbers written as they are.",
+                _("filter arguments are texts or numbers written as they are."),
             )
         if isinstance(arg.value, str) and len(arg.value) > MAX_VALUE:
-            raise _refuse(source, "un argument est trop long.", "an argument is too long.")
+            raise _refuse(source, _("an argument is too long."))
         args.append(arg.value)
     return FilterCall(node.name, tuple(args))
 
@@ -264,8 +260,7 @@ def evaluate(tag: Tag, values: Mapping[str, Any]) -> str:
         except TypeError as exc:
             raise _refuse(
                 tag.source,
-                f"le filtre « {call.name} » n'accepte pas ces arguments.",
-                f'the "{call.name}" filter does not take these arguments.',
+                _('the "{name}" filter does not take these arguments.').format(name=call.name),
             ) from exc
         if value is _MISSING:
             value = ""
