@@ -72,6 +72,14 @@ def N_(message: str) -> str:
     return message
 
 
+def number(value: float, digits: int = 0) -> str:
+    """``value`` written as the UI language writes numbers: « 1 234,5 » / "1,234.5"."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return str(format_decimal(value, format=pattern, locale=language()))
+
+
 def detect_language(preferred: str | None = None) -> str:
     """``BULLETIN_LANG``, else ``preferred`` (the saved preference), else the locale; French when
     unsure (most of our users are French)."""

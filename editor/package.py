@@ -34,7 +34,7 @@ from typing import Any, TypeAlias
 
 from editor.atomic import atomic_binary
 from editor.document import DocumentError, ImageBlock, Newsletter, from_json, to_json
-from editor.i18n import _, t
+from editor.i18n import _, number, t
 from editor.limits import MAX_DOCUMENT_BYTES, LimitError, check_document_data, check_image
 from editor.settings import data_dir
 from editor.upgrade import VersionError, upgrade
@@ -87,14 +87,11 @@ class BulletinFile:
         a PNG named ``photo.jpg`` is stored as ``.png``. The same bytes are stored once.
         """
         if len(data) > MAX_IMAGE_BYTES:
-            size_en = f"{len(data) / 1_048_576:.1f}"
-            size_fr = size_en.replace(".", ",")
+            size = number(len(data) / 1_048_576, 1)
             raise PackageError(
-                t(
-                    f"« {filename_or_ext} » est trop lourde ({size_fr} Mo) : une image "
-                    "fait au plus 10 Mo.",
-                    f'"{filename_or_ext}" is too large ({size_en} MB): an image is at most 10 MB.',
-                )
+                _(
+                    '"{filename_or_ext}" is too large ({size} MB): an image is at most 10 MB.'
+                ).format(filename_or_ext=filename_or_ext, size=size)
             )
         ext = image_format(data)
         if ext is None:
@@ -129,15 +126,13 @@ def load(path: StrPath) -> BulletinFile:
     try:
         fh = path.open("rb")
     except FileNotFoundError as exc:
-        raise _open_error(name, "le fichier n'existe pas.", "the file does not exist.") from exc
+        raise _open_error(name, _("the file does not exist.")) from exc
     except IsADirectoryError as exc:
-        raise _open_error(name, "c'est un dossier.", "it is a folder.") from exc
+        raise _open_error(name, _("it is a folder.")) from exc
     except PermissionError as exc:
-        raise _open_error(
-            name, "vous n'avez pas le droit de le lire.", "you are not allowed to read it."
-        ) from exc
+        raise _open_error(name, _("you are not allowed to read it.")) from exc
     except OSError as exc:
-        raise _open_error(name, f"{exc.strerror or exc}.", f"{exc.strerror or exc}.") from exc
+        raise _open_error(name, f"{exc.strerror or exc}.") from exc
     with fh, _reading(name):
         head = fh.read(16)
         fh.seek(0)
@@ -163,8 +158,7 @@ def _reading(name: str) -> Iterator[None]:
             raise _damaged(name) from exc
         raise _open_error(
             name,
-            f"erreur de lecture ({exc.strerror or exc}).",
-            f"read error ({exc.strerror or exc}).",
+            _("read error ({value}).").format(value=exc.strerror or exc),
         ) from exc
     except (
         zipfile.BadZipFile,
@@ -179,24 +173,22 @@ def _reading(name: str) -> Iterator[None]:
 
 
 def _damaged(name: str) -> PackageError:
-    return _open_error(
-        name, "le fichier est endommagé ou incomplet.", "the file is damaged or incomplete."
-    )
+    return _open_error(name, _("the file is damaged or incomplete."))
 
 
-def _open_error(name: str, fr: str, en: str) -> PackageError:
-    return PackageError(t(f"Impossible d'ouvrir « {name} » : {fr}", f'Cannot open "{name}": {en}'))
+def _open_error(name: str, why: str) -> PackageError:
+    """``why`` is already in the UI language."""
+    return PackageError(_('Cannot open "{name}": {why}').format(name=name, why=why))
 
 
 def _not_a_zip(name: str, head: bytes) -> PackageError:
     """Say what the file looks like, since "not a zip" means nothing to most users."""
     if not head:
-        return _open_error(name, "le fichier est vide.", "the file is empty.")
+        return _open_error(name, _("the file is empty."))
     if head.startswith(b"PK"):
         return _open_error(
             name,
-            "le fichier est endommagé ou incomplet (tronqué ?).",
-            "the file is damaged or incomplete (truncated?).",
+            _("the file is damaged or incomplete (truncated?)."),
         )
     if head.startswith(b"%PDF"):
         what_fr, what_en = "un document PDF", "a PDF document"
@@ -206,8 +198,10 @@ def _not_a_zip(name: str, head: bytes) -> PackageError:
         what_fr, what_en = "d'un autre type", "of another kind"
     return _open_error(
         name,
-        f"ce n'est pas un fichier Bulletin (c'est un fichier {what_fr}).",
-        f"this is not a Bulletin file (it is {what_en}).",
+        t(
+            f"ce n'est pas un fichier Bulletin (c'est un fichier {what_fr}).",
+            f"this is not a Bulletin file (it is {what_en}).",
+        ),
     )
 
 
@@ -226,37 +220,36 @@ def _check_entries(infos: list[zipfile.ZipInfo], name: str) -> None:
     if len(infos) > MAX_ENTRIES:
         raise _open_error(
             name,
-            f"il contient trop d'éléments ({len(infos)}, au plus {MAX_ENTRIES}).",
-            f"it holds too many entries ({len(infos)}, at most {MAX_ENTRIES}).",
+            _("it holds too many entries ({infos_count}, at most {max_entries}).").format(
+                infos_count=len(infos), max_entries=MAX_ENTRIES
+            ),
         )
     seen: set[str] = set()
     for info in infos:
         if _unsafe_name(info.filename):
             raise _open_error(
                 name,
-                f"il contient un chemin dangereux (« {info.filename} ») ; refusé par prudence.",
-                f'it holds an unsafe path ("{info.filename}"); refused as a precaution.',
+                _('it holds an unsafe path ("{filename}"); refused as a precaution.').format(
+                    filename=info.filename
+                ),
             )
         if info.filename in seen:
             raise _open_error(
                 name,
-                f"l'élément « {info.filename} » y figure deux fois.",
-                f'the entry "{info.filename}" appears twice.',
+                _('the entry "{filename}" appears twice.').format(filename=info.filename),
             )
         seen.add(info.filename)
         if info.flag_bits & 0x1:
             raise _open_error(
                 name,
-                "il est chiffré par un mot de passe.",
-                "it is encrypted with a password.",
+                _("it is encrypted with a password."),
             )
 
 
 def _too_big(name: str) -> PackageError:
     return _open_error(
         name,
-        "une fois décompressé, il dépasse 200 Mo ; refusé par prudence.",
-        "once decompressed it is over 200 MB; refused as a precaution.",
+        _("once decompressed it is over 200 MB; refused as a precaution."),
     )
 
 
@@ -294,9 +287,9 @@ def _document_too_big(name: str) -> PackageError:
     mb = MAX_DOCUMENT_BYTES // (1024 * 1024)
     return _open_error(
         name,
-        f"{DOCUMENT_NAME} dépasse {mb} Mo une fois décompressé ; une lettre en fait moins "
-        "de 100 Ko.",
-        f"{DOCUMENT_NAME} is over {mb} MB once decompressed; a newsletter takes under 100 KB.",
+        _(
+            "{document_name} is over {mb} MB once decompressed; a newsletter takes under 100 KB."
+        ).format(document_name=DOCUMENT_NAME, mb=mb),
     )
 
 
@@ -317,15 +310,15 @@ def _load_archive(archive: zipfile.ZipFile, name: str) -> BulletinFile:
         if kind != MIMETYPE:
             raise _open_error(
                 name,
-                f"ce n'est pas un fichier Bulletin (type « {kind} »).",
-                f'this is not a Bulletin file (type "{kind}").',
+                _('this is not a Bulletin file (type "{kind}").').format(kind=kind),
             )
     document = entries.get(DOCUMENT_NAME)
     if document is None:
         raise _open_error(
             name,
-            f"c'est une archive zip mais pas un fichier Bulletin ({DOCUMENT_NAME} manque).",
-            f"this is a zip archive but not a Bulletin file ({DOCUMENT_NAME} is missing).",
+            _("this is a zip archive but not a Bulletin file ({document_name} is missing).").format(
+                document_name=DOCUMENT_NAME
+            ),
         )
     if document.file_size > MAX_DOCUMENT_BYTES:
         raise _document_too_big(name)
@@ -340,30 +333,31 @@ def _load_archive(archive: zipfile.ZipFile, name: str) -> BulletinFile:
             continue
         info = entries.get(ref)
         if info is None:
-            fr, en = _describe(index, block)
+            what = _describe(index, block)
             raise _open_error(
                 name,
-                f"l'image de {fr} manque dans le fichier ({ref}).",
-                f"the image of {en} is missing from the file ({ref}).",
+                _("the image of {what} is missing from the file ({ref}).").format(
+                    what=what, ref=ref
+                ),
             )
         if info.file_size > MAX_IMAGE_BYTES:
             raise _open_error(
                 name,
-                f"l'image {ref} dépasse 10 Mo.",
-                f"the image {ref} is over 10 MB.",
+                _("the image {ref} is over 10 MB.").format(ref=ref),
             )
         data = reader.read(info)
         digest, ext = ref.removeprefix("images/").split(".")
         if hashlib.sha256(data).hexdigest() != digest or image_format(data) != ext:
             raise _open_error(
                 name,
-                f"l'image {ref} est endommagée (son contenu ne correspond pas à son nom).",
-                f"the image {ref} is damaged (its content does not match its name).",
+                _("the image {ref} is damaged (its content does not match its name).").format(
+                    ref=ref
+                ),
             )
         try:
             check_image(data, ref)
         except LimitError as exc:
-            raise _open_error(name, str(exc), str(exc)) from exc
+            raise _open_error(name, str(exc)) from exc
         images[ref] = data
     return BulletinFile(newsletter, images)
 
@@ -374,22 +368,21 @@ def _parse_json(raw: bytes, name: str) -> Any:
     except UnicodeDecodeError as exc:
         raise _open_error(
             name,
-            f"{DOCUMENT_NAME} n'est pas du texte UTF-8.",
-            f"{DOCUMENT_NAME} is not UTF-8 text.",
+            _("{document_name} is not UTF-8 text.").format(document_name=DOCUMENT_NAME),
         ) from exc
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise _open_error(
             name,
-            f"{DOCUMENT_NAME} n'est pas du JSON valide (ligne {exc.lineno}, colonne {exc.colno}).",
-            f"{DOCUMENT_NAME} is not valid JSON (line {exc.lineno}, column {exc.colno}).",
+            _("{document_name} is not valid JSON (line {lineno}, column {colno}).").format(
+                document_name=DOCUMENT_NAME, lineno=exc.lineno, colno=exc.colno
+            ),
         ) from exc
     except (ValueError, RecursionError) as exc:  # huge integers, absurd nesting
         raise _open_error(
             name,
-            f"{DOCUMENT_NAME} n'est pas du JSON valide.",
-            f"{DOCUMENT_NAME} is not valid JSON.",
+            _("{document_name} is not valid JSON.").format(document_name=DOCUMENT_NAME),
         ) from exc
 
 
@@ -397,22 +390,19 @@ def _newsletter(data: Any, name: str) -> Newsletter:
     if not isinstance(data, dict):
         raise _open_error(
             name,
-            f"{DOCUMENT_NAME} ne contient pas un objet JSON.",
-            f"{DOCUMENT_NAME} does not hold a JSON object.",
+            _("{document_name} does not hold a JSON object.").format(document_name=DOCUMENT_NAME),
         )
     try:
         check_document_data(data)  # plain JSON walked once, before any object is built
         return from_json(upgrade(data))
     except LimitError as exc:
-        raise _open_error(name, str(exc), str(exc)) from exc
+        raise _open_error(name, str(exc)) from exc
     except VersionError as exc:
-        raise _open_error(name, str(exc), str(exc)) from exc
+        raise _open_error(name, str(exc)) from exc
     except DocumentError as exc:
-        raise _open_error(
-            name, f"le document est invalide. {exc}", f"the document is invalid. {exc}"
-        ) from exc
+        raise _open_error(name, _("the document is invalid. {exc}").format(exc=exc)) from exc
     except (RecursionError, TypeError, AttributeError, KeyError) as exc:
-        raise _open_error(name, "le document est endommagé.", "the document is damaged.") from exc
+        raise _open_error(name, _("the document is damaged.")) from exc
 
 
 def _image_blocks(newsletter: Newsletter) -> Iterator[tuple[int, ImageBlock]]:
@@ -423,15 +413,13 @@ def _image_blocks(newsletter: Newsletter) -> Iterator[tuple[int, ImageBlock]]:
             yield index, block
 
 
-def _describe(index: int, block: ImageBlock) -> tuple[str, str]:
-    """French and English names of an image block the user can find in the composer."""
-    alt = block.alt
-    label_fr = f" « {alt} »" if alt else ""
-    label_en = f' "{alt}"' if alt else ""
-    return (
-        f"l'image n° {index}{label_fr} (bloc {block.id})",
-        f"image #{index}{label_en} (block {block.id})",
-    )
+def _describe(index: int, block: ImageBlock) -> str:
+    """A name of an image block the user can find in the composer."""
+    if block.alt:
+        return _('image #{index} "{alt}" (block {id})').format(
+            index=index, alt=block.alt, id=block.id
+        )
+    return _("image #{index} (block {id})").format(index=index, id=block.id)
 
 
 # ------------------------------------------------------------------------------------------ save
@@ -457,12 +445,9 @@ def _entries(bf: BulletinFile) -> list[tuple[str, bytes, int]]:
     total = len(document)
     for index, block in _image_blocks(bf.newsletter):
         if block.src not in bf.images:
-            fr, en = _describe(index, block)
+            what = _describe(index, block)
             raise PackageError(
-                t(
-                    f"L'image de {fr} manque ; elle doit être ajoutée à nouveau.",
-                    f"The image of {en} is missing; it must be added again.",
-                )
+                _("The image of {what} is missing; it must be added again.").format(what=what)
             )
     for ref in sorted(bf.referenced_images()):
         total += len(bf.images[ref])
@@ -489,24 +474,16 @@ def _write_atomic(target: Path, entries: list[tuple[str, bytes, int]]) -> None:
 def _write_error(target: Path, exc: OSError) -> PackageError:
     name = target.name
     if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-        fr, en = "le disque est plein.", "the disk is full."
+        why = _("the disk is full.")
     elif isinstance(exc, PermissionError) or exc.errno == errno.EROFS:
-        fr, en = (
-            "vous n'avez pas le droit d'écrire dans ce dossier.",
-            "no permission to write here.",
-        )
+        why = _("no permission to write here.")
     elif isinstance(exc, FileNotFoundError):
-        fr, en = "le dossier n'existe pas.", "the folder does not exist."
+        why = _("the folder does not exist.")
     else:
-        fr = en = f"{exc.strerror or exc}."
-    kept_fr = " La version précédente est intacte." if target.exists() else ""
-    kept_en = " The previous version is untouched." if target.exists() else ""
-    return PackageError(
-        t(
-            f"Impossible d'enregistrer « {name} » : {fr}{kept_fr}",
-            f'Cannot save "{name}": {en}{kept_en}',
-        )
-    )
+        why = f"{exc.strerror or exc}."
+    if target.exists():
+        why += " " + _("The previous version is untouched.")
+    return PackageError(_('Cannot save "{name}": {why}').format(name=name, why=why))
 
 
 # -------------------------------------------------------------------------------------- autosave
