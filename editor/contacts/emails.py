@@ -31,7 +31,7 @@ from email_validator.rfc_constants import (
     LOCAL_PART_MAX_LENGTH,
 )
 
-from editor.i18n import _, t
+from editor.i18n import N_, _
 
 __all__ = ["check_email", "looks_like_email", "validate_address"]
 
@@ -184,34 +184,37 @@ def _too_long() -> str:
     return _("invalid address: too long")
 
 
-# email-validator speaks English only: its usual messages, in French too.
-_FRENCH: tuple[tuple[str, str], ...] = (
-    ("must have an @-sign", "il manque le signe @"),
-    ("something before the @-sign", "rien avant le @"),
-    ("something after the @-sign", "rien après le @"),
-    ("It should have a period", "il manque le point du nom de domaine (.fr, .com…)"),
-    ("not within a valid top-level domain", "l'extension du nom de domaine n'est pas valable"),
-    ("two periods in a row", "deux points de suite"),
-    ("cannot end with a period", "un point à la fin"),
-    ("cannot start with a period", "un point au début"),
-    ("period immediately before the @-sign", "un point juste avant le @"),
-    ("period immediately after the @-sign", "un point juste après le @"),
-    ("invalid characters before the @-sign", "caractères interdits avant le @"),
-    ("invalid characters", "caractères interdits après le @"),
-    ("unsafe characters", "caractères invisibles ou interdits"),
-    ("too long", "trop longue"),
-    ("special-use or reserved name", "nom de domaine réservé, qui ne reçoit pas de courrier"),
-    ('"full-width" at-sign', "le @ est un @ « pleine chasse » (clavier asiatique)"),
-    ("display name", "un nom accompagne l'adresse"),
+# email-validator speaks English only: the part of its usual messages that names the problem,
+# marked for translation (the French catalog words each one). Untranslated (English), the
+# reason is email-validator's own full message.
+_REASONS: tuple[tuple[str, str], ...] = (
+    ("must have an @-sign", N_("must have an @-sign")),
+    ("something before the @-sign", N_("something before the @-sign")),
+    ("something after the @-sign", N_("something after the @-sign")),
+    ("It should have a period", N_("It should have a period")),
+    ("not within a valid top-level domain", N_("not within a valid top-level domain")),
+    ("two periods in a row", N_("two periods in a row")),
+    ("cannot end with a period", N_("cannot end with a period")),
+    ("cannot start with a period", N_("cannot start with a period")),
+    ("period immediately before the @-sign", N_("period immediately before the @-sign")),
+    ("period immediately after the @-sign", N_("period immediately after the @-sign")),
+    ("invalid characters before the @-sign", N_("invalid characters before the @-sign")),
+    ("invalid characters", N_("invalid characters after the @-sign")),
+    ("unsafe characters", N_("unsafe characters")),
+    ("too long", N_("too long")),
+    ("special-use or reserved name", N_("special-use or reserved name")),
+    ('"full-width" at-sign', N_('"full-width" at-sign')),
+    ("display name", N_("display name")),
 )
 
 
 def _reason(message: str) -> str:
-    """A bilingual reason from email-validator's English message."""
+    """A reason in the UI language from email-validator's English message."""
     english = message.rstrip(".")
-    french = next((fr for key, fr in _FRENCH if key in message), None)
-    if french is None:
-        return _("invalid address: {english}").format(english=english)
-    if french == "caractères interdits après le @" and "after the @-sign" not in message:
-        french = "caractères interdits"
-    return t(f"adresse invalide : {french}", f"invalid address: {english}")
+    phrase = next((msg for key, msg in _REASONS if key in message), None)
+    if phrase == "invalid characters after the @-sign" and "after the @-sign" not in message:
+        phrase = N_("invalid characters")
+    reason = _(phrase) if phrase is not None else english
+    if reason == phrase:  # no translation: email-validator's own words say more
+        reason = english
+    return _("invalid address: {reason}").format(reason=reason)
