@@ -30,7 +30,7 @@ from editor.contacts.mapping import (
 from editor.contacts.privacy import defuse, sensitive_field_warnings, undefuse
 from editor.contacts.readers import Table, WideRow
 from editor.contacts.store import BASES, Basis, BulkWriter, ContactStore, UpsertResult
-from editor.i18n import _, pgettext, t
+from editor.i18n import _, ngettext, pgettext
 
 BATCH = 20_000  # rows a transaction: SQLite commits one while Python reads the next
 MAX_NAME = 200  # characters: longer is not a name but a pasted paragraph
@@ -133,14 +133,20 @@ class ImportReport:
         }
 
     def summary(self) -> str:
-        text = t(
-            f"{self.added} ajouté(s), {self.updated} mis à jour, {self.duplicates} doublon(s), "
-            f"{self.suppressed} désabonné(s) ou supprimé(s) ignoré(s), "
-            f"{len(self.invalid)} ligne(s) rejetée(s).",
-            f"{self.added} added, {self.updated} updated, {self.duplicates} duplicate(s), "
-            f"{self.suppressed} unsubscribed or erased skipped, "
-            f"{len(self.invalid)} row(s) rejected.",
-        )
+        parts = [
+            ngettext("{n} added", "{n} added", self.added).format(n=self.added),
+            ngettext("{n} updated", "{n} updated", self.updated).format(n=self.updated),
+            ngettext("{n} duplicate", "{n} duplicates", self.duplicates).format(n=self.duplicates),
+            ngettext(
+                "{n} unsubscribed or erased skipped",
+                "{n} unsubscribed or erased skipped",
+                self.suppressed,
+            ).format(n=self.suppressed),
+            ngettext("{n} row rejected", "{n} rows rejected", len(self.invalid)).format(
+                n=len(self.invalid)
+            ),
+        ]
+        text = ", ".join(parts) + "."
         if self.cancelled:
             text += " " + _("Import cancelled: the rows read before cancelling were imported.")
         return text
@@ -252,13 +258,12 @@ def _column_index(headers: Sequence[str], column: str) -> int:
         number = int(text.split()[-1])  # « Column 3 » in either language
         if 1 <= number <= len(headers):
             return number - 1
-    listed = ", ".join(f"{i} « {h} »" for i, h in enumerate(headers, 1))
-    listed_en = ", ".join(f'{i} "{h}"' for i, h in enumerate(headers, 1))
+    listed = ", ".join(
+        _('{number} "{header}"').format(number=i, header=h) for i, h in enumerate(headers, 1)
+    )
     raise ImportRefused(
-        t(
-            f"Il n'y a pas de colonne « {column} » : donnez un titre ou un numéro de colonne "
-            f"({listed}).",
-            f'There is no column "{column}": give a header or a column number ({listed_en}).',
+        _('There is no column "{column}": give a header or a column number ({listed}).').format(
+            column=column, listed=listed
         )
     )
 
