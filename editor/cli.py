@@ -18,7 +18,7 @@ from editor.contacts.db import StoreError
 from editor.contacts.importer import ImportRefused
 from editor.contacts.readers import ImportFileError
 from editor.document import DocumentError, PostsBlock
-from editor.i18n import _, ngettext, t
+from editor.i18n import _, ngettext, pgettext
 from editor.merge import MergeTagError
 from editor.render.mime import MessageError
 
@@ -456,4 +456,5 @@ def _write_bytes(path: Path, data: bytes) -> None:
 
 
 def _warn(message: str) -> None:
-    sys.stderr.write(f"{t('attention', 'warning')}: {message}\n")
+    label = pgettext("command line", "warning")
+    sys.stderr.write(f"{label}: {message}\n")

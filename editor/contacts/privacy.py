@@ -30,7 +30,7 @@ from typing import Any
 from editor.atomic import write_atomic
 from editor.contacts.db import transaction
 from editor.contacts.store import Contact, ContactStore, iso_utc
-from editor.i18n import _, pgettext, t
+from editor.i18n import N_, _, pgettext
 
 EXPORT_FORMAT = 1
 RETENTION_DAYS_PROSPECTS = 3 * 365  # CNIL: 3 years after the last contact from a prospect
@@ -173,7 +173,8 @@ def write_person_export(
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     stem = _UNSAFE_NAME.sub("_", email.strip()).strip("._") or "contact"
-    stem = f"{t('donnees', 'data')}-{stem[:100]}"
+    prefix = pgettext("file name", "data")  # a file name: no accents (« donnees »)
+    stem = f"{prefix}-{stem[:100]}"
     json_path = folder / f"{stem}.json"
     csv_path = folder / f"{stem}.csv"
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -244,14 +245,15 @@ def purge(store: ContactStore, ids: Iterable[int | Contact], *, now: str | None 
 
 # --- sensitive data --------------------------------------------------------------------------
 
-_CATEGORIES: dict[str, tuple[str, str]] = {
-    "health": ("de santé", "health"),
-    "religion": ("religieuses", "religious"),
-    "politics": ("politiques", "political"),
-    "union": ("syndicales", "trade-union"),
-    "sex": ("sur la vie ou l’orientation sexuelle", "sex-life or sexual-orientation"),
-    "ethnic": ("sur l’origine ethnique", "ethnic-origin"),
-    "genetic": ("génétiques ou biométriques", "genetic or biometric"),
+# What each category of special data is called in the warning below.
+_CATEGORIES: dict[str, str] = {
+    "health": N_("health data"),
+    "religion": N_("religious data"),
+    "politics": N_("political data"),
+    "union": N_("trade-union data"),
+    "sex": N_("sex-life or sexual-orientation data"),
+    "ethnic": N_("ethnic-origin data"),
+    "genetic": N_("genetic or biometric data"),
 }
 
 # Whole words (accents and case folded), so "Unionville", "Partner" or "Syndic" never match.
@@ -325,14 +327,11 @@ def sensitive_field_warnings(names: Iterable[str]) -> list[str]:
         category = sensitive_category(name)
         if category is None:
             continue
-        fr, en = _CATEGORIES[category]
+        kind = _(_CATEGORIES[category])
         warnings.append(
-            t(
-                f"Le champ « {name} » semble contenir des données {fr} : le RGPD (art. 9) en "
-                "interdit la collecte sans consentement explicite de la personne. Ne l’importez "
-                "que si vous l’avez.",
-                f'The field "{name}" looks like {en} data: the GDPR (art. 9) forbids collecting '
-                "it without the person's explicit consent. Import it only if you have that.",
-            )
+            _(
+                'The field "{name}" looks like {kind}: the GDPR (art. 9) forbids collecting '
+                "it without the person's explicit consent. Import it only if you have that."
+            ).format(name=name, kind=kind)
         )
     return warnings
