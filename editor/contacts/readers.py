@@ -63,7 +63,8 @@ from python_calamine import CalamineSheet, CalamineWorkbook, SheetTypeEnum
 
 from editor.contacts.emails import looks_like_email
 from editor.contacts.mapping import known_target
-from editor.i18n import _, t
+from editor.i18n import N_, _
+from editor.i18n import number as number_text
 
 __all__ = ["ImportFileError", "PastedText", "Table", "WideRow", "open_table"]
 
@@ -293,37 +294,32 @@ def open_table(
         raise
 
 
-def _fr(number: int) -> str:
-    """A number as French writes it (thin space between thousands)."""
-    return f"{number:,}".replace(",", "\u202f")
-
-
 # -- telling what a file is ----------------------------------------------------------------
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_MAGIC: tuple[tuple[bytes, str, str], ...] = (
-    (b"%PDF", "un document PDF", "a PDF document"),
-    (b"\x89PNG", "une image", "an image"),
-    (b"\xff\xd8\xff", "une image", "an image"),
-    (b"GIF8", "une image", "an image"),
-    (b"BM", "une image", "an image"),
-    (b"\x1f\x8b", "une archive compressée", "a compressed archive"),
-    (b"7z\xbc\xaf", "une archive compressée", "a compressed archive"),
-    (b"Rar!", "une archive compressée", "a compressed archive"),
-    (b"BZh", "une archive compressée", "a compressed archive"),
-    (b"\x7fELF", "un programme", "a program"),
-    (b"MZ\x90\x00", "un programme", "a program"),
-    (b"SQLite format 3\x00", "une base de données", "a database"),
-    (b"{\\rtf", "un document RTF (traitement de texte)", "an RTF document (word processor)"),
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", N_("a PDF document")),
+    (b"\x89PNG", N_("an image")),
+    (b"\xff\xd8\xff", N_("an image")),
+    (b"GIF8", N_("an image")),
+    (b"BM", N_("an image")),
+    (b"\x1f\x8b", N_("a compressed archive")),
+    (b"7z\xbc\xaf", N_("a compressed archive")),
+    (b"Rar!", N_("a compressed archive")),
+    (b"BZh", N_("a compressed archive")),
+    (b"\x7fELF", N_("a program")),
+    (b"MZ\x90\x00", N_("a program")),
+    (b"SQLite format 3\x00", N_("a database")),
+    (b"{\\rtf", N_("an RTF document (word processor)")),
 )
 _TEXT_CONTROLS = frozenset(b"\t\n\r\f\v\x1a")
 
 
-def _not_a_table(name: str, fr: str, en: str) -> ImportFileError:
+def _not_a_table(name: str, what: str) -> ImportFileError:
+    """``what`` is already in the UI language (« un document PDF » / "a PDF document")."""
     return ImportFileError(
-        t(
-            f"« {name} » n'est pas un tableau texte (CSV) ni un classeur Excel : c'est {fr}.",
-            f'"{name}" is not a text table (CSV) nor an Excel workbook: it is {en}.',
+        _('"{name}" is not a text table (CSV) nor an Excel workbook: it is {what}.').format(
+            name=name, what=what
         )
     )
 
@@ -337,15 +333,15 @@ def _sniff(head: bytes, name: str) -> str:
     if head.startswith(_OLE):
         return "ole"  # read further by _XlsxTable, which says which kind of Office file
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
-        raise _not_a_table(name, "une image", "an image")
-    for magic, fr, en in _MAGIC:
+        raise _not_a_table(name, _("an image"))
+    for magic, what in _MAGIC:
         if head.startswith(magic):
-            raise _not_a_table(name, fr, en)
+            raise _not_a_table(name, _(what))
     if _bom(head) or _utf16_without_bom(head):
         return "text"
     controls = sum(1 for b in head if b < 32 and b not in _TEXT_CONTROLS)
     if controls * 10 > len(head):
-        raise _not_a_table(name, "un fichier binaire", "a binary file")
+        raise _not_a_table(name, _("a binary file"))
     return "text"
 
 
@@ -520,13 +516,12 @@ class _TextTable(Table):
         while line := readline(MAX_LINE):
             number += 1
             if len(line) == MAX_LINE and line[-1] not in "\r\n":
+                max_line = number_text(MAX_LINE)
                 raise ImportFileError(
-                    t(
-                        f"La ligne {number} du fichier est démesurée (plus de {_fr(MAX_LINE)} "
-                        "caractères) : ce n'est sans doute pas un tableau.",
-                        f"Line {number} of the file is far too long (over {MAX_LINE:,} "
-                        "characters): this is probably not a table.",
-                    )
+                    _(
+                        "Line {number} of the file is far too long (over {max_line} "
+                        "characters): this is probably not a table."
+                    ).format(number=number, max_line=max_line)
                 )
             if track:
                 self._consumed += len(line)
@@ -566,14 +561,12 @@ def _one_newline(cell: str) -> str:
 
 def _csv_error(number: int, exc: csv.Error) -> ImportFileError:
     if "field larger than field limit" in str(exc):
-        limit = csv.field_size_limit()
+        limit_shown = number_text(csv.field_size_limit())
         return ImportFileError(
-            t(
-                f"Ligne {number} : une cellule dépasse {_fr(limit)} caractères ; un guillemet "
-                "(\") n'est peut-être pas refermé.",
-                f'Row {number}: a cell is over {limit:,} characters long; perhaps a quote (") '
-                "is not closed.",
-            )
+            _(
+                "Row {number}: a cell is over {limit_shown} characters long; "
+                'perhaps a quote (") is not closed.'
+            ).format(number=number, limit_shown=limit_shown)
         )
     return ImportFileError(
         _("Row {number}: malformed table ({exc}).").format(number=number, exc=exc)
@@ -722,18 +715,18 @@ def _calamine(call: Callable[[], Any], layout: _Layout, name: str) -> Any:
 def _choose_sheet(sheets: list[str], sheet: str | None, active: str | None, name: str) -> str:
     """The sheet asked for (exact name, else whatever its case), else the one the file opens on."""
     if not sheets:
-        raise ImportFileError(_('The workbook "{name}" holds no worksheet.').format(name=name))
+        raise ImportFileError(
+            _('The workbook "{name}" holds no worksheet.').format(name=name)
+        )
     if sheet is None:
         return active if active in sheets else sheets[0]
     exact = [s for s in sheets if s == sheet]
     loose = [s for s in sheets if s.casefold() == sheet.strip().casefold()]
     if not (exact or loose):
-        listed = ", ".join(f"« {s} »" for s in sheets)
-        listed_en = ", ".join(f'"{s}"' for s in sheets)
+        listed = ", ".join(_('"{sheet}"').format(sheet=s) for s in sheets)
         raise ImportFileError(
-            t(
-                f"Le classeur n'a pas de feuille « {sheet} ». Ses feuilles : {listed}.",
-                f'The workbook has no sheet "{sheet}". Its sheets: {listed_en}.',
+            _('The workbook has no sheet "{sheet}". Its sheets: {listed}.').format(
+                sheet=sheet, listed=listed
             )
         )
     return (exact or loose)[0]
@@ -904,14 +897,13 @@ def _ods_row_width(content: bytes) -> int:
 
 
 def _too_big(name: str) -> ImportFileError:
+    cells = number_text(MAX_GRID_CELLS)
     return ImportFileError(
-        t(
-            f"« {name} » est trop grand pour être lu en mémoire (plus de "
-            f"{_fr(MAX_GRID_CELLS)} cellules). Dans LibreOffice, enregistrez-le au format "
-            "Excel (.xlsx) ou CSV, puis importez ce fichier.",
-            f'"{name}" is too large to be read in memory (over {MAX_GRID_CELLS:,} cells). In '
-            "LibreOffice, save it as Excel (.xlsx) or CSV, then import that file.",
-        )
+        _(
+            '"{name}" is too large to be read in memory (over {cells} cells). '
+            "In LibreOffice, save it as Excel (.xlsx) or CSV, then import "
+            "that file."
+        ).format(name=name, cells=cells)
     )
 
 
@@ -955,12 +947,10 @@ class _XlsxTable(Table):
             exact = [ws for ws in worksheets if ws.title == sheet]
             loose = [ws for ws in worksheets if ws.title.casefold() == sheet.strip().casefold()]
             if not (exact or loose):
-                listed = ", ".join(f"« {s} »" for s in self.sheets)
-                listed_en = ", ".join(f'"{s}"' for s in self.sheets)
+                listed = ", ".join(_('"{sheet}"').format(sheet=s) for s in self.sheets)
                 raise ImportFileError(
-                    t(
-                        f"Le classeur n'a pas de feuille « {sheet} ». Ses feuilles : {listed}.",
-                        f'The workbook has no sheet "{sheet}". Its sheets: {listed_en}.',
+                    _('The workbook has no sheet "{sheet}". Its sheets: {listed}.').format(
+                        sheet=sheet, listed=listed
                     )
                 )
             chosen = (exact or loose)[0]
@@ -985,13 +975,12 @@ class _XlsxTable(Table):
                 for values in batch:
                     number += 1
                     if number > MAX_ROWS:
+                        max_rows = number_text(MAX_ROWS)
                         raise ImportFileError(
-                            t(
-                                "La feuille a plus de lignes qu'Excel n'en permet "
-                                f"({_fr(MAX_ROWS)}) : le fichier est endommagé.",
-                                f"The sheet has more rows than Excel allows ({MAX_ROWS:,}): "
-                                "the file is damaged.",
-                            )
+                            _(
+                                "The sheet has more rows than Excel allows ({max_rows}): the file "
+                                "is damaged."
+                            ).format(max_rows=max_rows)
                         )
                     if track:
                         self._rows_read = number
@@ -1019,15 +1008,18 @@ class _XlsxTable(Table):
 
 
 def _damaged(name: str, row: int | None = None, program: str = "Excel") -> ImportFileError:
-    where_fr = f" (lecture arrêtée à la ligne {row})" if row else ""
-    where_en = f" (reading stopped at row {row})" if row else ""
-    return ImportFileError(
-        t(
-            f"Le classeur « {name} » est endommagé ou incomplet{where_fr}. "
-            f"Ouvrez-le dans {program} et enregistrez-le de nouveau.",
-            f'The workbook "{name}" is damaged or incomplete{where_en}. '
-            f"Open it in {program} and save it again.",
+    if row:
+        return ImportFileError(
+            _(
+                'The workbook "{name}" is damaged or incomplete (reading stopped '
+                "at row {row}). Open it in {program} and save it again."
+            ).format(name=name, row=row, program=program)
         )
+    return ImportFileError(
+        _(
+            'The workbook "{name}" is damaged or incomplete. Open it in '
+            "{program} and save it again."
+        ).format(name=name, program=program)
     )
 
 
@@ -1256,9 +1248,7 @@ def _ole_error(handle: IO[bytes], name: str) -> ImportFileError:
                 "› Save As… and the .xlsx or CSV format, then import that file."
             ).format(name=name)
         )
-    return _not_a_table(
-        name, "un ancien document Microsoft Office", "an old Microsoft Office document"
-    )
+    return _not_a_table(name, _("an old Microsoft Office document"))
 
 
 def _cell(value: object) -> str:
