@@ -34,7 +34,7 @@ from typing import Any, TypeAlias
 
 from editor.atomic import atomic_binary
 from editor.document import DocumentError, ImageBlock, Newsletter, from_json, to_json
-from editor.i18n import _, number, t
+from editor.i18n import _, number
 from editor.limits import MAX_DOCUMENT_BYTES, LimitError, check_document_data, check_image
 from editor.settings import data_dir
 from editor.upgrade import VersionError, upgrade
@@ -191,18 +191,12 @@ def _not_a_zip(name: str, head: bytes) -> PackageError:
             _("the file is damaged or incomplete (truncated?)."),
         )
     if head.startswith(b"%PDF"):
-        what_fr, what_en = "un document PDF", "a PDF document"
+        what = _("this is not a Bulletin file (it is a PDF document).")
     elif image_format(head):
-        what_fr, what_en = "une image", "an image"
+        what = _("this is not a Bulletin file (it is an image).")
     else:
-        what_fr, what_en = "d'un autre type", "of another kind"
-    return _open_error(
-        name,
-        t(
-            f"ce n'est pas un fichier Bulletin (c'est un fichier {what_fr}).",
-            f"this is not a Bulletin file (it is {what_en}).",
-        ),
-    )
+        what = _("this is not a Bulletin file (it is of another kind).")
+    return _open_error(name, what)
 
 
 def _unsafe_name(name: str) -> bool:

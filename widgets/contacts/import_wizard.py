@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from editor.contacts.importer import ImportReport, run_import
 from editor.contacts.readers import ImportFileError, PastedText, Table, open_table
 from editor.contacts.store import BASES, Basis, ContactStore
-from editor.i18n import _, pgettext, t
+from editor.i18n import N_, _, pgettext
 from widgets.contacts import prompts
 from widgets.contacts.import_report import ReportView
 from widgets.contacts.labels import basis_explanation, basis_label
@@ -50,10 +50,10 @@ from widgets.contacts.workers import JobContext, Worker
 Source = Path | PastedText
 PREVIEW_ROWS = 20
 _DELIMITERS = {
-    "\t": ("tabulation", "tab"),
-    ";": ("point-virgule", "semicolon"),
-    ",": ("virgule", "comma"),
-    "|": ("barre verticale", "vertical bar"),
+    "\t": N_("tab"),
+    ";": N_("semicolon"),
+    ",": N_("comma"),
+    "|": N_("vertical bar"),
 }
 
 
@@ -147,8 +147,9 @@ class SourcePage(QWizardPage):
             name = _ENCODING_NAMES.get(table.encoding, table.encoding)
             details.append(_("{name} encoding").format(name=name))
         if table.delimiter and table.kind != "paste":
-            fr, en = _DELIMITERS.get(table.delimiter, (table.delimiter, table.delimiter))
-            details.append(t(f"séparateur : {fr}", f"delimiter: {en}"))
+            delimiter = _DELIMITERS.get(table.delimiter)
+            shown = _(delimiter) if delimiter else table.delimiter
+            details.append(_("delimiter: {name}").format(name=shown))
         text = (
             kind if table.kind == "paste" else f"<b>{_escape(source_name(self._wizard.source))}</b>"
         )
@@ -175,10 +176,7 @@ class SourcePage(QWizardPage):
             self.show_problem(str(exc))
         if not table.headers:
             self.show_problem(
-                t(
-                    "Rien à importer : la feuille est vide." if is_book else "Rien à importer.",
-                    "Nothing to import: the sheet is empty." if is_book else "Nothing to import.",
-                )
+                _("Nothing to import: the sheet is empty.") if is_book else _("Nothing to import.")
             )
         self.completeChanged.emit()
         self.preview.clear()

@@ -10,7 +10,8 @@ import json
 from datetime import datetime
 
 from editor.contacts.store import Event
-from editor.i18n import _, language, t
+from editor.i18n import N_, _, language, ngettext
+from editor.i18n import number as number_text
 
 
 def status_label(status: str) -> str:
@@ -65,15 +66,11 @@ def target_label(target: str) -> str:
 
 def count_text(number: int) -> str:
     """A count as the user writes it: ``12 345`` in French, ``12,345`` in English."""
-    text = f"{number:,}"
-    return text.replace(",", "\u202f") if language() == "fr" else text
+    return number_text(number)
 
 
 def contacts_text(number: int) -> str:
-    return t(
-        f"{count_text(number)} contact{'s' if number > 1 else ''}",
-        f"{count_text(number)} contact{'' if number == 1 else 's'}",
-    )
+    return ngettext("{count} contact", "{count} contacts", number).format(count=count_text(number))
 
 
 def local_time(stamp: str | None, *, with_time: bool = True) -> str:
@@ -92,20 +89,20 @@ def local_time(stamp: str | None, *, with_time: bool = True) -> str:
 
 
 _EVENT_KINDS = {
-    "created": ("créé à la main", "created by hand"),
-    "imported": ("importé", "imported"),
-    "updated": ("mis à jour par un import", "updated by an import"),
-    "edited": ("modifié à la main", "edited by hand"),
-    "basis": ("base légale", "lawful basis"),
-    "status": ("statut", "status"),
-    "list_added": ("ajouté à une liste", "added to a list"),
-    "list_removed": ("retiré d’une liste", "removed from a list"),
-    "list_deleted": ("liste supprimée", "list deleted"),
+    "created": N_("created by hand"),
+    "imported": N_("imported"),
+    "updated": N_("updated by an import"),
+    "edited": N_("edited by hand"),
+    "basis": N_("lawful basis"),
+    "status": N_("status"),
+    "list_added": N_("added to a list"),
+    "list_removed": N_("removed from a list"),
+    "list_deleted": N_("list deleted"),
 }
 _FIELD_NAMES = {
-    "email": ("e-mail", "email"),
-    "first_name": ("prénom", "first name"),
-    "last_name": ("nom", "last name"),
+    "email": N_("email"),
+    "first_name": N_("first name"),
+    "last_name": N_("last name"),
 }
 
 
@@ -141,15 +138,15 @@ def _changes(old: str | None, new: str | None) -> str:
                 old_value = old_fields.get(field, "") or "∅"
                 parts.append(f"{field}{sep}{old_value} → {field_value or '∅'}")
             continue
-        label = t(*_FIELD_NAMES[name]) if name in _FIELD_NAMES else name
+        label = _(_FIELD_NAMES[name]) if name in _FIELD_NAMES else name
         parts.append(f"{label}{sep}{before.get(name, '') or '∅'} → {value or '∅'}")
     return ", ".join(parts)
 
 
 def event_description(event: Event) -> str:
     """What happened, e.g. « statut : abonné → désabonné (demande) »."""
-    fr, en = _EVENT_KINDS.get(event.kind, (event.kind, event.kind))
-    text = t(fr, en)
+    kind = _EVENT_KINDS.get(event.kind)
+    text = _(kind) if kind else event.kind
     if event.kind in ("updated", "edited"):
         change = _changes(event.old, event.new)
     else:

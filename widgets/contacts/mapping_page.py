@@ -33,7 +33,7 @@ from editor.contacts.mapping import (
 )
 from editor.contacts.privacy import sensitive_field_warnings
 from editor.contacts.readers import ImportFileError, Table
-from editor.i18n import _, ngettext, t
+from editor.i18n import _, ngettext
 from widgets.contacts.labels import target_label
 
 SAMPLES = 5  # values shown under each column
@@ -221,9 +221,10 @@ class MappingPage(QWizardPage):
         kept = len(mapping) - len(left_out)
         text = ngettext("{kept} column imported", "{kept} columns imported", kept).format(kept=kept)
         if left_out:
-            names = ", ".join(f"« {h} »" for h in left_out)
-            names_en = ", ".join(f'"{h}"' for h in left_out)
-            text += t(f" ; non importée(s) : {names}.", f"; not imported: {names_en}.")
+            names = ", ".join(_('"{header}"').format(header=h) for h in left_out)
+            text += ngettext(
+                "; not imported: {names}.", "; not imported: {names}.", len(left_out)
+            ).format(names=names)
         else:
             text += _(": all of them.")
         return text

@@ -26,7 +26,7 @@ from editor.contacts.export import ExportError
 from editor.contacts.importer import ImportRefused
 from editor.contacts.readers import ImportFileError
 from editor.contacts.store import ContactStore
-from editor.i18n import _, t
+from editor.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -175,12 +175,8 @@ class Worker(QObject):
             self.failed.emit(str(exc))
         except OSError as exc:
             self.failed.emit(
-                t(
-                    f"Erreur de fichier : {exc.strerror or exc}"
-                    + (f" ({exc.filename})" if exc.filename else ""),
-                    f"File error: {exc.strerror or exc}"
-                    + (f" ({exc.filename})" if exc.filename else ""),
-                )
+                _("File error: {error}").format(error=exc.strerror or exc)
+                + (f" ({exc.filename})" if exc.filename else "")
             )
         except Exception as exc:  # a bug: the user gets a message, the log the traceback
             log.exception("contacts job failed")
