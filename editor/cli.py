@@ -344,11 +344,13 @@ def cmd_contacts_export(args: argparse.Namespace) -> int:
 
 
 def cmd_contacts_forget(args: argparse.Namespace) -> int:
-    from editor.contacts.privacy import forget
+    from editor.contacts.privacy import erasure_pending_message, forget
     from editor.contacts.store import ContactStore
 
     with ContactStore() as store:
-        found = forget(store, args.email)
+        found, complete = forget(store, args.email)
+    if not complete:
+        _warn(erasure_pending_message())
     if found:
         print(
             _(
@@ -387,6 +389,10 @@ def cmd_contacts_purge(args: argparse.Namespace) -> int:
             )
             return 0
         erased = purge(store, found)  # spares any that became active since the listing
+        if store.erasure.pending:
+            from editor.contacts.privacy import erasure_pending_message
+
+            _warn(erasure_pending_message())
     print(
         ngettext("{erased} contact erased.", "{erased} contacts erased.", erased).format(
             erased=erased

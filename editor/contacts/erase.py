@@ -3,13 +3,18 @@
 The hash goes to the suppression list with the reason ``erased``, so a later import of an old
 file does not bring the person back; the history of other contacts loses the erased address
 (:func:`~editor.contacts.history.scrub_addresses`). ``secure_delete`` zeroes the deleted rows;
-:meth:`Erasure.checkpoint` then empties the write-ahead log, where copies of the old pages
-would otherwise stay. :mod:`editor.contacts.privacy` builds forget and purge on this.
+:meth:`Erasure.finish` then empties the write-ahead log, where copies of the old pages
+would otherwise stay. Another connection reading an older snapshot (another window, a
+backup tool) blocks that: :meth:`Erasure.finish` retries for a second, then leaves a
+marker file next to the database so the next opening of the store finishes the job
+(:meth:`Erasure.resume`), and says so, since "erased" must not be claimed while a copy of the
+data is still on disk. :mod:`editor.contacts.privacy` builds forget and purge on this.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from editor.contacts.db import Database, checkpoint, insert_rows, transaction
 from editor.contacts.history import scrub_addresses
@@ -29,6 +34,7 @@ class Erasure:
     def __init__(self, db: Database, suppression: Suppression) -> None:
         self.db = db
         self.suppression = suppression
+        self.pending_marker = Path(f"{db.path}.erase-pending")
 
     def erase(self, email: str, *, now: str | None = None) -> bool:
         """Delete everything about this address and keep only its salted hash, reason "erased",
@@ -66,3 +72,32 @@ class Erasure:
     def checkpoint(self) -> bool:
         """Flush the write-ahead log into the file; False if readers blocked it."""
         return checkpoint(self.db.connection)
+
+    def finish(self, wait_ms: int = 1000) -> bool:
+        """Empty the write-ahead log after an erasure; False when readers kept blocking it.
+
+        SQLite's busy handler retries the checkpoint for up to ``wait_ms`` (not the
+        connection's usual 10 s: the user is waiting). On False the marker file stays, and
+        :meth:`resume` completes the job later.
+        """
+        conn = self.db.connection
+        usual = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        conn.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
+        try:
+            done = self.checkpoint()
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(usual)}")
+        if done:
+            self.pending_marker.unlink(missing_ok=True)
+        else:
+            self.pending_marker.write_text(iso_utc() + "\n", encoding="utf-8")
+        return done
+
+    @property
+    def pending(self) -> bool:
+        """Whether an erasure still has copies of old pages in the write-ahead log."""
+        return self.pending_marker.exists()
+
+    def resume(self) -> bool:
+        """At opening: finish an erasure a reader blocked last time (one attempt)."""
+        return not self.pending or self.finish(wait_ms=200)

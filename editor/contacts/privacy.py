@@ -25,7 +25,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from editor.atomic import write_atomic
 from editor.contacts.db import transaction
@@ -186,16 +186,32 @@ def write_person_export(
 # --- erasure and retention -------------------------------------------------------------------
 
 
-def forget(store: ContactStore, email: str, *, now: str | None = None) -> bool:
+class Forgotten(NamedTuple):
+    """What :func:`forget` did: whether a contact was held, and whether no copy of its data
+    is left on disk (False while another program reads the database: finished at next start)."""
+
+    held: bool
+    complete: bool
+
+
+def forget(store: ContactStore, email: str, *, now: str | None = None) -> Forgotten:
     """Erase everything about ``email`` but a salted hash in the suppression list ("erased").
 
-    Returns whether a contact was held. An unknown address is suppressed all the same (see the
-    module docstring). The write-ahead log is then emptied into the file, where deleted rows are
-    zeroed (``secure_delete``), so no copy of the data stays on disk.
+    An unknown address is suppressed all the same (see the module docstring). The write-ahead
+    log is then emptied into the file, where deleted rows are zeroed (``secure_delete``), so no
+    copy of the data stays on disk; when a reader blocks that, the result says so.
     """
     held = store.erase(email, now=now)
-    store.checkpoint()
-    return held
+    return Forgotten(held, store.erasure.finish())
+
+
+def erasure_pending_message() -> str:
+    """What to tell the user when :attr:`Forgotten.complete` is False."""
+    return _(
+        "Another program or window is still reading the contacts database, so copies of the "
+        "erased data remain in its journal file (contacts.sqlite3-wal) for now. Close the "
+        "other windows: Bulletin removes them the next time it opens the contacts."
+    )
 
 
 def inactive(
@@ -239,7 +255,7 @@ def purge(store: ContactStore, ids: Iterable[int | Contact], *, now: str | None 
             ).fetchall()
             plain += [row[0] for row in now_rows if seen[row[0]] == (row[1], row[2])]
         count = store.erase_ids(plain, now=now)
-    store.checkpoint()
+    store.erasure.finish()  # store.erasure.pending tells the caller if a reader blocked it
     return count
 
 

@@ -105,6 +105,7 @@ class ContactStore:
         self.writer = ContactWriter(self.db, self.mailing_lists, self.suppression)
         self.bulk = BulkImport(self.db, self.mailing_lists, self.suppression)
         self.erasure = Erasure(self.db, self.suppression)
+        self.erasure.resume()  # an erasure a reader blocked last time is finished now
 
     # -- suppression (suppression) --
     def suppression_key(self, email: str) -> str:

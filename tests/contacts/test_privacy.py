@@ -210,7 +210,7 @@ def test_forget_leaves_only_a_salted_hash(store: ContactStore) -> None:
     before = database_bytes(store.path)
     assert any(secret.encode() in before for secret in SECRETS)
 
-    assert forget(store, "ZYGOMATIC.QUUX@exemple.fr") is True
+    assert forget(store, "ZYGOMATIC.QUUX@exemple.fr") == (True, True)  # held, nothing left on disk
 
     assert store.get("zygomatic.quux@exemple.fr") is None and store.get_by_id(target) is None
     conn = store.connection
@@ -242,11 +242,11 @@ def test_forget_leaves_only_a_salted_hash(store: ContactStore) -> None:
 
 
 def test_forget_someone_unknown_still_blocks_a_future_import(store: ContactStore) -> None:
-    assert forget(store, "jamais.vu@exemple.fr") is False
+    assert forget(store, "jamais.vu@exemple.fr").held is False
     assert store.suppression_info("jamais.vu@exemple.fr") is not None
     result = store.upsert_many([ContactInput("Jamais.Vu@exemple.fr")], list_id=None, basis=CONSENT)
     assert result.suppressed == ["Jamais.Vu@exemple.fr"]
-    assert forget(store, "jamais.vu@exemple.fr") is False  # twice is harmless
+    assert forget(store, "jamais.vu@exemple.fr").held is False  # twice is harmless
     assert store.suppressed_count() == 1
 
 
@@ -408,7 +408,7 @@ def test_forget_removes_the_address_from_other_histories(store: ContactStore) ->
     that address removes it there too, the rest of the history stays."""
     moved = store.add(ContactInput("Ancienne@X.fr", "Anne"), CONSENT, now=T0)
     store.update(moved, email="nouvelle@x.fr", first_name="Annie", now=T0)
-    assert forget(store, "ancienne@x.fr", now=T0) is False
+    assert forget(store, "ancienne@x.fr", now=T0).held is False
     dump = json.dumps([list(r) for r in store.connection.execute("SELECT * FROM events")])
     assert "ancienne" not in dump.casefold()
     edits = [e for e in store.history(moved) if e.kind == "edited"]

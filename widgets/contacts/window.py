@@ -639,10 +639,12 @@ class ContactsWindow(QMainWindow):
         ):
             return
         try:
-            privacy.forget(self.store, contact.email)
+            forgotten = privacy.forget(self.store, contact.email)
         except StoreError as exc:
             prompts.error(self, _("Forget this person"), str(exc))
             return
+        if not forgotten.complete:
+            prompts.error(self, _("Forget this person"), privacy.erasure_pending_message())
         self.table.clearSelection()
         self.refresh()
         self.statusBar().showMessage(_("{email} was erased.").format(email=contact.email), 8000)
