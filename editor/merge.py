@@ -181,8 +181,19 @@ def evaluate(tags: MergeTags, key: str, values: Mapping[str, Any]) -> str:
         raise MergeTagError(str(exc), MERGE_FAILED, tag=tag, detail=str(exc)) from exc
 
 
-def fill(tags: MergeTags, rendered: str, values: Mapping[str, Any], *, for_html: bool) -> str:
-    """Swap every marker of ``rendered`` for its value, escaped for where it stands."""
+def fill(
+    tags: MergeTags,
+    rendered: str,
+    values: Mapping[str, Any],
+    *,
+    for_html: bool,
+    lenient: bool = False,
+) -> str:
+    """Swap every marker of ``rendered`` for its value, escaped for where it stands.
+
+    ``lenient`` (previews): a tag that cannot be filled shows as written, in text, and as
+    nothing (or ``#`` for a link) elsewhere, instead of raising; its finding says why.
+    """
     cache: dict[tuple[str, str], str] = {}
 
     def one(m: re.Match[str]) -> str:
@@ -190,7 +201,16 @@ def fill(tags: MergeTags, rendered: str, values: Mapping[str, Any], *, for_html:
         if key not in tags.expressions:  # not ours (user text is defused when marked)
             return m.group(0)
         if (kind, key) not in cache:
-            cache[(kind, key)] = _escape(kind, evaluate(tags, key, values), for_html)
+            try:
+                value = evaluate(tags, key, values)
+            except MergeTagError:
+                if not lenient:
+                    raise
+                shown = f"{{{{ {tags.expressions[key].source} }}}}"
+                fallback = {"T": shown, "W": "#"}.get(kind, "")
+                cache[(kind, key)] = html.escape(fallback) if for_html else fallback
+                return cache[(kind, key)]
+            cache[(kind, key)] = _escape(kind, value, for_html)
         return cache[(kind, key)]
 
     return MARKER.sub(one, rendered)

@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
         if rendered is None:
             self.size_label.clear()
             return
-        kb = len(rendered.html_for().encode()) / 1024
+        kb = len(rendered.html_for(preview=True).encode()) / 1024
         limit = GMAIL_CLIP_BYTES // 1024
         self.size_label.setText(
             _("HTML: {kb:.0f} KB (Gmail clips above {limit} KB)").format(kb=kb, limit=limit)

@@ -36,7 +36,7 @@ MOBILE_WIDTH = 375
 
 def preview_html(rendered: Rendered, images: Mapping[str, bytes]) -> str:
     """The page the preview shows: sample merge values, images inlined."""
-    return rendered.html_for(None, image_url=lambda ref: data_url(ref, images))
+    return rendered.html_for(None, image_url=lambda ref: data_url(ref, images), preview=True)
 
 
 class PreviewPage(QWebEnginePage):
@@ -149,7 +149,7 @@ class PreviewPane(QTabWidget):
         self._pending = [None] * len(self.views)
         for view in self.views:
             view.load(self._url)
-        self.text.setPlainText(rendered.text_for(None))
+        self.text.setPlainText(rendered.text_for(None, preview=True))
 
     def _desktop_loading_changed(self, info: QWebEngineLoadingInfo) -> None:
         self._loading_changed(0, info)

@@ -102,20 +102,31 @@ class Rendered:
     images: list[str]
     findings: list[Finding] = field(default_factory=list)
 
-    def values_for(self, contact: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    def values_for(
+        self, contact: Mapping[str, Any] | None = None, *, preview: bool = False
+    ) -> dict[str, Any]:
         """Merge values for ``contact`` (sample ones when None), ``unsubscribe_url`` included."""
         values: dict[str, Any] = {"first_name": "", "last_name": "", "email": ""}
         values.update(sample_values() if contact is None else contact)
-        values["unsubscribe_url"] = fill(self.tags, self.unsubscribe, values, for_html=False)
+        values["unsubscribe_url"] = fill(
+            self.tags, self.unsubscribe, values, for_html=False, lenient=preview
+        )
         return values
 
     def html_for(
         self,
         contact: Mapping[str, Any] | None = None,
         image_url: Callable[[str], str] | None = None,
+        *,
+        preview: bool = False,
     ) -> str:
-        """Final HTML for one contact; ``image_url`` maps an image reference to its ``src``."""
-        out = fill(self.tags, self.html, self.values_for(contact), for_html=True)
+        """Final HTML for one contact; ``image_url`` maps an image reference to its ``src``.
+
+        ``preview``: a tag that cannot be filled shows as written instead of raising (the
+        composer shows the document while it is being fixed; sending never passes it).
+        """
+        values = self.values_for(contact, preview=preview)
+        out = fill(self.tags, self.html, values, for_html=True, lenient=preview)
         resolve = image_url or cid_url
         known = set(self.images)  # not the same words typed in a text or a contact's field
 
@@ -124,13 +135,17 @@ class Rendered:
 
         return _IMAGE_SRC.sub(image, out)
 
-    def text_for(self, contact: Mapping[str, Any] | None = None) -> str:
+    def text_for(self, contact: Mapping[str, Any] | None = None, *, preview: bool = False) -> str:
+        values = self.values_for(contact, preview=preview)
         return rewrap(
-            underline(fill(self.tags, self.text, self.values_for(contact), for_html=False))
+            underline(fill(self.tags, self.text, values, for_html=False, lenient=preview))
         )
 
-    def subject_for(self, contact: Mapping[str, Any] | None = None) -> str:
-        return fill(self.tags, self.subject, self.values_for(contact), for_html=False)
+    def subject_for(
+        self, contact: Mapping[str, Any] | None = None, *, preview: bool = False
+    ) -> str:
+        values = self.values_for(contact, preview=preview)
+        return fill(self.tags, self.subject, values, for_html=False, lenient=preview)
 
 
 def cid_url(ref: str) -> str:

@@ -293,3 +293,19 @@ def test_text_shaped_like_an_internal_marker_is_just_text() -> None:
     html = rendered.html_for({"first_name": "Zoé"})
     text = rendered.text_for({"first_name": "Zoé"})
     assert "0123456789ab" in html and "0123456789ab" in text
+
+
+def test_a_refused_tag_shows_as_written_in_previews_and_blocks_real_sends() -> None:
+    doc = _doc(
+        TextBlock(id="t", html='<p>Bonjour {{ first_name.upper() }} <a href="{{ x.y }}">l</a></p>')
+    )
+    doc.subject = "Pour {{ 1 + 1 }}"
+    rendered = Renderer().render(doc)
+    assert {f.code for f in rendered.findings} == {"merge.not_allowed"}
+    html = rendered.html_for(preview=True)
+    assert "Bonjour {{ first_name.upper() }}" in html and 'href="#"' in html
+    assert "{{ first_name.upper() }}" in rendered.text_for(preview=True)
+    assert rendered.subject_for(preview=True) == "Pour {{ 1 + 1 }}"
+    for strict in (rendered.html_for, rendered.text_for, rendered.subject_for):
+        with pytest.raises(MergeTagError):
+            strict({"first_name": "Zoé"})

@@ -346,3 +346,15 @@ def test_opening_a_hostile_file_shows_a_message_and_keeps_the_document(
     assert len(errors) == 2 and errors[1][0] == "Cannot open the file"
     assert "KeyError" in errors[1][1] and "Traceback" not in errors[1][1]
     assert window.document is sample
+
+
+def test_a_document_with_a_refused_merge_tag_is_shown_with_its_finding(
+    window: MainWindow, sample: OpenDocument, show: Show, errors: list[tuple[str, str]]
+) -> None:
+    from editor.document import TextBlock
+
+    sample.file.newsletter.blocks.insert(0, TextBlock(id="bad", html="<p>{{ a.b() }}</p>"))
+    show(window, sample)
+    assert errors == []
+    codes = [f.code for f in window.warnings.findings]
+    assert findings.MERGE_NOT_ALLOWED in codes
