@@ -33,7 +33,7 @@ from contextlib import AbstractContextManager, contextmanager
 from itertools import chain
 from pathlib import Path
 
-from editor.i18n import t
+from editor.i18n import _
 
 BUSY_TIMEOUT_MS = 10_000
 CACHE_KIB = 32 * 1024  # page cache: a 100,000-contact database mostly fits, imports stay fast
@@ -62,9 +62,8 @@ def connect(path: Path, migrations: Sequence[Migration] | None = None) -> sqlite
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise StoreError(
-                t(
-                    f"Impossible de passer la base « {path} » en mode WAL ({mode}).",
-                    f'Cannot switch the database "{path}" to WAL mode ({mode}).',
+                _('Cannot switch the database "{path}" to WAL mode ({mode}).').format(
+                    path=path, mode=mode
                 )
             )
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -77,10 +76,7 @@ def connect(path: Path, migrations: Sequence[Migration] | None = None) -> sqlite
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise StoreError(
-            t(
-                f"Impossible d’ouvrir la base de contacts « {path} » : {exc}.",
-                f'Cannot open the contacts database "{path}": {exc}.',
-            )
+            _('Cannot open the contacts database "{path}": {exc}.').format(path=path, exc=exc)
         ) from exc
     except BaseException:
         conn.close()
@@ -104,12 +100,11 @@ def migrate_schema(
     before = schema_version(conn)
     if before > latest:
         raise StoreError(
-            t(
-                f"La base de contacts « {path} » vient d’une version plus récente de Bulletin "
-                f"(schéma {before}, celui-ci connaît le {latest}) : mettez Bulletin à jour.",
-                f'The contacts database "{path}" comes from a newer Bulletin (schema {before}, '
-                f"this one knows {latest}): please update Bulletin.",
-            )
+            _(
+                'The contacts database "{path}" comes from a newer Bulletin '
+                "(schema {before}, this one knows {latest}): please update "
+                "Bulletin."
+            ).format(path=path, before=before, latest=latest)
         )
     while True:
         with transaction(conn):
@@ -200,12 +195,7 @@ class Database:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             if self._closed:
-                raise StoreError(
-                    t(
-                        f"La base « {self.path} » est fermée.",
-                        f'The database "{self.path}" is closed.',
-                    )
-                )
+                raise StoreError(_('The database "{path}" is closed.').format(path=self.path))
             conn = connect(self.path)
             self._local.conn = conn
         return conn

@@ -44,7 +44,7 @@ from editor.contacts.model import (
     iso_utc,
 )
 from editor.contacts.suppression import Suppression
-from editor.i18n import t
+from editor.i18n import _
 
 # The stored contacts among a batch's keys (a JSON array), found through the email_key index.
 EXISTING_BY_KEY = (
@@ -169,7 +169,7 @@ class BulkImport:
         for row in rows:
             email = row.email.strip()
             if not email:
-                raise ContactError(t("Adresse e-mail vide.", "Empty email address."))
+                raise ContactError(_("Empty email address."))
             batch.add(email, row.first_name, row.last_name, row.fields)
         return self.upsert_batch(
             batch, list_id=list_id, basis=basis, now=now, fill_blanks=fill_blanks
