@@ -17,7 +17,9 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from editor.commands import Command
 from editor.document import DocumentError, Newsletter
+from editor.feeds import FeedCache
 from editor.locate import find_block
+from editor.package import BulletinFile
 
 # Typing in one block merges into one undo step until a pause this long, or a word ends.
 MERGE_PAUSE_S = 1.0
@@ -83,6 +85,13 @@ def _ends_word(command: Command) -> bool:
 class EditSession(QObject):
     """The document being edited, shared by the composer's panels.
 
+    Attributes:
+        file: the newsletter and its embedded images (:attr:`document` is ``file.newsletter``);
+            an image added by a panel goes in with ``file.add_image`` (not an undo step:
+            unused images stay in memory and are left out when saving).
+        feeds: the feed cache the latest-posts blocks render from.
+        undo_stack: every edit, without limit.
+
     Signals:
         changed: the document changed (an edit, an undo or a redo); panels redraw.
         selection_changed(str): the selected block id, "" when the newsletter itself is.
@@ -93,14 +102,24 @@ class EditSession(QObject):
     selection_changed = Signal(str)
     error = Signal(str)
 
-    def __init__(self, document: Newsletter, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        file: BulletinFile | Newsletter,
+        feeds: FeedCache | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.document = document
+        self.file = file if isinstance(file, BulletinFile) else BulletinFile(file)
+        self.feeds = feeds if feeds is not None else FeedCache()
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(0)  # no limit
         self._selected = ""
         # An undo can remove the selected block: fall back to the newsletter.
         self.changed.connect(self._check_selection)
+
+    @property
+    def document(self) -> Newsletter:
+        return self.file.newsletter
 
     # ---------------------------------------------------------------------------- edits
 
