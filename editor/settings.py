@@ -42,12 +42,28 @@ def resources_dir() -> Path:
 PREFERENCES_FILE = "preferences.json"
 
 
+AUTOSAVE_SECONDS = 30
+"""How often an edited document is autosaved, unless the user chose otherwise."""
+AUTOSAVE_RANGE = (5, 600)
+"""The autosave intervals the preferences accept, in seconds (others fall back to the default)."""
+
+
 @dataclass
 class Preferences:
-    """The user's choices. ``language`` is ``fr``/``en``, or None to follow the system."""
+    """The user's choices.
+
+    Attributes:
+        language: ``fr``/``en``, or None to follow the system.
+        other: keys this version does not know (a newer version's), written back untouched.
+        autosave_seconds: how often an edited document is copied to the data folder.
+        remote_images: whether previews load images from the web (off: opening a preview
+            should not tell a tracker that the newsletter is being written).
+    """
 
     language: str | None = None
     other: dict[str, Any] = field(default_factory=dict)
+    autosave_seconds: int = AUTOSAVE_SECONDS
+    remote_images: bool = False
 
 
 def preferences_path() -> Path:
@@ -63,12 +79,26 @@ def load_preferences() -> Preferences:
     if not isinstance(data, dict):
         return Preferences()
     lang = data.pop("language", None)
-    return Preferences(language=lang if lang in ("fr", "en") else None, other=data)
+    seconds = data.pop("autosave_seconds", AUTOSAVE_SECONDS)
+    low, high = AUTOSAVE_RANGE
+    if type(seconds) is not int or not low <= seconds <= high:  # bool is no interval
+        seconds = AUTOSAVE_SECONDS
+    remote = data.pop("remote_images", False)
+    return Preferences(
+        language=lang if lang in ("fr", "en") else None,
+        other=data,
+        autosave_seconds=seconds,
+        remote_images=remote is True,
+    )
 
 
 def save_preferences(prefs: Preferences) -> None:
     data: dict[str, Any] = dict(prefs.other)
     if prefs.language is not None:
         data["language"] = prefs.language
+    if prefs.autosave_seconds != AUTOSAVE_SECONDS:
+        data["autosave_seconds"] = prefs.autosave_seconds
+    if prefs.remote_images:
+        data["remote_images"] = True
     text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     write_atomic(preferences_path(), text.encode("utf-8"))
