@@ -19,9 +19,10 @@ import re
 import socket
 import ssl
 import threading
+import time
 import urllib.parse
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -461,6 +462,101 @@ def _root_cause(error: BaseException) -> BaseException:
     return error
 
 
+# ------------------------------------------------------------------------------- discovery
+
+_FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml"})
+MAX_FEED_LINKS = 3  # feeds announced by a page that are tried (posts, comments, a category)
+
+
+def discover_feed(url: str, *, timeout: float = 10.0, max_bytes: int = 5_000_000) -> str:
+    """The feed address of the site at ``url``, or ``url`` itself when it already is a feed.
+
+    People know their site's address, not its feed's. The home page is read for the feeds it
+    announces (``<link rel="alternate" type="application/rss+xml">``, or Atom), then
+    WordPress's usual addresses are tried (``/feed/`` next to the page and at the root, then
+    ``/?feed=rss2`` for sites without pretty links). A candidate counts only once it has been
+    downloaded and read as a feed. An address without a scheme gets https://. Downloads keep
+    :func:`fetch`'s limits, and no new candidate is tried once three times ``timeout`` has
+    passed. Raises :class:`FeedError` (the home page's own error when it cannot be read).
+    """
+    address = url.strip()
+    if address and "://" not in address:
+        address = "https://" + address
+    started = time.monotonic()
+    page = _download(address, timeout, max_bytes, {})
+    if _reads_as_feed(page):
+        return page.final_url
+    tried = {page.final_url}
+    for candidate in _feed_candidates(page):
+        if candidate in tried:
+            continue
+        if time.monotonic() - started > 3 * timeout:
+            break
+        tried.add(candidate)
+        try:
+            response = _download(candidate, timeout, max_bytes, {})
+        except FeedError:
+            continue
+        if _reads_as_feed(response):
+            return candidate
+    raise FeedError(
+        url,
+        _(
+            "no RSS or Atom feed was found on this site (for a WordPress site, check that "
+            "the address is the site's home page)"
+        ),
+    )
+
+
+def _reads_as_feed(response: _Response) -> bool:
+    if "html" in response.content_type.lower():
+        return False
+    try:
+        parse(response.body, url=response.final_url, content_type=response.content_type)
+    except FeedError:
+        return False
+    return True
+
+
+def _feed_candidates(page: _Response) -> list[str]:
+    """Feeds the page announces (comment feeds last), then WordPress's usual addresses."""
+    charset = re.search(r"charset=([\w-]+)", page.content_type, re.I)
+    try:
+        markup = page.body.decode(charset.group(1) if charset else "utf-8", "replace")
+    except LookupError:  # an unknown charset name
+        markup = page.body.decode("utf-8", "replace")
+    finder = _FeedLinks()
+    with contextlib.suppress(AssertionError):  # HTMLParser gives up on some broken markup
+        finder.feed(markup)
+        finder.close()
+    announced = [web_uri(href, page.final_url) for href in finder.found]
+    announced = [link for link in announced if link]
+    announced.sort(key=lambda link: "comments" in urllib.parse.urlsplit(link).path.lower())
+    guesses = [
+        urllib.parse.urljoin(page.final_url, "feed/"),
+        urllib.parse.urljoin(page.final_url, "/feed/"),
+        urllib.parse.urljoin(page.final_url, "/?feed=rss2"),
+    ]
+    return list(dict.fromkeys(announced[:MAX_FEED_LINKS] + guesses))
+
+
+class _FeedLinks(HTMLParser):
+    """The ``href`` of every ``<link rel="alternate">`` of an RSS or Atom type, in order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "link":
+            return
+        values = {name.lower(): value or "" for name, value in attrs}
+        kind = values.get("type", "").split(";")[0].strip().lower()
+        alternate = "alternate" in values.get("rel", "").lower().split()
+        if alternate and kind in _FEED_TYPES and values.get("href", "").strip():
+            self.found.append(values["href"])
+
+
 # ---------------------------------------------------------------------------------------- parse
 
 
@@ -629,6 +725,45 @@ def _aware(value: datetime) -> datetime:
 # ---------------------------------------------------------------------------------------- cache
 
 
+class RefreshCancelled(Exception):
+    """A refresh the user cancelled: the cache was left as it was."""
+
+
+class RefreshCancel:
+    """Lets the UI cancel a refresh running on another thread, with a clear outcome.
+
+    The download itself runs to its end (or its timeout); what cancelling guarantees is that
+    its result is not stored. :meth:`cancel` and the storing take the same lock, so the UI
+    knows which happened: True means nothing will be stored, False that the posts already
+    were (the refresh finished just before the click).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cancelled = False
+        self._done = False
+
+    def cancel(self) -> bool:
+        with self._lock:
+            if not self._done:
+                self._cancelled = True
+            return self._cancelled
+
+    @property
+    def cancelled(self) -> bool:
+        with self._lock:
+            return self._cancelled
+
+    def run_unless_cancelled(self, action: Callable[[], None]) -> bool:
+        """Run ``action`` unless cancelled, as one step against :meth:`cancel`; True if it ran."""
+        with self._lock:
+            if self._cancelled:
+                return False
+            action()
+            self._done = True
+            return True
+
+
 class FeedCache:
     """Last fetched posts per feed, one JSON file each, so rendering works offline.
 
@@ -642,11 +777,19 @@ class FeedCache:
     def path(self, url: str) -> Path:
         return self.directory / (hashlib.sha256(url.encode("utf-8")).hexdigest() + ".json")
 
-    def refresh(self, url: str, *, timeout: float = 10.0, max_bytes: int = 5_000_000) -> list[Post]:
+    def refresh(
+        self,
+        url: str,
+        *,
+        timeout: float = 10.0,
+        max_bytes: int = 5_000_000,
+        cancel: RefreshCancel | None = None,
+    ) -> list[Post]:
         """Fetch ``url`` now and store its posts; on FeedError the previous copy is kept.
 
         The stored copy's ETag/Last-Modified are sent back: when the server answers "304 Not
-        Modified", the stored posts stay and only the fetched-at date moves on.
+        Modified", the stored posts stay and only the fetched-at date moves on. Once ``cancel``
+        is cancelled, nothing is stored and :class:`RefreshCancelled` is raised.
         """
         cached = self.get(url)
         result = fetch_if_changed(
@@ -663,7 +806,10 @@ class FeedCache:
         else:  # cannot happen: "not modified" is only accepted when validators were sent
             raise FeedError(url, _http_cause(304))
         feed = CachedFeed(url, datetime.now(UTC), posts, result.etag, result.last_modified)
-        self._store(feed)
+        if cancel is None:
+            self._store(feed)
+        elif not cancel.run_unless_cancelled(lambda: self._store(feed)):
+            raise RefreshCancelled(url)
         return posts
 
     def get(self, url: str) -> CachedFeed | None:
