@@ -1,0 +1,151 @@
+"""A block panel generated from its spec (:mod:`widgets.inspector.fields`).
+
+One control per :class:`~widgets.inspector.fields.Field`, each bound to the block's value:
+an edit pushes ``SetBlockField`` (or the field's own command) with the merge key
+``"<block id>.<field>"``, an undo re-reads it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+
+from editor.findings import LINK_UNSAFE, Finding, fix
+from editor.urls import LINK_SCHEMES, is_safe_link
+from widgets.inspector.base import BlockPanel
+from widgets.inspector.editors import (
+    MISSING,
+    Binding,
+    BoolEditor,
+    ChoiceEditor,
+    ColorEditor,
+    FieldEditor,
+    IntEditor,
+    LineEditor,
+    TextEditor,
+)
+from widgets.inspector.fields import Field, Kind
+from widgets.session import EditSession
+
+# Kinds whose edits are typed: they merge into one undo step per word or pause.
+_TYPED = frozenset({Kind.LINE, Kind.MULTILINE, Kind.URL, Kind.COLOR, Kind.INT})
+
+
+def link_problem(value: Any) -> str | None:
+    """Why a link cannot go into an email; "" when it can, None while a scheme is being typed.
+
+    Empty (no link yet) and links starting with a merge tag (checked once filled in) pass.
+    """
+    text = str(value).strip()
+    if not text or text.startswith("{{") or is_safe_link(text):
+        return ""
+    if any(scheme.startswith(text.lower()) for scheme in LINK_SCHEMES):
+        return None  # "http", "mailt": not finished yet
+    return fix(Finding.of(LINK_UNSAFE, url=text[:80]))
+
+
+def editor_for(field: Field) -> FieldEditor:
+    """The control for one field of a spec."""
+    caption, tooltip = field.caption(), field.tooltip()
+    editor: FieldEditor
+    if field.kind in (Kind.LINE, Kind.URL):
+        editor = LineEditor(caption, tooltip)
+        if field.kind is Kind.URL:
+            editor.line.setPlaceholderText("https://")
+    elif field.kind is Kind.MULTILINE:
+        editor = TextEditor(caption, tooltip, lines=10 if field.note else 4)
+    elif field.kind is Kind.INT:
+        none = field.choice_caption(field.none_label) if field.optional else ""
+        editor = IntEditor(caption, field.minimum, field.maximum, field.suffix, none, tooltip)
+    elif field.kind is Kind.COLOR:
+        none = field.choice_caption(field.none_label) if field.optional else ""
+        editor = ColorEditor(caption, none, tooltip)
+    elif field.kind is Kind.CHOICE:
+        choices = [(value, field.choice_caption(label)) for value, label in field.choices]
+        editor = ChoiceEditor(caption, choices, tooltip)
+    else:
+        editor = BoolEditor(caption, tooltip)
+    if field.note and field.help:
+        editor.show_hint(field.tooltip())
+    editor.setObjectName(field.name)
+    return editor
+
+
+class FormPanel(BlockPanel):
+    """A block's panel made of one control per field of its spec.
+
+    Attributes:
+        editors: the controls by field name (tests and subclasses reach them here).
+    """
+
+    def __init__(
+        self,
+        session: EditSession,
+        block_id: str,
+        fields: tuple[Field, ...],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(session, block_id, parent)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.layout_.setSpacing(10)
+        self.editors: dict[str, FieldEditor] = {}
+        self.bindings: list[Binding] = []
+        for field in fields:
+            self.add_field(field)
+        if not fields:
+            self.layout_.addWidget(QLabel(_nothing()))
+        self.layout_.addStretch(1)
+        self.refresh()
+
+    def add_field(self, field: Field) -> FieldEditor:
+        editor = editor_for(field)
+        self.layout_.addWidget(editor)
+        self.editors[field.name] = editor
+        check = link_problem if field.kind is Kind.URL else None
+        self.bind(editor, field.name, field.make, field.kind in _TYPED, check)
+        return editor
+
+    def bind(
+        self,
+        editor: FieldEditor,
+        name: str,
+        make: Callable[[str, Any], Any],
+        typed: bool = True,
+        check: Callable[[Any], str | None] | None = None,
+    ) -> Binding:
+        """Tie ``editor`` to the block's field ``name``, set through ``make(block_id, value)``."""
+        binding = Binding(
+            self.session,
+            editor,
+            read=lambda: self._read(name),
+            make=lambda value: make(self.block_id, value),
+            merge_key=f"{self.block_id}.{name}" if typed else None,
+            check=check,
+        )
+        self.bindings.append(binding)
+        return binding
+
+    def _read(self, name: str) -> Any:
+        block = self.block()
+        return MISSING if block is None else getattr(block, name, MISSING)
+
+    def refresh(self) -> None:
+        for binding in self.bindings:
+            binding.sync()
+
+    def focus_editor(self) -> bool:
+        for editor in self.editors.values():
+            target = editor.focus_target()
+            if isinstance(target, QLineEdit | QPlainTextEdit):
+                target.setFocus()
+                return True
+        return False
+
+
+def _nothing() -> str:
+    from editor.i18n import _
+
+    return _("This block has no settings.")
