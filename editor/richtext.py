@@ -20,7 +20,9 @@ from html.parser import HTMLParser
 
 import nh3
 
-__all__ = ["MERGE_TAG", "clean", "sanitize_raw", "to_text"]
+from editor.urls import is_safe_link
+
+__all__ = ["MERGE_TAG", "clean", "link_target", "plain_text_to_html", "sanitize_raw", "to_text"]
 
 # The one definition of a merge tag in the user's text (the expression is group 1): the
 # sanitiser protects these tags, :mod:`editor.merge` marks and fills them. It lives here, the
@@ -52,13 +54,15 @@ class _MergeTags:
     verbatim could smuggle markup past the sanitiser.
     """
 
-    def __init__(self, source: str, *, everything: bool = False) -> None:
+    def __init__(self, source: str, *, everything: bool = False, decode: bool = False) -> None:
         self.tags: list[str] = []
 
         def protect(match: re.Match[str]) -> str:
             tag = match.group(0)
             if not everything and ("<" in tag or ">" in tag):
                 return tag
+            if decode:
+                tag = _decoded_tag(tag)
             self.tags.append(tag)
             return f"{_OPEN}{len(self.tags) - 1}{_CLOSE}"
 
@@ -107,6 +111,24 @@ class _MergeTags:
         return self.tags[index] if index < len(self.tags) else ""
 
 
+def _decoded_tag(tag: str) -> str:
+    """A tag found in HTML source, with its character references read as the text they are.
+
+    Qt's ``toHtml()`` (and many pasted pages) write ``{{ name | default(&quot;ami&quot;) }}``:
+    that is the text ``default("ami")``, which the renderer must see as such. The decoded form
+    is kept only when it is still one plain tag (no markup, no tag delimiters inside).
+    """
+    if "&" not in tag:
+        return tag
+    decoded = htmlmod.unescape(tag).replace(_OPEN, "").replace(_CLOSE, "")
+    inner = decoded[2:-2]
+    if any(c in decoded for c in "<>\x00") or "{{" in inner or "}}" in inner:
+        return tag
+    if '"' in decoded and "'" in decoded:  # could not sit inside an attribute value
+        return tag
+    return decoded
+
+
 def _url_ok(url: str, schemes: frozenset[str] = _TEXT_SCHEMES) -> bool:
     """Whether a link target may be kept: an allowed scheme written out, or a leading merge tag.
 
@@ -122,6 +144,42 @@ def _url_ok(url: str, schemes: frozenset[str] = _TEXT_SCHEMES) -> bool:
     if first is None:
         return False
     return _SCHEME.match(_CONTROL.sub("", _TAG_OR_MARKER.sub("", url))) is None
+
+
+_FORBIDDEN_IN_LINK = re.compile(r'[<>"\x00-\x1f\x7f]')
+_EMAIL_LIKE = re.compile(r"[^\s@<>\"'/:]+@[^\s@<>\"'/:]+\.[^\s@<>\"'/:.]+")
+_HOST_LIKE = re.compile(
+    r"(?:www\.)?[a-z0-9\u00a0-\uffff-]+(?:\.[a-z0-9\u00a0-\uffff-]+)+(?:[:/?#]\S*)?", re.I
+)
+
+
+def link_target(text: str) -> str | None:
+    """What a person typed as a link, as the link the subset keeps; None when it cannot be one.
+
+    ``https://…``, ``mailto:…`` and ``tel:…`` are kept (see :func:`editor.urls.is_safe_link`),
+    as is a URL starting with a merge tag (``{{ website }}``); ``atelier.fr/agenda`` gets
+    ``https://`` and ``marie@atelier.fr`` gets ``mailto:``, as people write them, and spaces
+    outside merge tags become ``%20``. Anything else (``javascript:``, ``data:``, a relative
+    path) is refused.
+    """
+    url = text.strip()
+    if not url or _FORBIDDEN_IN_LINK.search(MERGE_TAG.sub("", url)):
+        return None
+    parts = re.split(f"({MERGE_TAG.pattern})", url, flags=re.S)
+    url = "".join(
+        part if i % 3 else part.replace(" ", "%20")  # re.split gives text, tag, expression
+        for i, part in enumerate(parts)
+        if i % 3 != 2
+    )
+    if is_safe_link(url) or url.startswith("{{"):
+        return url if _url_ok(url) else None
+    if _SCHEME.match(url) and not _HOST_LIKE.fullmatch(url):
+        return None  # another scheme (javascript:, data:, ftp:…)
+    if _EMAIL_LIKE.fullmatch(url):
+        return "mailto:" + url
+    if _HOST_LIKE.fullmatch(url):
+        return "https://" + url
+    return None
 
 
 # ---------------------------------------------------------------------------------- the subset
@@ -546,6 +604,16 @@ def _plain_to_html(text: str) -> str:
     return "".join(out)
 
 
+def plain_text_to_html(text: str) -> str:
+    """Plain text (a paste, an old document) in the subset, whatever characters it holds.
+
+    Unlike :func:`clean`, which guesses, this never reads ``<b>`` as markup. A blank line starts
+    a paragraph, a single newline is a line break, merge tags stay as written.
+    """
+    merge = _MergeTags(text.replace("\x00", ""))
+    return merge.restore(_plain_to_html(merge.text))
+
+
 def clean(html: str) -> str:
     """Reduce any HTML (or plain text) to the text-block subset, merge tags intact.
 
@@ -553,12 +621,14 @@ def clean(html: str) -> str:
     become paragraphs, links keep http(s)/mailto/tel targets only. The structure is rebuilt by
     a pass over the tag stream; nh3 then has the last word on what may go out.
     """
-    merge = _MergeTags(html.replace("\x00", ""))
-    source = merge.text
-    if not source.strip():
+    html = html.replace("\x00", "")
+    plain = _MergeTags(html)
+    if not plain.text.strip():
         return ""
-    if not _TAG.search(source):
-        return merge.restore(_plain_to_html(source))
+    if not _TAG.search(plain.text):
+        return plain.restore(_plain_to_html(plain.text))
+    merge = _MergeTags(html, decode=True)
+    source = merge.text
     subset = _Subset(merge)
     subset.feed(source)
     markup = subset.result()

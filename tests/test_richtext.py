@@ -13,7 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from editor import merge
-from editor.richtext import MERGE_TAG, clean, sanitize_raw, to_text
+from editor.richtext import (
+    MERGE_TAG,
+    clean,
+    link_target,
+    plain_text_to_html,
+    sanitize_raw,
+    to_text,
+)
 
 # What QTextEdit.toHtml() (Qt 6) writes for a short newsletter paragraph, lists and links.
 QT_HTML = """<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.0//EN" "http://www.w3.org/TR/REC-html40/strict.dtd">
@@ -690,3 +697,82 @@ def test_to_text_work_is_linear_in_the_input() -> None:
     small = _python_steps(to_text, "<p>" + "mot " * 2000 + "</p>")
     large = _python_steps(to_text, "<p>" + "mot " * 4000 + "</p>")
     assert small * 1.8 <= large <= small * 2.2
+
+
+# Merge tags written by Qt, typed links, plain text -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # Qt's toHtml() writes the quotes of a default as &quot;: the tag is the text it shows.
+        (
+            "<p>Bonjour {{ first_name | default(&quot;cher client&quot;) }} !</p>",
+            '<p>Bonjour {{ first_name | default("cher client") }} !</p>',
+        ),
+        ("<p>{{ a &amp; b }} {{ c }}</p>", "<p>{{ a & b }} {{ c }}</p>"),
+        (
+            '<p><a href="https://s.fr/?u={{ email | default(&quot;x&quot;) }}">s</a></p>',
+            "<p><a href=\"https://s.fr/?u={{ email | default('x') }}\">s</a></p>",
+        ),
+        # Still no markup smuggled through a decoded tag, nor a second tag made up.
+        (
+            "<p>{{ x | default(&quot;&lt;b&gt;&quot;) }}</p>",
+            "<p>{{ x | default(&quot;&lt;b&gt;&quot;) }}</p>",
+        ),
+        ("<p>{{ a &#125;&#125; b }}</p>", "<p>{{ a &#125;&#125; b }}</p>"),
+        (
+            '<p><a href="https://s.fr/{{ x | default(&quot;it\'s&quot;) }}">s</a></p>',
+            '<p><a href="https://s.fr/{{ x | default(&amp;quot;it\'s&amp;quot;) }}">s</a></p>',
+        ),
+    ],
+)
+def test_clean_reads_character_references_inside_merge_tags(source: str, expected: str) -> None:
+    assert clean(source) == expected
+    assert clean(expected) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "link"),
+    [
+        ("https://atelier.fr/agenda", "https://atelier.fr/agenda"),
+        ("  http://a.fr  ", "http://a.fr"),
+        ("mailto:bonjour@atelier.fr", "mailto:bonjour@atelier.fr"),
+        ("tel:+33123456789", "tel:+33123456789"),
+        ("atelier.fr", "https://atelier.fr"),
+        ("www.atelier.fr/agenda?m=3", "https://www.atelier.fr/agenda?m=3"),
+        ("atelier.fr:8080/x", "https://atelier.fr:8080/x"),
+        ("bonjour@atelier.fr", "mailto:bonjour@atelier.fr"),
+        ("{{ website }}", "{{ website }}"),
+        ("{{ site }}/promo", "{{ site }}/promo"),
+        ("https://a.fr/mon fichier.pdf", "https://a.fr/mon%20fichier.pdf"),
+        (
+            'https://a.fr/?n={{ first_name | default("a b") }}',
+            'https://a.fr/?n={{ first_name | default("a b") }}',
+        ),
+        ("javascript:alert(1)", None),
+        (" JavaScript:alert(1)", None),
+        ("data:text/html,<b>x</b>", None),
+        ("vbscript:x", None),
+        ("ftp://atelier.fr", None),
+        ("/agenda", None),
+        ("#haut", None),
+        ("{{ x }}javascript:alert(1)", None),
+        ('https://a.fr/" onmouseover="x', None),
+        ("https://a.fr/\nx", None),
+        ("bonjour", None),
+        ("", None),
+    ],
+)
+def test_link_target(typed: str, link: str | None) -> None:
+    assert link_target(typed) == link
+    if link is not None:  # what it gives survives clean as a link
+        assert clean(f'<a href="{link}">x</a>').startswith("<p><a href=")
+
+
+def test_plain_text_to_html_never_reads_markup() -> None:
+    assert plain_text_to_html("a <b>b</b>\nc") == "<p>a &lt;b&gt;b&lt;/b&gt;<br>c</p>"
+    assert plain_text_to_html('{{ x | default("<i>") }}') == (
+        '<p>{{ x | default("&lt;i&gt;") }}</p>'
+    )
+    assert plain_text_to_html("{{ a & b }}") == "<p>{{ a & b }}</p>"
