@@ -10,6 +10,7 @@ form generated from :mod:`widgets.inspector.fields`.
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIcon
@@ -124,7 +125,8 @@ class Inspector(QWidget):
 
     def _set_header(self, title: str, icon: str) -> None:
         self.title.setText(title)
-        pixmap = QIcon(icon).pixmap(QSize(20, 20), self.devicePixelRatioF()) if icon else None
+        found = bool(icon) and Path(icon).is_file()  # a plug-in type may bring no icon
+        pixmap = QIcon(icon).pixmap(QSize(20, 20), self.devicePixelRatioF()) if found else None
         if pixmap is not None and not pixmap.isNull():
             self.icon.setPixmap(pixmap)
         self.icon.setVisible(pixmap is not None and not pixmap.isNull())

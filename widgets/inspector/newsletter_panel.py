@@ -7,6 +7,7 @@ colours show how readable text is on its background (WCAG contrast, :mod:`editor
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -91,7 +92,8 @@ def contrast_text(ratio: float, large: bool) -> str:
         verdict = _("too faint for body text")
     else:
         verdict = _("hard to read")
-    return _("Contrast {ratio}:1 — {verdict}").format(ratio=number(ratio, 1), verdict=verdict)
+    shown = math.floor(ratio * 10) / 10  # never rounded up: 4.48 fails AA, so not "4.5"
+    return _("Contrast {ratio}:1 — {verdict}").format(ratio=number(shown, 1), verdict=verdict)
 
 
 def read_path(doc: Newsletter, path: str) -> Any:

@@ -94,12 +94,24 @@ class RichField(FieldEditor):
     def __init__(self, caption: str, parent: QWidget | None = None) -> None:
         super().__init__(caption, _("The text of the block: bold, italic, links, lists."), parent)
         self.rich = make_rich_text()
-        self.rich.edited.connect(self._emit)
+        self.rich.edited.connect(self._edited)
         self.rich.setMinimumHeight(180)
         self._add(self.rich)
 
     def value(self) -> str:
         return str(self.rich.html())
+
+    def _edited(self, html: str) -> None:
+        """Pass the edit on; a trailing space the cleaning dropped is put back outside the HTML.
+
+        The session merges typing until a word ends, which it sees as text ending in a space;
+        the cleaned subset drops a paragraph's trailing space, so without this a whole sentence
+        would be one undo step. ``SetRichText`` cleans the added space away again.
+        """
+        plain = getattr(self.rich, "toPlainText", None)
+        if callable(plain) and str(plain())[-1:].isspace() and not html.endswith(" "):
+            html += " "
+        self._emit(html)
 
     def _show(self, value: Any) -> None:
         html = value if isinstance(value, str) else ""
