@@ -20,11 +20,12 @@ from editor.blocks.registry import type_of
 from editor.document import DocumentError
 from editor.i18n import _
 from editor.locate import find_block
+from editor.merge_fields import builtin_fields
 from widgets.inspector.base import BlockPanel
 from widgets.inspector.fields import fields_for
 from widgets.inspector.form import FormPanel
 from widgets.inspector.newsletter_panel import NewsletterPanel
-from widgets.inspector.text_panel import TextPanel, default_merge_fields
+from widgets.inspector.text_panel import TextPanel
 from widgets.session import EditSession
 
 # Block types whose panel lives in its own module: (module, class), used when it is there.
@@ -60,7 +61,7 @@ class Inspector(QWidget):
     def __init__(self, session: EditSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self._merge_fields = default_merge_fields()
+        self._merge_fields = builtin_fields()
         self.setAccessibleName(_("Inspector"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -146,7 +147,8 @@ class Inspector(QWidget):
             focus()
 
     def set_merge_fields(self, fields: list[tuple[str, str]]) -> None:
-        """The merge tags the text editor offers, as (tag, label): built-in plus the store's."""
+        """The merge fields the text editor offers, as (field, label): give it
+        :func:`editor.merge_fields.store_fields` of the contacts store (built-in ones first)."""
         self._merge_fields = list(fields)
         if isinstance(self.panel, TextPanel):
             self.panel.set_merge_fields(self._merge_fields)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QTextEdit, QWidget
 from editor.blocks.registry import block_type
 from editor.commands import SetRichText
 from editor.i18n import _
-from editor.merge import BUILTIN_FIELDS
+from editor.merge_fields import builtin_fields
 from editor.richtext import clean
 from widgets.inspector.editors import FieldEditor
 from widgets.inspector.fields import fields_for
@@ -76,16 +76,6 @@ def make_rich_text(parent: QWidget | None = None) -> Any:
     return RichTextEditor(parent)
 
 
-def default_merge_fields() -> list[tuple[str, str]]:
-    """The tags every contact has, for the merge-tag menu (the store adds its own fields)."""
-    labels = {
-        "first_name": _("First name"),
-        "last_name": _("Last name"),
-        "email": _("Email address"),
-    }
-    return [(tag, labels[tag]) for tag in BUILTIN_FIELDS if tag in labels]
-
-
 class RichField(FieldEditor):
     """A :class:`FieldEditor` around the rich-text editor."""
 
@@ -132,7 +122,7 @@ class TextPanel(FormPanel):
         super().__init__(session, block_id, fields_for(block_type("text")), parent)
         self.text = RichField(_("Text"))
         self.text.setObjectName("html")
-        self.text.rich.set_merge_fields(merge_fields or default_merge_fields())
+        self.text.rich.set_merge_fields(merge_fields or builtin_fields())
         self.layout_.insertWidget(0, self.text)
         self.editors = {"html": self.text, **self.editors}
         self.bind(self.text, "html", SetRichText)
