@@ -44,7 +44,8 @@ def test_a_chosen_document_opens_in_a_main_window(
     monkeypatch.setattr(qapp, "exec", run_event_loop)
     assert app.run_app([]) == 0
     [window] = shown
-    assert window.windowTitle() == "Untitled — Bulletin"
+    assert window.windowTitle() == "Untitled[*] — Bulletin"  # Qt hides "[*]" while unmodified
+    assert not window.isWindowModified()
     assert window.outline.outline.rowCount() == 7
 
 

@@ -1,4 +1,5 @@
-"""The main window: a document's outline, previews, warnings, and the File menu."""
+"""The main window: a document's outline, previews, warnings, and the File menu (the composer's
+frame is tested in test_composer_window.py)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,11 @@ def page_value(qtbot: QtBot, view: QWebEngineView, script: str) -> object:
     return result[0]
 
 
+def title(window: MainWindow) -> str:
+    """The title as the user sees it: Qt shows "*" for "[*]" while the window is modified."""
+    return window.windowTitle().replace("[*]", "*" if window.isWindowModified() else "")
+
+
 def page_html(qtbot: QtBot, view: QWebEngineView) -> str:
     result: list[str] = []
     view.page().toHtml(result.append)
@@ -54,7 +60,7 @@ def test_empty_window_has_nothing_to_save(window: MainWindow) -> None:
 
 def test_title_names_the_document(window: MainWindow, sample: OpenDocument, show: Show) -> None:
     show(window, sample)
-    assert window.windowTitle() == "Untitled — Bulletin"
+    assert title(window) == "Untitled — Bulletin"
     assert window.window_actions.save_as.isEnabled()
     assert window.size_label.text().startswith("HTML: ")
     assert window.size_label.text().endswith(" KB (Gmail clips above 102 KB)")
@@ -103,6 +109,7 @@ def test_desktop_preview_shows_the_email(
 def test_mobile_preview_is_a_phone_wide(
     qtbot: QtBot, window: MainWindow, sample: OpenDocument, show: Show
 ) -> None:
+    window.show_preview()  # the preview is the centre's second tab
     show(window, sample)
     mobile = window.preview.mobile.view
     assert mobile.width() == MOBILE_WIDTH
@@ -121,9 +128,9 @@ def test_plain_text_tab_shows_the_text_part(
     assert "L'atelier rouvre ses portes le 3 mars." in text.toPlainText()
     assert window.rendered is not None
     assert text.toPlainText() == window.rendered.text_for(None)
-    assert [window.preview.tabText(i) for i in range(window.preview.count())] == [
+    assert [window.centre.tabText(i) for i in range(window.centre.count())] == [
+        "Compose",
         "Preview",
-        "Plain text",
     ]
 
 
@@ -162,7 +169,7 @@ def test_opening_a_corrupt_file_shows_the_core_message(
     window.window_actions.open.trigger()
     assert errors == [("Cannot open the file", str(raised.value))]
     assert window.document is sample  # the open document stays
-    assert window.windowTitle() == "Untitled — Bulletin"
+    assert title(window) == "Untitled — Bulletin"
 
 
 def test_open_shows_the_file(
@@ -173,7 +180,7 @@ def test_open_shows_the_file(
     with qtbot.waitSignal(window.preview.loaded, timeout=LOAD_TIMEOUT_MS):
         assert window.open_file(path)
     assert errors == []
-    assert window.windowTitle() == "mars — Bulletin"
+    assert title(window) == "mars — Bulletin"
     assert window.preview.desktop.view.title() == SUBJECT
 
 
@@ -201,7 +208,7 @@ def test_save_as_writes_a_file_the_core_reads(
     assert reopened.newsletter == sample.file.newsletter
     assert reopened.images == sample.file.images
     assert window.document is not None and window.document.path == saved
-    assert window.windowTitle() == "copie — Bulletin"
+    assert title(window) == "copie — Bulletin"
     # From now on Save writes that file without asking.
     saved.unlink()
     window.window_actions.save.trigger()
@@ -264,8 +271,18 @@ def test_file_menu_has_standard_shortcuts(window: MainWindow) -> None:
     assert a.save.shortcut() == QKeySequence(QKeySequence.StandardKey.Save)
     assert not a.save_as.shortcut().isEmpty()
     assert not a.quit.shortcut().isEmpty()
-    assert [m.text() for m in window.menuBar().actions()] == ["&File", "C&ontacts", "&Help"]
+    assert [m.text() for m in window.menuBar().actions()] == [
+        "&File",
+        "&Edit",
+        "&Insert",
+        "&View",
+        "C&ontacts",
+        "&Help",
+    ]
     assert a.contacts.shortcut() == QKeySequence("Ctrl+Shift+C")
+    assert QKeySequence(QKeySequence.StandardKey.Undo) in a.undo.shortcuts()
+    assert QKeySequence("Ctrl+Shift+Z") in a.redo.shortcuts()
+    assert QKeySequence("Ctrl+Y") in a.redo.shortcuts()
 
 
 def test_about_names_the_app(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,9 +17,11 @@ from widgets.start_dialog import STARTER_ROLE, StartDialog
 pytestmark = pytest.mark.gui
 
 
-def dialog(qtbot: QtBot) -> StartDialog:
+def dialog(qtbot: QtBot, lang: str = "fr") -> StartDialog:
+    """The gallery showing the starters in ``lang`` (the test starters are French)."""
     widget = StartDialog()
     qtbot.addWidget(widget)
+    widget.language.setCurrentIndex(widget.language.findData(lang))
     return widget
 
 
