@@ -31,6 +31,7 @@ from widgets import session as session_module
 from widgets.inspector import inspector as inspector_module
 from widgets.inspector.base import BlockPanel
 from widgets.inspector.editors import (
+    ERROR_COLOR,
     BoolEditor,
     ChoiceEditor,
     ColorEditor,
@@ -171,6 +172,7 @@ def test_typing_a_colour_changes_the_theme_and_the_contrast(
     retype(qtbot, color.hex, "#DDD")
     assert session.document.theme.text_color == "#ddd"
     assert text.text() == "Contrast 1.3:1 — hard to read"
+    assert ERROR_COLOR in text.styleSheet()  # a poor contrast stands out
     session.undo_stack.undo()
     assert session.document.theme.text_color == "#777777"
     assert color.hex.text() == "#777777"

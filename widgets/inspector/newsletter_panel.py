@@ -20,6 +20,7 @@ from editor.contrast import Legibility, contrast_ratio, legibility
 from editor.document import Newsletter
 from editor.i18n import _, ngettext, number
 from widgets.inspector.editors import (
+    ERROR_COLOR,
     MISSING,
     Binding,
     ChoiceEditor,
@@ -38,6 +39,9 @@ PREHEADER_MIN, PREHEADER_MAX = 40, 130  # the preview text inboxes show after th
 CONTENT_WIDTH = (320, 900)
 FONT_SIZE = (12, 24)
 RADIUS = (0, 50)
+
+# A verdict worth a second look stands out (both over 4.5:1 on the window's light grey).
+VERDICT_COLORS = {Legibility.POOR: ERROR_COLOR, Legibility.LARGE_ONLY: "#92400e"}
 
 # Contrast pairs shown under the colours: key, foreground path, background path, large text.
 CONTRASTS: tuple[tuple[str, str, str, bool], ...] = (
@@ -288,7 +292,10 @@ class NewsletterPanel(QWidget):
                 f"color: {fg}; background: {bg}; border: 1px solid #9ca3af;"
                 + (" font-weight: bold;" if large else "")
             )
-            self.contrast[key].setText(contrast_text(contrast_ratio(fg, bg), large))
+            ratio = contrast_ratio(fg, bg)
+            self.contrast[key].setText(contrast_text(ratio, large))
+            colour = VERDICT_COLORS.get(legibility(ratio, large))
+            self.contrast[key].setStyleSheet(f"color: {colour};" if colour else "")
 
     def focus_editor(self) -> bool:
         self.editors["subject"].focus_target().setFocus()
