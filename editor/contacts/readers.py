@@ -90,6 +90,13 @@ _PROBE = 80  # rows read at opening: header search, column count, preview
 _SAMPLE = 64 * 1024  # bytes read to tell the kind, encoding and delimiter
 _DELIMITERS = ("\t", ";", ",", "|")  # in order of preference when equally likely
 _SEP_LINE = re.compile(r"sep=(.)", re.IGNORECASE)
+# Characters a text file is decoded by at a time (one read from disk each). Each read lets go
+# of the GIL for a moment; with Python's default 8 KB (every ~100 rows), the import's writer
+# thread, which needs the GIL back after each SQLite statement, kept losing it to the reading
+# thread re-taking it, and waited up to 100 ms at a time. A megabyte is ~13,000 rows between
+# reads: the writer then waits at most the usual switch interval. Measured on 100,000 new
+# contacts from CSV: 1.6-1.7 s before, 1.3-1.4 s after.
+_READ_BUFFER = 1024 * 1024
 
 _CP1252 = tuple(
     bytes([b]).decode("cp1252", errors="ignore") or chr(b)  # undefined bytes: Latin-1
@@ -503,9 +510,15 @@ class _TextTable(Table):
         self._detect(header_row)
 
     def _stream(self) -> IO[str]:
+        """The text, read from disk a megabyte at a time (see :data:`_READ_BUFFER`)."""
         if self._path is None:
             return io.StringIO(self._text, newline="")
-        return open(self._path, encoding=self._codec, errors=self._errors, newline="")
+        stream = open(  # noqa: SIM115 (the caller's with closes it)
+            self._path, encoding=self._codec, errors=self._errors, newline=""
+        )
+        with suppress(AttributeError):  # CPython's text files all have it; a tuning knob only
+            stream._CHUNK_SIZE = _READ_BUFFER  # type: ignore[attr-defined]
+        return stream
 
     def _lines(self, stream: IO[str], track: bool) -> Generator[str, None, None]:
         """Physical lines, NUL bytes removed, each at most MAX_LINE characters long."""
@@ -715,9 +728,7 @@ def _calamine(call: Callable[[], Any], layout: _Layout, name: str) -> Any:
 def _choose_sheet(sheets: list[str], sheet: str | None, active: str | None, name: str) -> str:
     """The sheet asked for (exact name, else whatever its case), else the one the file opens on."""
     if not sheets:
-        raise ImportFileError(
-            _('The workbook "{name}" holds no worksheet.').format(name=name)
-        )
+        raise ImportFileError(_('The workbook "{name}" holds no worksheet.').format(name=name))
     if sheet is None:
         return active if active in sheets else sheets[0]
     exact = [s for s in sheets if s == sheet]

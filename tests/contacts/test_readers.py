@@ -1151,3 +1151,32 @@ def test_a_stray_cp1252_byte_does_not_turn_a_utf8_file_into_cp1252(tmp_path: Pat
         rows = read_all(table)
     assert rows[0][1] == ["stray@exemple.fr", "André"]
     assert {cells[1] for _, cells in rows[1:]} == {"Hélène Lefèvre"}
+
+
+@pytest.mark.parametrize("chunk", [5, 4096])
+def test_text_files_are_read_in_large_chunks_whatever_falls_on_their_edges(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """Files are decoded a megabyte at a time (fewer GIL hand-overs for the import's writer
+    thread); a chunk edge inside a "\\r\\n", an accented letter or a quoted multi-line cell
+    changes nothing."""
+    rows = [
+        f'c{i}@exemple.fr;"Hélène\r\nLefèvre {i}";Zoë\r\n'
+        if i % 7 == 0
+        else f"c{i}@exemple.fr;Léa;É{i}\r\n"
+        for i in range(300)
+    ]
+    data = ("email;nom;ville\r\n" + "".join(rows)).encode("cp1252")
+    path = write(tmp_path, "chunks.csv", data)
+    with open_table(path) as table:
+        expected = read_all(table)
+        with table._stream() as stream:  # type: ignore[attr-defined]
+            assert stream._CHUNK_SIZE == readers._READ_BUFFER == 1024 * 1024
+    monkeypatch.setattr(readers, "_READ_BUFFER", chunk)
+    with open_table(path) as table:
+        with table._stream() as stream:  # type: ignore[attr-defined]
+            assert stream._CHUNK_SIZE == readers._READ_BUFFER
+        assert read_all(table) == expected
+    assert len(expected) == 300
+    assert expected[0] == (2, ["c0@exemple.fr", "Hélène\nLefèvre 0", "Zoë"])
+    assert expected[-1] == (301, ["c299@exemple.fr", "Léa", "É299"])
