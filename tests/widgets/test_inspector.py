@@ -29,6 +29,7 @@ from editor.locate import BlockPath, find_block
 from editor.starters import create, list_starters
 from widgets import session as session_module
 from widgets.inspector import inspector as inspector_module
+from widgets.inspector import text_panel
 from widgets.inspector.base import BlockPanel
 from widgets.inspector.editors import (
     ERROR_COLOR,
@@ -64,6 +65,24 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     now = [1000.0]
     monkeypatch.setattr(session_module.time, "monotonic", lambda: now[0])
     return now
+
+
+@pytest.fixture(params=["real", "fallback"])
+def rich_editor(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Text panels with the real rich-text editor, then with the stand-in used without it."""
+    if request.param == "fallback":
+        monkeypatch.setattr(text_panel, "make_rich_text", text_panel.FallbackRichText)
+    else:
+        pytest.importorskip("widgets.richtext_editor")
+    return str(request.param)
+
+
+def set_text_align(field: Any, align: str) -> None:
+    """Align a text block as the user does: the toolbar's button, or the stand-in's menu."""
+    if isinstance(field, ChoiceEditor):
+        field.combo.setCurrentIndex(field.combo.findData(align))
+    else:
+        field.rich.align_actions[align].trigger()
 
 
 @pytest.fixture
@@ -376,7 +395,7 @@ def test_html_block_warns_that_html_is_sanitised(
 
 
 def test_text_block_rich_text_merges_per_word_and_undoes(
-    qtbot: QtBot, inspector: Inspector, session: EditSession, clock: list[float]
+    qtbot: QtBot, rich_editor: str, inspector: Inspector, session: EditSession, clock: list[float]
 ) -> None:
     text_id = block_id(session, TextBlock)
     session.select(text_id)
@@ -384,10 +403,16 @@ def test_text_block_rich_text_merges_per_word_and_undoes(
     assert isinstance(panel, TextPanel)
     before = dump(session.document)
     rich = panel.text.rich
+    assert (
+        type(rich).__name__
+        == {"real": "RichTextEditor", "fallback": "FallbackRichText"}[rich_editor]
+    )
     rich.set_html("")  # set_html never pushes
     assert session.undo_stack.count() == 0
-    rich.setFocus()
-    qtbot.keyClicks(rich, "Hi there")
+    typed = panel.text.text_edit()
+    assert typed is not None
+    typed.setFocus()
+    qtbot.keyClicks(typed, "Hi there")
     block = find_block(session.document, text_id)
     assert isinstance(block, TextBlock)
     assert "Hi there" in block.html
@@ -412,7 +437,7 @@ def test_selection_follows_an_undo_that_removes_the_block(
 
 
 def test_undo_after_every_change_is_byte_identical(
-    qtbot: QtBot, inspector: Inspector, session: EditSession, clock: list[float]
+    qtbot: QtBot, rich_editor: str, inspector: Inspector, session: EditSession, clock: list[float]
 ) -> None:
     doc = session.document
     changes: list[Callable[[], None]] = []
@@ -434,7 +459,7 @@ def test_undo_after_every_change_is_byte_identical(
     on(ButtonBlock, "color", lambda e: retype(qtbot, e.hex, "#111111"))
     on(ColumnsBlock, "ratio", lambda e: e.combo.setCurrentIndex(e.combo.findData("25-75")))
     on(ColumnsBlock, "stack_on_mobile", lambda e: e.check.setChecked(False))
-    on(TextBlock, "align", lambda e: e.combo.setCurrentIndex(e.combo.findData("right")))
+    on(TextBlock, "align", lambda e: set_text_align(e, "right"))
 
     states = [dump(doc)]
     for change in changes:
@@ -550,7 +575,7 @@ def test_own_panel_module_is_used_when_present(
 
 
 def test_focus_editor_focuses_the_text(
-    qtbot: QtBot, inspector: Inspector, session: EditSession
+    qtbot: QtBot, rich_editor: str, inspector: Inspector, session: EditSession
 ) -> None:
     inspector.activateWindow()
     qtbot.waitExposed(inspector)
@@ -558,4 +583,4 @@ def test_focus_editor_focuses_the_text(
     inspector.focus_editor()
     panel = inspector.panel
     assert isinstance(panel, TextPanel)
-    qtbot.waitUntil(lambda: panel.text.rich.hasFocus(), timeout=2000)
+    qtbot.waitUntil(lambda: panel.text.focus_target().hasFocus(), timeout=2000)

@@ -131,6 +131,10 @@ class FieldEditor(QWidget):
     def _show(self, value: Any) -> None:
         raise NotImplementedError
 
+    def is_setting(self) -> bool:
+        """Whether :meth:`set_value` is showing a value (changes now are not the user's)."""
+        return self._setting
+
     def _emit(self, value: Any) -> None:
         if not self._setting:
             self.edited.emit(value)
