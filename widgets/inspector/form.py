@@ -95,8 +95,9 @@ class FormPanel(BlockPanel):
         self.bindings: list[Binding] = []
         for field in fields:
             self.add_field(field)
-        if not fields:
-            self.layout_.addWidget(QLabel(_nothing()))
+        self.empty_note = QLabel(_nothing())
+        self.empty_note.setVisible(not fields)
+        self.layout_.addWidget(self.empty_note)
         self.layout_.addStretch(1)
         self.refresh()
 

@@ -80,7 +80,7 @@ class Inspector(QWidget):
         self.area = QScrollArea()
         self.area.setWidgetResizable(True)
         self.area.setFrameShape(QFrame.Shape.NoFrame)
-        self.area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         layout.addWidget(self.area, 1)
         self.panel: QWidget = QWidget()
         self._shown: str | None = None
@@ -89,7 +89,7 @@ class Inspector(QWidget):
         self._show(session.selected)
 
     def sizeHint(self) -> QSize:
-        return QSize(320, 600)
+        return QSize(380, 600)  # the text editor's toolbar fits in full
 
     def _show(self, block_id: str) -> None:
         """Build the panel for ``block_id`` ("" = the newsletter)."""

@@ -152,6 +152,7 @@ class TextPanel(FormPanel):
         self.text.setObjectName("html")
         self.text.rich.set_merge_fields(merge_fields or builtin_fields())
         self.layout_.insertWidget(0, self.text)
+        self.empty_note.hide()
         self.editors = {"html": self.text, **self.editors}
         self.bind(self.text, "html", SetRichText)
         if aligns:
