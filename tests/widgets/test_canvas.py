@@ -29,7 +29,6 @@ from tests.widgets.canvas_support import (
     top_ids,
     undo_redo_identical,
 )
-from widgets.canvas import Canvas
 from widgets.canvas.actions import blocks_mime
 from widgets.canvas.cards import column_areas
 from widgets.mime_types import BLOCK_TYPE_MIME, BLOCKS_MIME
@@ -327,7 +326,7 @@ def test_unknown_data_is_not_taken(qtbot: QtBot) -> None:
 def test_dragging_a_card_starts_a_move_with_the_block(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    session, canvas = shown_canvas(qtbot, sample_file())
+    _session, canvas = shown_canvas(qtbot, sample_file())
     started: list[QMimeData] = []
 
     def exec_(drag: QDrag, *args: Any) -> Qt.DropAction:

@@ -158,6 +158,12 @@ class Canvas(QWidget):
         self.block_actions = BlockActions(session, self, self.token, self.scroll_to)
         self._toolbar = CardToolbar(self.block_actions, self._backdrop)
         self._toolbar.hide()
+        # Nested layouts settle on the next pass of the event loop: place the toolbar then too.
+        # A timer the canvas owns dies with it (a bare singleShot would outlive the cards).
+        self._place_later = QTimer(self)
+        self._place_later.setSingleShot(True)
+        self._place_later.setInterval(0)
+        self._place_later.timeout.connect(self._place_toolbar)
 
         self._cards: dict[str, Card] = {}
         self._top: list[Card] = []
@@ -304,8 +310,7 @@ class Canvas(QWidget):
         self._place_toolbar()
         if block_id:
             self.scroll_to(block_id)
-        # Nested layouts settle on the next pass: place the toolbar again then.
-        QTimer.singleShot(0, self._place_toolbar)
+        self._place_later.start()
 
     def _place_toolbar(self) -> None:
         card = self._cards.get(self.session.selected)
@@ -326,7 +331,7 @@ class Canvas(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        QTimer.singleShot(0, self._place_toolbar)
+        self._place_later.start()
 
     # ------------------------------------------------------------------- cards tell us
 
