@@ -352,6 +352,9 @@ def test_button_colours_and_radius_follow_the_theme_when_empty(
     radius, background = editor(inspector.panel, "radius"), editor(inspector.panel, "background")
     assert radius.spin.text() == "As in the theme" and radius.value() is None
     assert background.hex.placeholderText() == "As in the theme"
+    assert background.fallback() == "#2563eb"  # the swatch shows the theme's button colour
+    assert session.push(SetDocumentField("theme.button.background", "#7c3aed"))
+    assert background.fallback() == "#7c3aed"
     radius.spin.setValue(12)
     assert block.radius == 12
     radius.spin.setValue(radius.spin.minimum())

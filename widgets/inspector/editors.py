@@ -350,6 +350,7 @@ class ColorEditor(FieldEditor):
         self.hex.setToolTip(_("Colour code, #rrggbb"))
         self.caption.setBuddy(self.hex)
         self._shown = ""
+        self._fallback = ""
         self._paint("")
 
     def value(self) -> str:
@@ -376,13 +377,22 @@ class ColorEditor(FieldEditor):
             self.set_value(self._shown)
 
     def pick(self) -> None:
-        initial = QColor(self._shown) if self._shown else QColor("#ffffff")
+        initial = QColor(self._shown or self._fallback or "#ffffff")
         color = QColorDialog.getColor(initial, self, self.caption.text())
         if color.isValid():
             name = color.name()  # #rrggbb
             self.hex.setText(name)
             self._paint(name)
             self._emit(name)
+
+    def fallback(self) -> str:
+        return self._fallback
+
+    def set_fallback(self, color: str) -> None:
+        """The colour used while this one is empty (the theme's): the swatch shows it."""
+        if color != self._fallback:
+            self._fallback = color
+            self._paint(self._shown)
 
     def _paint(self, color: str) -> None:
         pixmap = QPixmap(self.swatch.iconSize() * self.devicePixelRatioF())
@@ -393,9 +403,9 @@ class ColorEditor(FieldEditor):
         rect = pixmap.rect().adjusted(0, 0, -1, -1)
         rect.setSize(size - QSize(1, 1))
         painter.setPen(QColor("#6b7280"))
-        painter.setBrush(QColor(color) if color else QColor("#ffffff"))
+        painter.setBrush(QColor(color or self._fallback or "#ffffff"))
         painter.drawRect(rect)
-        if not color:  # no colour of its own: a slash, as colour pickers show "none"
+        if not color and not self._fallback:  # no colour at all: a slash, as pickers show it
             painter.setPen(QColor(ERROR_COLOR))
             painter.drawLine(rect.bottomLeft(), rect.topRight())
         painter.end()

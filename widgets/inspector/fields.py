@@ -60,6 +60,8 @@ class Field:
         command: the command setting the value (default: ``SetBlockField``).
         translate: captions are ``N_``-marked (False for generic fields: field names).
         translate_choices: the choices' captions are ``N_``-marked (False for "50 % / 50 %").
+        follows: the document value used while this one is empty (``"theme.button.color"``),
+            shown by the control.
     """
 
     name: str
@@ -76,6 +78,7 @@ class Field:
     command: Make | None = None
     translate: bool = True
     translate_choices: bool = True
+    follows: str = ""
 
     def caption(self) -> str:
         return _(self.label) if self.translate else self.label
@@ -123,8 +126,22 @@ SPECS: dict[str, tuple[Field, ...]] = {
             N_("Link"),
             help=N_("Where the button leads: https://…, mailto:… or tel:…"),
         ),
-        Field("background", Kind.COLOR, N_("Button colour"), optional=True, none_label=THEME),
-        Field("color", Kind.COLOR, N_("Text colour"), optional=True, none_label=THEME),
+        Field(
+            "background",
+            Kind.COLOR,
+            N_("Button colour"),
+            optional=True,
+            none_label=THEME,
+            follows="theme.button.background",
+        ),
+        Field(
+            "color",
+            Kind.COLOR,
+            N_("Text colour"),
+            optional=True,
+            none_label=THEME,
+            follows="theme.button.color",
+        ),
         Field(
             "radius",
             Kind.INT,

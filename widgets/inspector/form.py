@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
+from editor.document import Newsletter
 from editor.findings import LINK_UNSAFE, Finding, fix
 from editor.urls import LINK_SCHEMES, is_safe_link
 from widgets.inspector.base import BlockPanel
@@ -44,6 +45,14 @@ def link_problem(value: Any) -> str | None:
     if any(scheme.startswith(text.lower()) for scheme in LINK_SCHEMES):
         return None  # "http", "mailt": not finished yet
     return fix(Finding.of(LINK_UNSAFE, url=text[:80]))
+
+
+def read_path(doc: Newsletter, path: str) -> Any:
+    """The value at a ``SetDocumentField`` path ("theme.button.radius")."""
+    owner: Any = doc
+    for step in path.split("."):
+        owner = getattr(owner, step, MISSING)
+    return owner
 
 
 def editor_for(field: Field) -> FieldEditor:
@@ -93,6 +102,7 @@ class FormPanel(BlockPanel):
         self.layout_.setSpacing(10)
         self.editors: dict[str, FieldEditor] = {}
         self.bindings: list[Binding] = []
+        self._follows: list[tuple[ColorEditor, str]] = []  # empty colours show the theme's
         for field in fields:
             self.add_field(field)
         self.empty_note = QLabel(_nothing())
@@ -106,6 +116,8 @@ class FormPanel(BlockPanel):
         self.layout_.addWidget(editor)
         self.editors[field.name] = editor
         check = link_problem if field.kind is Kind.URL else None
+        if field.follows and isinstance(editor, ColorEditor):
+            self._follows.append((editor, field.follows))
         self.bind(editor, field.name, field.make, field.kind in _TYPED, check)
         return editor
 
@@ -136,6 +148,9 @@ class FormPanel(BlockPanel):
     def refresh(self) -> None:
         for binding in self.bindings:
             binding.sync()
+        for editor, path in self._follows:
+            value = read_path(self.session.document, path)
+            editor.set_fallback(value if isinstance(value, str) else "")
 
     def focus_editor(self) -> bool:
         for editor in self.editors.values():

@@ -17,11 +17,9 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidg
 from editor.commands import SetDocumentField
 from editor.contacts.emails import validate_address
 from editor.contrast import Legibility, contrast_ratio, legibility
-from editor.document import Newsletter
 from editor.i18n import _, ngettext, number
 from widgets.inspector.editors import (
     ERROR_COLOR,
-    MISSING,
     Binding,
     ChoiceEditor,
     ColorEditor,
@@ -30,7 +28,7 @@ from widgets.inspector.editors import (
     IntEditor,
     LineEditor,
 )
-from widgets.inspector.form import link_problem
+from widgets.inspector.form import link_problem, read_path
 from widgets.session import EditSession
 
 SUBJECT_PHONE = 60  # characters of a subject most phones show before cutting it
@@ -98,14 +96,6 @@ def contrast_text(ratio: float, large: bool) -> str:
         verdict = _("hard to read")
     shown = math.floor(ratio * 10) / 10  # never rounded up: 4.48 fails AA, so not "4.5"
     return _("Contrast {ratio}:1 — {verdict}").format(ratio=number(shown, 1), verdict=verdict)
-
-
-def read_path(doc: Newsletter, path: str) -> Any:
-    """The value at a ``SetDocumentField`` path ("theme.button.radius")."""
-    owner: Any = doc
-    for step in path.split("."):
-        owner = getattr(owner, step, MISSING)
-    return owner
 
 
 class NewsletterPanel(QWidget):
