@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -138,7 +139,9 @@ class SocialPanel(BlockPanel):
 
         self.strip = QLabel()
         self.strip.setObjectName("strip")
-        self.strip.setMinimumHeight(STRIP_HEIGHT)
+        self.strip.setFixedHeight(STRIP_HEIGHT)
+        # The drawing follows the panel's width, never the reverse (it would only ever grow).
+        self.strip.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.strip.setAccessibleName(_("The icons as the email shows them"))
         self.strip.setToolTip(_("The icons as the email shows them, on its background."))
         layout.addWidget(self.strip)
@@ -251,7 +254,7 @@ class SocialPanel(BlockPanel):
     def _draw_strip(self, block: SocialBlock) -> None:
         """The icons with a URL, as the email lays them out, on the content background."""
         ratio = self.devicePixelRatioF()
-        width = max(self.strip.width(), 200)
+        width = max(self.strip.width(), 120)
         pixmap = QPixmap(round(width * ratio), round(STRIP_HEIGHT * ratio))
         pixmap.setDevicePixelRatio(ratio)
         pixmap.fill(QColor(self.session.document.theme.content_background))
