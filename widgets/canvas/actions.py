@@ -295,7 +295,7 @@ class BlockActions(QObject):
             self.session.error.emit(_("The clipboard does not hold Bulletin blocks."))
             return
         path = paste_path(self.session.document, self.session.selected, clip.blocks)
-        label = ngettext("Paste block", "Paste {count} blocks", len(clip.blocks)).format(
+        label = ngettext("Paste {count} block", "Paste {count} blocks", len(clip.blocks)).format(
             count=len(clip.blocks)
         )
         ids = insert_copies(self.session, clip, path, label)

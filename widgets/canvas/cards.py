@@ -103,7 +103,7 @@ class Card(QFrame):
         self.setAccessibleName(type_of(block).label())
         self.setAccessibleDescription(_summary(block))
         self.body_layout = QVBoxLayout(self)
-        self.body_layout.setContentsMargins(pad, 6, pad, 6)
+        self.body_layout.setContentsMargins(pad, 8, pad, 8)
         self.body_layout.setSpacing(0)
         self.columns: list[ColumnArea] = []  # filled by the columns drawer
         drawer = DRAWERS.get(block.TYPE, generic)
@@ -187,10 +187,8 @@ class ColumnArea(QFrame):
         self.body_layout.addWidget(card)
 
     def add_hint(self) -> None:
-        hint = _label(
-            f'<div align="center" style="color:{HINT}; font-size:12px;">'
-            f"{html.escape(_('Drop a block here'))}</div>"
-        )
+        words = html.escape(_("Drop a block here"))
+        hint = _label(f'<div align="center" style="color:{HINT}; font-size:12px;">{words}</div>')
         hint.setMinimumHeight(56)
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hint.setStyleSheet("QLabel { border: 1px dashed #9ca3af; border-radius: 4px; }")
@@ -207,7 +205,6 @@ def _label(rich: str, parent: QWidget | None = None) -> QLabel:
     label.setText(rich)
     label.setWordWrap(True)
     label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
     return label
 
 
@@ -255,16 +252,16 @@ def heading(block: Any, ctx: CardContext, card: Card) -> QWidget:
     theme = ctx.theme
     scale = {1: 1.75, 2: 1.375, 3: 1.125}.get(block.level, 1.0)
     size = round(theme.font_size * scale)
-    text = _text(block.text) or f'<span style="color:{HINT};">{html.escape(_("Heading"))}</span>'
+    empty = html.escape(_("Heading"))
+    text = _text(block.text) or f'<span style="color:{HINT};">{empty}</span>'
     style = _font(theme.heading_font, size, theme.heading_color, " font-weight:bold;")
     return _label(f'<div align="{block.align}" style="{style}">{text}</div>', card)
 
 
 def text(block: Any, ctx: CardContext, card: Card) -> QWidget:
     theme = ctx.theme
-    body = block.html.strip() or (
-        f'<p style="color:{HINT};">{html.escape(_("Double-click to write…"))}</p>'
-    )
+    empty = html.escape(_("Double-click to write…"))
+    body = block.html.strip() or f'<p style="color:{HINT};">{empty}</p>'
     style = _font(theme.body_font, theme.font_size, theme.text_color)
     links = f"<style>a {{ color:{theme.link_color}; }} p {{ margin: 0 0 10px 0; }}</style>"
     label = _label(f'{links}<div align="{block.align}" style="{style}">{_chips(body)}</div>', card)
@@ -320,7 +317,8 @@ def button(block: Any, ctx: CardContext, card: Card) -> QWidget:
     radius = theme.button.radius if block.radius is None else block.radius
     label = QLabel(card)
     label.setTextFormat(Qt.TextFormat.RichText)
-    label.setText(f"<b>{_text(block.label) or html.escape(_('Button'))}</b>")
+    words = _text(block.label) or html.escape(_("Button"))
+    label.setText(f"<b>{words}</b>")
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
     label.setStyleSheet(
@@ -374,11 +372,8 @@ def spacer(block: Any, ctx: CardContext, card: Card) -> QWidget:
 def social(block: Any, ctx: CardContext, card: Card) -> QWidget:
     links = [link for link in block.links if link.url.strip()] or block.links
     if not links:
-        return _label(
-            f'<div align="{block.align}" style="color:{HINT};">'
-            f"{html.escape(_('No social links yet.'))}</div>",
-            card,
-        )
+        words = html.escape(_("No social links yet."))
+        return _label(f'<div align="{block.align}" style="color:{HINT};">{words}</div>', card)
     row = QWidget(card)
     row.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
     layout = QHBoxLayout(row)
@@ -458,7 +453,7 @@ def columns(block: Any, ctx: CardContext, card: Card) -> QWidget:
     """The columns side by side, each with its child cards (built here, with a column's pad)."""
     # As in the email: the columns start PAD - CHILD_PAD from the edge, and each child has
     # CHILD_PAD of its own, so their text lines up with the blocks above and below.
-    card.body_layout.setContentsMargins(PAD - CHILD_PAD, 6, PAD - CHILD_PAD, 6)
+    card.body_layout.setContentsMargins(PAD - CHILD_PAD, 8, PAD - CHILD_PAD, 8)
     row = QWidget(card)
     layout = QHBoxLayout(row)
     layout.setContentsMargins(0, 0, 0, 0)

@@ -508,7 +508,9 @@ class Canvas(QWidget):
             blocks.append(ImageBlock(src=ref, alt=""))
         if not blocks:
             return False
-        label = ngettext("Add image", "Add {count} images", len(blocks)).format(count=len(blocks))
+        label = ngettext("Add {count} image", "Add {count} images", len(blocks)).format(
+            count=len(blocks)
+        )
         return self._insert(blocks, gap, label)
 
 
