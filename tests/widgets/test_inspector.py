@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QColorDialog, QWidget
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QColorDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from editor.blocks.base import Block, BlockType, DocumentError
@@ -19,6 +19,7 @@ from editor.commands import InsertBlock, SetDocumentField, insert_new
 from editor.document import (
     ButtonBlock,
     ColumnsBlock,
+    FooterBlock,
     HeadingBlock,
     HtmlBlock,
     Newsletter,
@@ -580,10 +581,40 @@ def test_own_panel_module_is_used_when_present(
 def test_focus_editor_focuses_the_text(
     qtbot: QtBot, rich_editor: str, inspector: Inspector, session: EditSession
 ) -> None:
-    inspector.activateWindow()
-    qtbot.waitExposed(inspector)
+    with qtbot.waitActive(inspector):
+        inspector.activateWindow()
     session.select(block_id(session, TextBlock))
     inspector.focus_editor()
     panel = inspector.panel
     assert isinstance(panel, TextPanel)
     qtbot.waitUntil(lambda: panel.text.focus_target().hasFocus(), timeout=2000)
+
+
+def test_ctrl_z_in_a_field_is_the_document_undo(
+    qtbot: QtBot, session: EditSession, clock: list[float]
+) -> None:
+    window = QWidget()
+    qtbot.addWidget(window)
+    undo = QAction("Undo", window)
+    undo.setShortcut(QKeySequence.StandardKey.Undo)
+    undo.triggered.connect(session.undo_stack.undo)
+    window.addAction(undo)
+    inspector = Inspector(session, window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    subject = editor(inspector.panel, "subject")
+    retype(qtbot, subject.line, "Hello dear")
+    assert session.undo_stack.count() == 2
+    qtbot.keyClick(subject.line, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert session.document.subject == "Hello "  # the step "dear", not the line's own undo
+    assert subject.value() == "Hello "
+    assert session.undo_stack.count() == 2  # nothing pushed by the field
+    # The same for a text area and a number.
+    address = editor(FormPanel(session, block_id(session, FooterBlock), SPECS["footer"]), "address")
+    for control in (address.text, editor(inspector.panel, "theme.font_size").spin):
+        override = QKeyEvent(
+            QEvent.Type.ShortcutOverride, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
+        )
+        QApplication.sendEvent(control, override)
+        assert not override.isAccepted()  # left to the window's shortcut

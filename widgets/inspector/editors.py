@@ -17,17 +17,20 @@ import re
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QRegularExpression, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRegularExpression, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QIcon,
+    QKeyEvent,
+    QKeySequence,
     QPainter,
     QPalette,
     QPixmap,
     QRegularExpressionValidator,
 )
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QColorDialog,
     QComboBox,
@@ -48,6 +51,31 @@ from widgets.session import EditSession
 
 ERROR_COLOR = "#b91c1c"  # red-700: 6.5:1 on white
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+
+class WindowUndo(QObject):
+    """Leaves Ctrl+Z / Ctrl+Shift+Z to the window's Undo and Redo while a field has the focus.
+
+    A line edit would otherwise undo its own keystrokes and push the result as a new edit;
+    the document's undo stack is the one history (merged per word), as in the text editor.
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if (
+            kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
+            and isinstance(event, QKeyEvent)
+            and any(event.matches(key) for key in _HISTORY_KEYS)
+        ):
+            # Not claimed by the field, so the window's shortcut fires; and should no shortcut
+            # take it, the key press is dropped rather than undoing the field's own keystrokes.
+            event.ignore()
+            return True
+        return False
+
+
+_HISTORY_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
+_WINDOW_UNDO = WindowUndo()
 
 
 def _muted(palette: QPalette) -> str:
@@ -108,6 +136,10 @@ class FieldEditor(QWidget):
         """Put a control on the row, named and explained for screen readers and tooltips."""
         control.setAccessibleName(self.caption.text())
         control.setToolTip(self._tooltip)
+        if isinstance(control, QLineEdit | QPlainTextEdit | QAbstractSpinBox):
+            control.installEventFilter(_WINDOW_UNDO)
+            if isinstance(control, QPlainTextEdit):
+                control.setUndoRedoEnabled(False)
         self.row.addWidget(control, stretch)
         if self.caption.buddy() is None:
             self.caption.setBuddy(control)
