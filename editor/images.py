@@ -167,7 +167,8 @@ def _prepare(image: Image.Image, data: bytes, limit: int) -> Prepared:
     if fmt == "GIF" and not too_wide:  # a still GIF small enough: as it is
         return Prepared(data, "gif", width, height, 0)
     candidates: list[tuple[bytes, str, int, int]] = []
-    if orientation == 1 and fmt in _EXTENSIONS:
+    cmyk = fmt == "JPEG" and image.mode not in ("RGB", "L")  # shown wrongly by some clients
+    if orientation == 1 and fmt in _EXTENSIONS and not cmyk:
         # The original, metadata removed, competes: a flat PNG logo may weigh less at 3000 px
         # than redrawn at 1200. Not when turned by EXIF: without it, it would lie on its side.
         stripped = _strip_metadata(data, fmt)

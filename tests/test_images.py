@@ -244,3 +244,42 @@ def test_pillow_bomb_check_is_caught_when_the_header_cannot_be_read(
     monkeypatch.setattr(images, "image_size", lambda data: None)
     with pytest.raises(ImageError, match="too large to open safely"):
         prepare_for_email(bomb_png(20_000, 20_000), 600)
+
+
+def test_wide_still_gif_is_resized_as_png() -> None:
+    out = io.BytesIO()
+    Image.new("P", (2000, 400), 3).save(out, "GIF")
+
+    prepared = prepare_for_email(out.getvalue(), 600)
+
+    assert (prepared.format, prepared.width, prepared.height) == ("png", 1200, 240)
+    assert opened(prepared).format == "PNG"
+
+
+def test_cmyk_jpeg_becomes_rgb() -> None:
+    """Print shops send CMYK JPEGs; several email clients show them with wrong colours."""
+    out = io.BytesIO()
+    photo(1600, 1000).convert("CMYK").save(out, "JPEG", quality=95)
+
+    image = opened(prepare_for_email(out.getvalue(), 600))
+
+    assert image.mode == "RGB" and image.size == (1200, 750)
+
+
+def test_small_cmyk_jpeg_becomes_rgb_even_when_the_original_is_lighter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    encode = images._encode
+
+    def heavier(image: Image.Image, fmt: str | None) -> tuple[bytes, str, int, int]:
+        data, ext, width, height = encode(image, fmt)
+        return data + b"\0" * 100_000, ext, width, height  # padding after the end marker
+
+    monkeypatch.setattr(images, "_encode", heavier)
+    out = io.BytesIO()
+    photo(500, 300).convert("CMYK").save(out, "JPEG", quality=40)
+
+    prepared = prepare_for_email(out.getvalue(), 600)
+
+    assert len(prepared.data) > len(out.getvalue())
+    assert opened(prepared).mode == "RGB"
