@@ -207,6 +207,12 @@ def test_unfinished_colour_code_is_not_pushed_and_is_put_back(
     assert dump(session.document) == before
     color.hex.editingFinished.emit()
     assert color.hex.text() == "#2563eb"
+    # A finished code goes in; one typed further and left unfinished gives it back.
+    retype(qtbot, color.hex, "#abc")
+    qtbot.keyClicks(color.hex, "d")
+    color.hex.editingFinished.emit()
+    assert session.document.theme.link_color == "#abc"
+    assert color.hex.text() == "#abc"
 
 
 def test_swatch_opens_the_colour_picker(

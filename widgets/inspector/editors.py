@@ -400,6 +400,7 @@ class ColorEditor(FieldEditor):
             text = "#" + text
             self.hex.setText(text)
         if _HEX.match(text) or (self.optional and not text):
+            self._shown = text
             self._paint(text)
             self._emit(text)
 
@@ -413,6 +414,7 @@ class ColorEditor(FieldEditor):
         color = QColorDialog.getColor(initial, self, self.caption.text())
         if color.isValid():
             name = color.name()  # #rrggbb
+            self._shown = name
             self.hex.setText(name)
             self._paint(name)
             self._emit(name)

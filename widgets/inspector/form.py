@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QW
 
 from editor.document import Newsletter
 from editor.findings import LINK_UNSAFE, Finding, fix
+from editor.i18n import _
 from editor.urls import LINK_SCHEMES, is_safe_link
 from widgets.inspector.base import BlockPanel
 from widgets.inspector.editors import (
@@ -105,7 +106,7 @@ class FormPanel(BlockPanel):
         self._follows: list[tuple[ColorEditor, str]] = []  # empty colours show the theme's
         for field in fields:
             self.add_field(field)
-        self.empty_note = QLabel(_nothing())
+        self.empty_note = QLabel(_("This block has no settings."))
         self.empty_note.setVisible(not fields)
         self.layout_.addWidget(self.empty_note)
         self.layout_.addStretch(1)
@@ -159,9 +160,3 @@ class FormPanel(BlockPanel):
                 target.setFocus()
                 return True
         return False
-
-
-def _nothing() -> str:
-    from editor.i18n import _
-
-    return _("This block has no settings.")
