@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QMimeData, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QDrag, QIcon, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -127,15 +127,15 @@ class Palette(QWidget):
     def _request(self, item: QListWidgetItem) -> None:
         self.insert_requested.emit(item.data(TYPE_ROLE))
 
-    def eventFilter(self, watched: object, event: object) -> bool:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Enter and Return insert; single-click activation (some desktops) must not.
         if (
             watched is self.list
             and isinstance(event, QKeyEvent)
-            and event.type() == QKeyEvent.Type.KeyPress
+            and event.type() == QEvent.Type.KeyPress
             and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
             and self.list.currentItem() is not None
         ):
             self._request(self.list.currentItem())
             return True
-        return super().eventFilter(watched, event)  # type: ignore[arg-type]
+        return super().eventFilter(watched, event)

@@ -30,7 +30,7 @@ from tests.widgets.canvas_support import (
     undo_redo_identical,
 )
 from widgets.canvas.actions import blocks_mime
-from widgets.canvas.cards import column_areas
+from widgets.canvas.cards import RichText, column_areas
 from widgets.mime_types import BLOCK_TYPE_MIME, BLOCKS_MIME
 from widgets.palette import block_type_mime
 
@@ -38,7 +38,8 @@ pytestmark = pytest.mark.gui
 
 
 def _texts(widget: Any) -> str:
-    return " ".join(label.text() for label in widget.findChildren(QLabel))
+    labels = [*widget.findChildren(QLabel), *widget.findChildren(RichText)]
+    return " ".join(label.text() for label in labels)
 
 
 # ------------------------------------------------------------------------------- drawing
@@ -148,14 +149,30 @@ def test_selection_from_elsewhere_scrolls_to_the_card(qtbot: QtBot) -> None:
     footer = canvas.card("f1")
     assert footer is not None
     viewport = canvas._scroll.viewport()
-    assert viewport.rect().intersects(
-        footer.geometry().translated(footer.mapTo(viewport, QPoint()) - footer.pos())
-    )
+    top = footer.mapTo(viewport, QPoint(0, 0)).y()
+    assert 0 <= top < viewport.height()  # now in view
     canvas.scroll_to("h1")
     assert bar.value() == 0
 
 
 # ------------------------------------------------------------------------- drag and drop
+
+
+def test_a_drag_near_the_bottom_edge_scrolls_down(qtbot: QtBot) -> None:
+    bf = sample_file()
+    bf.newsletter.blocks[1:1] = [TextBlock(id=f"x{n}", html="<p>…</p>" * 4) for n in range(12)]
+    _session, canvas = shown_canvas(qtbot, bf, size=(800, 400))
+    bar = canvas._scroll.verticalScrollBar()
+    drag_over(canvas, block_type_mime("text"), QPoint(400, canvas.height() - 5))
+    assert bar.value() > 0
+
+
+def test_redraw_draws_every_card_again(qtbot: QtBot) -> None:
+    session, canvas = shown_canvas(qtbot, sample_file())
+    before = canvas.rebuilds
+    canvas.redraw()  # e.g. after a language change
+    assert canvas.rebuilds == before + len(session.document.blocks)
+    assert [c.block_id for c in canvas.cards()] == [b.id for b in session.document.walk()]
 
 
 def test_a_palette_type_dropped_at_a_position_is_inserted_there(qtbot: QtBot) -> None:

@@ -18,14 +18,17 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QAction,
     QColor,
     QDrag,
     QDragEnterEvent,
     QDragLeaveEvent,
     QDragMoveEvent,
     QDropEvent,
+    QImage,
     QMouseEvent,
     QPalette,
+    QPixmap,
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
@@ -43,6 +46,7 @@ from editor.blocks.base import PAD
 from editor.blocks.registry import block_type
 from editor.commands import Command, Composite, InsertBlock, MoveBlock, gap_to_path
 from editor.document import Block, DocumentError, ImageBlock, block_from_json, block_to_json
+from editor.feeds import Post
 from editor.i18n import _, ngettext
 from editor.locate import BlockPath, find_block, locate
 from editor.package import PackageError
@@ -55,6 +59,8 @@ from widgets.session import EditSession
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp"})
 INDICATOR = "#2563eb"
 TOP_MARGIN = 24
+AUTOSCROLL_EDGE = 32  # px from the canvas's top or bottom where a drag scrolls
+AUTOSCROLL_STEP = 24
 
 
 class _Backdrop(QWidget):
@@ -168,7 +174,7 @@ class Canvas(QWidget):
         self._cards: dict[str, Card] = {}
         self._top: list[Card] = []
         self._reuse: dict[str, tuple[str | None, Card]] = {}
-        self._pictures: dict[str, object] = {}
+        self._pictures: dict[tuple[str, int, float], QImage | QPixmap] = {}
         self._drag_clip_raw: bytes | None = None
         self.rebuilds = 0  # full redraws of the cards (kept ones not counted), for tests
 
@@ -178,7 +184,7 @@ class Canvas(QWidget):
 
     # ------------------------------------------------------------------------------ public
 
-    def actions_for_menu(self) -> list:  # type: ignore[type-arg]
+    def actions_for_menu(self) -> list[QAction]:
         """The block actions for the window's Edit menu (cut, copy, paste, duplicate, …)."""
         return self.block_actions.for_menu()
 
@@ -243,7 +249,7 @@ class Canvas(QWidget):
         style = json.dumps([dataclasses.asdict(theme), doc.language])
         feeds_read = [0]
 
-        def posts(url: str, count: int) -> list:  # type: ignore[type-arg]
+        def posts(url: str, count: int) -> list[Post]:
             feeds_read[0] += 1
             return self.session.feeds.posts(url, count)
 
@@ -253,7 +259,7 @@ class Canvas(QWidget):
             self.session.file.images,
             posts,
             self,
-            self._pictures,  # type: ignore[arg-type]
+            self._pictures,
         )
         old, self._reuse = self._reuse, {}
         before, self._top = self._top, []
@@ -264,7 +270,7 @@ class Canvas(QWidget):
                 card = kept[1]
             else:
                 feeds_read[0] = 0
-                card = Card(block, ctx, PAD, self._page)
+                card = Card(block, ctx, PAD, theme.content_width - 2 * PAD, self._page)
                 self.rebuilds += 1
                 if feeds_read[0]:
                     key = None  # shows the feed cache, which changes on its own: never kept
@@ -298,9 +304,9 @@ class Canvas(QWidget):
                     self._cards[child.block_id] = child
         # Keep only the decoded pictures still shown.
         used = {b.src for b in doc.walk() if isinstance(b, ImageBlock)}
-        for ref in list(self._pictures):
-            if ref not in used:
-                del self._pictures[ref]
+        for picture in list(self._pictures):
+            if picture[0] not in used:
+                del self._pictures[picture]
         self._page_layout.activate()
         self._selection_changed(self.session.selected)
 
@@ -369,6 +375,7 @@ class Canvas(QWidget):
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         pos = event.position().toPoint()
+        self._autoscroll(pos)
         drop, action, refusal = self._plan(event.mimeData(), pos)
         if drop is None:
             self._indicator.hide()
@@ -382,6 +389,14 @@ class Canvas(QWidget):
         self._indicator.raise_()
         event.setDropAction(action)
         event.accept()
+
+    def _autoscroll(self, pos: QPoint) -> None:
+        """Near the top or bottom edge, a drag scrolls the newsletter (to reach any gap)."""
+        bar = self._scroll.verticalScrollBar()
+        if pos.y() < AUTOSCROLL_EDGE:
+            bar.setValue(bar.value() - AUTOSCROLL_STEP)
+        elif pos.y() > self.height() - AUTOSCROLL_EDGE:
+            bar.setValue(bar.value() + AUTOSCROLL_STEP)
 
     def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
         self._indicator.hide()
