@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from editor.blocks.base import PAD
 from editor.blocks.registry import block_type
+from editor.clipboard import Clip
 from editor.commands import Command, Composite, InsertBlock, MoveBlock, gap_to_path
 from editor.document import Block, DocumentError, ImageBlock, block_from_json, block_to_json
 from editor.feeds import Post
@@ -175,7 +176,7 @@ class Canvas(QWidget):
         self._top: list[Card] = []
         self._reuse: dict[str, tuple[str | None, Card]] = {}
         self._pictures: dict[tuple[str, int, float], QImage | QPixmap] = {}
-        self._drag_clip_raw: bytes | None = None
+        self._last_clip: tuple[bytes, Clip | None] = (b"", None)  # decoded once per drag
         self.rebuilds = 0  # full redraws of the cards (kept ones not counted), for tests
 
         session.changed.connect(self.rebuild)
@@ -367,7 +368,6 @@ class Canvas(QWidget):
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         data = event.mimeData()
-        self._drag_clip_raw = None
         if data.hasFormat(BLOCKS_MIME) or data.hasFormat(BLOCK_TYPE_MIME) or data.hasUrls():
             event.acceptProposedAction()
         else:
@@ -419,6 +419,13 @@ class Canvas(QWidget):
             event.ignore()
         self.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def _clip(self, data: QMimeData) -> Clip | None:
+        """The blocks a drag carries, decoded and checked once (not on every mouse move)."""
+        raw = bytes(data.data(BLOCKS_MIME).data())
+        if raw != self._last_clip[0]:
+            self._last_clip = (raw, read_clip(raw))
+        return self._last_clip[1]
+
     def _drop_at(self, pos: QPoint, into_columns: bool) -> Drop | None:
         at = self._page.mapFrom(self, pos)
         return drop_target(self.containers(), at.x(), at.y(), into_columns=into_columns)
@@ -427,7 +434,7 @@ class Canvas(QWidget):
         """Where ``data`` would land at ``pos``, with which action, or why it cannot."""
         copy = Qt.DropAction.CopyAction
         if data.hasFormat(BLOCKS_MIME):
-            clip = read_clip(bytes(data.data(BLOCKS_MIME).data()))
+            clip = self._clip(data)
             if clip is None:
                 return None, copy, _("These blocks cannot be dropped here.")
             into = all(b.IN_COLUMNS for b in clip.blocks)
@@ -458,7 +465,7 @@ class Canvas(QWidget):
         """Do the drop at ``gap`` (counted with every block in place)."""
         session = self.session
         if data.hasFormat(BLOCKS_MIME):
-            clip = read_clip(bytes(data.data(BLOCKS_MIME).data()))
+            clip = self._clip(data)
             if clip is None:
                 return False
             if clip.source == self.token and len(clip.blocks) == 1:
