@@ -94,9 +94,7 @@ class MergeTagDialog(QDialog):
         self.field = field
         self.setWindowTitle(_("Insert a merge field"))
         layout = QVBoxLayout(self)
-        intro = QLabel(
-            _("« {label} » is replaced by each contact's own value.").format(label=label)
-        )
+        intro = QLabel(_('"{label}" is replaced by each contact\'s own value.').format(label=label))
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()

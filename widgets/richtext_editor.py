@@ -120,6 +120,15 @@ class _TextEdit(QTextEdit):
             self.textCursor().insertHtml(markup)
             self.ensureCursorVisible()
 
+    def focusNextPrevChild(self, next: bool) -> bool:
+        # In a list, Tab nests the item and Shift+Tab brings it out, as in word processors;
+        # elsewhere Tab leaves the text (setTabChangesFocus), as keyboard users expect.
+        cursor = self.textCursor()
+        if _text_list(cursor.block()) is not None:
+            change_list_level(cursor, 1 if next else -1)
+            return True
+        return super().focusNextPrevChild(next)
+
     def event(self, event: QEvent) -> bool:
         # Let the window's Undo/Redo actions have these keys (see the module docstring).
         if (
@@ -320,7 +329,7 @@ class RichTextEditor(QWidget):
         name(self.bullets, _("Bulleted list"))
         name(self.numbers, _("Numbered list"))
         name(self.align_actions["left"], _("Align left"))
-        name(self.align_actions["center"], _("Centre"))
+        name(self.align_actions["center"], _("Align centre"))
         name(self.align_actions["right"], _("Align right"))
         self.merge_button.setText(_("Merge field"))
         self.merge_button.setToolTip(
@@ -421,7 +430,7 @@ class RichTextEditor(QWidget):
         if url is None:
             self._say(
                 _(
-                    "« {url} » cannot be a link in an email: use a web page (https://…), an "
+                    '"{url}" cannot be a link in an email: use a web page (https://…), an '
                     "email address or a phone number (tel:…)."
                 ).format(url=typed)
             )
@@ -520,7 +529,7 @@ class RichTextEditor(QWidget):
         for name, label in self.merge_fields():
             act = self.merge_menu.addAction(f"{label}\t{{{{ {name} }}}}")
             act.setData(name)
-            act.setToolTip(_("Insert « {label} »").format(label=label))
+            act.setToolTip(_('Insert "{label}"').format(label=label))
             act.triggered.connect(
                 lambda _checked=False, n=name, lab=label: self.insert_merge_tag(n, lab)
             )
@@ -545,6 +554,11 @@ class RichTextEditor(QWidget):
     def _changed(self) -> None:
         if self._loading:
             return
+        self._loading = True
+        try:
+            split_interrupted_lists(self.text_edit.document())
+        finally:
+            self._loading = False
         if not self.message.isHidden():
             self.message.hide()
         current = self.html()
@@ -584,6 +598,109 @@ def _text_list(block: QTextBlock) -> QTextList | None:
     if block.blockFormat().objectIndex() < 0:
         return None
     return block.textList()
+
+
+def change_list_level(cursor: QTextCursor, delta: int) -> None:
+    """Nest the selected list items one level deeper (``delta`` 1) or bring them out (-1).
+
+    An item joins the list of its level just above it when there is one, so a run of nested
+    items stays one list; brought out of the first level, it becomes a paragraph.
+    """
+    doc = cursor.document()
+    first = doc.findBlock(cursor.selectionStart())
+    last = doc.findBlock(cursor.selectionEnd())
+    cursor.beginEditBlock()
+    block = first
+    while block.isValid():
+        current = _text_list(block)
+        if current is not None:
+            fmt = current.format()
+            level = fmt.indent() + delta
+            current.remove(block)  # Qt then indents the paragraph by the list's indent
+            plain = QTextBlockFormat(block.blockFormat())
+            plain.setIndent(0)
+            QTextCursor(block).setBlockFormat(plain)
+            if level >= 1:
+                _join_level(block, level, _is_ordered(fmt.style()))
+        if block == last:
+            break
+        block = block.next()
+    cursor.endEditBlock()
+
+
+def split_interrupted_lists(doc: QTextDocument) -> bool:
+    """Give a list that a paragraph interrupts a new list object after the paragraph.
+
+    Qt keeps one list object across a paragraph taken out of its middle (Enter on an empty
+    item, the list button on one item, Shift+Tab out of the first level), and ``toHtml()``
+    then writes that paragraph inside the ``<ul>``, where it reads as one more item. Splitting
+    the list makes the HTML say what the screen shows. Returns whether anything changed.
+    """
+    open_lists: list[tuple[int, int]] = []  # (indent, object index) from the outer list in
+    closed: set[int] = set()
+    replacement: dict[int, QTextList] = {}
+    changed = False
+    cursor = QTextCursor(doc)
+    block = doc.begin()
+    while block.isValid():
+        current = _text_list(block)
+        if current is None:
+            closed.update(index for _indent, index in open_lists)
+            open_lists.clear()
+        else:
+            index = current.objectIndex()
+            if index in replacement:
+                moved = replacement[index]
+                if not changed:
+                    cursor.beginEditBlock()
+                changed = True
+                current.remove(block)
+                moved.add(block)
+                current, index = moved, moved.objectIndex()
+            indent = current.format().indent()
+            while open_lists and (
+                open_lists[-1][0] > indent
+                or (open_lists[-1][0] == indent and open_lists[-1][1] != index)
+            ):
+                closed.add(open_lists.pop()[1])
+            if not open_lists or open_lists[-1][1] != index:
+                if index in closed:
+                    if not changed:
+                        cursor.beginEditBlock()
+                    changed = True
+                    fmt = current.format()
+                    current.remove(block)
+                    plain = QTextBlockFormat(block.blockFormat())
+                    plain.setIndent(0)
+                    QTextCursor(block).setBlockFormat(plain)
+                    fresh = QTextCursor(block).createList(fmt)
+                    replacement[index] = fresh
+                    index = fresh.objectIndex()
+                open_lists.append((indent, index))
+        block = block.next()
+    if changed:
+        cursor.endEditBlock()
+    return changed
+
+
+def _join_level(block: QTextBlock, level: int, ordered: bool) -> None:
+    """Put ``block`` in the list at ``level`` just above it, or in a new one of that kind."""
+    above = block.previous()
+    while above.isValid():
+        found = _text_list(above)
+        if found is None or found.format().indent() < level:
+            break
+        if found.format().indent() == level:
+            found.add(block)
+            return
+        above = above.previous()
+    fmt = QTextListFormat()
+    fmt.setIndent(level)
+    if ordered:
+        fmt.setStyle(QTextListFormat.Style.ListDecimal)
+    else:
+        fmt.setStyle(_BULLETED[(level - 1) % len(_BULLETED)])
+    QTextCursor(block).createList(fmt)
 
 
 def _set_checked(action: QAction, checked: bool) -> None:

@@ -472,3 +472,79 @@ def test_round_trip_of_every_starter_text(
     editor.set_html(html)
     assert editor.html() == clean(html)
     assert edits == []
+
+
+def test_with_the_session_every_edit_is_one_undoable_command(
+    qtbot: QtBot, editor: RichTextEditor
+) -> None:
+    """Wired as the inspector does: edits pushed as SetRichText, the document shown back."""
+    from editor.commands import SetRichText
+    from editor.document import Newsletter
+    from widgets.session import EditSession
+
+    block = TextBlock(html="<p>Bonjour</p>")
+    session = EditSession(Newsletter(blocks=[block]))
+    editor.edited.connect(
+        lambda html: session.push(SetRichText(block.id, html), merge_key=f"{block.id}.html")
+    )
+    session.changed.connect(lambda: editor.set_html(block.html))
+    editor.set_html(block.html)
+    put_cursor(editor, len("Bonjour"))
+    type_in(qtbot, editor.text_edit, " Marie")
+    select_word(editor, "Marie")
+    press(qtbot, editor.text_edit, Qt.Key.Key_B, CTRL)
+    assert block.html == "<p>Bonjour <strong>Marie</strong></p>"
+    assert editor.text_edit.textCursor().hasSelection()  # the echo left the selection alone
+    session.undo_stack.undo()  # typing and bold within a second are one step (the session's rule)
+    assert editor.html() == block.html
+    assert "<strong>" not in block.html
+    while session.undo_stack.canUndo():
+        session.undo_stack.undo()
+    assert editor.html() == block.html == "<p>Bonjour</p>"
+    session.undo_stack.redo()
+    assert editor.html() == block.html
+
+
+def test_tab_nests_a_list_item_and_shift_tab_brings_it_out(
+    qtbot: QtBot, editor: RichTextEditor
+) -> None:
+    type_in(qtbot, editor.text_edit, "a")
+    editor.bullets.trigger()
+    back = Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier
+    for text in ("b", "c", "d"):
+        press(qtbot, editor.text_edit, Qt.Key.Key_Return)  # a new item at the same level
+        type_in(qtbot, editor.text_edit, text)
+        if text == "b":
+            press(qtbot, editor.text_edit, Qt.Key.Key_Tab)
+        if text == "d":
+            press(qtbot, editor.text_edit, *back)
+    assert editor.html() == "<ul><li>a<ul><li>b</li><li>c</li></ul></li><li>d</li></ul>"
+    put_cursor(editor, editor.text_edit.toPlainText().index("c"))
+    press(qtbot, editor.text_edit, *back)
+    assert editor.html() == "<ul><li>a<ul><li>b</li></ul></li><li>c</li><li>d</li></ul>"
+    press(qtbot, editor.text_edit, *back)
+    assert editor.html() == "<ul><li>a<ul><li>b</li></ul></li></ul><p>c</p><ul><li>d</li></ul>"
+    assert editor.text_edit.hasFocus()
+
+
+def test_tab_outside_a_list_leaves_the_text(qtbot: QtBot, editor: RichTextEditor) -> None:
+    type_in(qtbot, editor.text_edit, "a")
+    press(qtbot, editor.text_edit, Qt.Key.Key_Tab)
+    assert editor.html() == "<p>a</p>"
+    assert not editor.text_edit.hasFocus()
+
+
+def test_a_paragraph_taken_out_of_a_list_splits_it(editor: RichTextEditor) -> None:
+    editor.set_html("<ul><li>a</li><li>b</li><li>c</li></ul>")
+    put_cursor(editor, editor.text_edit.toPlainText().index("b"))
+    editor.bullets.trigger()  # Qt keeps one list object around the paragraph: split it
+    assert editor.html() == "<ul><li>a</li></ul><p>b</p><ul><li>c</li></ul>"
+
+
+def test_enter_on_an_empty_item_leaves_the_list(qtbot: QtBot, editor: RichTextEditor) -> None:
+    editor.set_html("<ul><li>a</li><li>b</li></ul>")
+    put_cursor(editor, 1)
+    press(qtbot, editor.text_edit, Qt.Key.Key_Return)
+    press(qtbot, editor.text_edit, Qt.Key.Key_Return)
+    type_in(qtbot, editor.text_edit, "x")
+    assert editor.html() == "<ul><li>a</li></ul><p>x</p><ul><li>b</li></ul>"
