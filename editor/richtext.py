@@ -124,8 +124,6 @@ def _decoded_tag(tag: str) -> str:
     inner = decoded[2:-2]
     if any(c in decoded for c in "<>\x00") or "{{" in inner or "}}" in inner:
         return tag
-    if '"' in decoded and "'" in decoded:  # could not sit inside an attribute value
-        return tag
     return decoded
 
 

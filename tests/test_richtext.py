@@ -723,7 +723,7 @@ def test_to_text_work_is_linear_in_the_input() -> None:
         ("<p>{{ a &#125;&#125; b }}</p>", "<p>{{ a &#125;&#125; b }}</p>"),
         (
             '<p><a href="https://s.fr/{{ x | default(&quot;it\'s&quot;) }}">s</a></p>',
-            '<p><a href="https://s.fr/{{ x | default(&amp;quot;it\'s&amp;quot;) }}">s</a></p>',
+            '<p><a href="https://s.fr/{{ x | default(&quot;it\'s&quot;) }}">s</a></p>',
         ),
     ],
 )

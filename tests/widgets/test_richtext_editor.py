@@ -548,3 +548,23 @@ def test_enter_on_an_empty_item_leaves_the_list(qtbot: QtBot, editor: RichTextEd
     press(qtbot, editor.text_edit, Qt.Key.Key_Return)
     type_in(qtbot, editor.text_edit, "x")
     assert editor.html() == "<ul><li>a</li></ul><p>x</p><ul><li>b</li></ul>"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>a<br>b<br><br>c</p><p><br></p><p>d</p>",
+        "<p><u>sous</u> <strong><em>les deux</em></strong> 3 &lt; 4 &amp; 5 &gt; 2 « l'été »</p>",
+        '<p><a href="https://shop.fr/?id={{ email }}&amp;utm=news" title="Boutique">shop</a>'
+        ' <a href="mailto:bonjour@atelier.fr">écrire</a> <a href="tel:+33123">appeler</a></p>',
+        "<p><a href=\"{{ site | default('https://a.fr') }}/promo\"><strong>promo</strong></a></p>",
+        '<p>{{ first_name | default("l\'ami") | title }}, {{ Société }}</p>',
+        "<ol><li>un<ol><li>deux<ul><li>trois</li></ul></li></ol></li><li>quatre</li></ol>",
+        "<ul><li><strong>gras</strong> et <em>italique</em><br>ligne</li></ul><p>après</p>",
+    ],
+)
+def test_round_trip_of_every_construct(editor: RichTextEditor, edits: list[str], html: str) -> None:
+    assert clean(html) == html
+    editor.set_html(html)
+    assert editor.html() == html
+    assert edits == []
