@@ -361,8 +361,8 @@ class PreviewPane(QWidget):
         self.remote_label = QLabel(_("Remote images blocked"))
         self.remote_label.setToolTip(
             _(
-                "Images on the web are not loaded: their server would learn that, when and "
-                "where you read the email. Embedded images show."
+                "Images on the web are not loaded: their server would learn when and from "
+                "where the email is read. Embedded images always show."
             )
         )
         self.remote_button = QPushButton(_("Show"))

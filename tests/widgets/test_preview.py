@@ -1,4 +1,5 @@
-"""Preview helpers: images as data: URLs, large documents through a file, reloads."""
+"""Preview helpers: images as data: URLs, large documents through a file, reloads, and a
+rendering shown by the caller (no session)."""
 
 from __future__ import annotations
 
@@ -87,3 +88,28 @@ def test_clicked_links_open_outside_the_preview(
     typed = QWebEnginePage.NavigationType.NavigationTypeTyped
     assert page.acceptNavigationRequest(QUrl("file:///tmp/preview-1.html"), typed, True)
     page.deleteLater()
+
+
+def test_a_rendering_shown_by_the_caller_follows_the_mode(qtbot: QtBot) -> None:
+    """Without a session (the window renders), a mode switch shows the same rendering anew."""
+    bf = sample_file()
+    rendered = Renderer(bf.images).render(bf.newsletter)
+    pane = PreviewPane()
+    qtbot.addWidget(pane)
+    pane.resize(1300, 700)
+    pane.show()
+    pane.set_mode("images_off")
+    with qtbot.waitSignal(pane.shown, timeout=LOAD_TIMEOUT_MS):
+        pane.show_rendered(rendered, bf.images)
+    assert pane.rendered is rendered
+    assert "<img" not in html_of(qtbot, pane)
+    with qtbot.waitSignal(pane.shown, timeout=LOAD_TIMEOUT_MS):
+        pane.set_mode("desktop")
+    assert 'src="data:image/png;base64,' in html_of(qtbot, pane)
+
+
+def html_of(qtbot: QtBot, pane: PreviewPane) -> str:
+    result: list[str] = []
+    pane.desktop.view.page().toHtml(result.append)
+    qtbot.waitUntil(lambda: bool(result), timeout=LOAD_TIMEOUT_MS)
+    return result[0]
