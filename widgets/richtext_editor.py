@@ -31,6 +31,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QKeySequence,
     QPalette,
+    QResizeEvent,
     QSyntaxHighlighter,
     QTextBlock,
     QTextBlockFormat,
@@ -43,6 +44,7 @@ from PySide6.QtGui import (
     QTextOption,
 )
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
     QMenu,
     QTextEdit,
@@ -223,8 +225,9 @@ class RichTextEditor(QWidget):
         self.merge_button.setIcon(_icon("merge-tag"))
         self.merge_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.merge_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.merge_button.setAutoRaise(True)
+        self.merge_button.setIconSize(self.toolbar.iconSize())
         self.merge_button.setMenu(self.merge_menu)
-        self.toolbar.addWidget(self.merge_button)
 
         self.message = QLabel(self)
         self.message.setWordWrap(True)
@@ -235,7 +238,14 @@ class RichTextEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addWidget(self.toolbar)
+        # The merge-field button sits beside the toolbar, not in it: in a narrow panel the
+        # toolbar folds its last buttons behind an arrow, and this one must stay in sight.
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.setSpacing(2)
+        top.addWidget(self.toolbar, 1)
+        top.addWidget(self.merge_button)
+        layout.addLayout(top)
         layout.addWidget(self.message)
         layout.addWidget(self.text_edit, 1)
         self.setFocusProxy(self.text_edit)
@@ -249,6 +259,22 @@ class RichTextEditor(QWidget):
         self._show_state()
 
     # --------------------------------------------------------------------------- the API
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_toolbar()
+
+    def _fit_toolbar(self) -> None:
+        """Name the merge-field button when there is room for it and the whole toolbar; in a
+        narrow inspector show only its icon."""
+        button = self.merge_button
+        named = Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        needed = self.toolbar.sizeHint().width() + button.sizeHint().width() + 2
+        if button.toolButtonStyle() != named:
+            needed += button.fontMetrics().horizontalAdvance(button.text()) + 8
+        style = named if needed <= self.width() else Qt.ToolButtonStyle.ToolButtonIconOnly
+        if button.toolButtonStyle() != style:
+            button.setToolButtonStyle(style)
 
     def set_html(self, html: str) -> None:
         """Show ``html`` (cleaned), without emitting :attr:`edited`.
@@ -340,6 +366,7 @@ class RichTextEditor(QWidget):
         self.toolbar.setWindowTitle(_("Text formatting"))
         self.text_edit.setAccessibleName(_("Text"))
         self.message.setAccessibleName(_("Message"))
+        self._fit_toolbar()
         for act in self.toolbar.actions():
             widget = self.toolbar.widgetForAction(act)
             if widget is not None and widget is not self.merge_button:

@@ -568,3 +568,13 @@ def test_round_trip_of_every_construct(editor: RichTextEditor, edits: list[str],
     editor.set_html(html)
     assert editor.html() == html
     assert edits == []
+
+
+@pytest.mark.parametrize("width", [340, 700])
+def test_merge_button_stays_in_sight(qtbot: QtBot, editor: RichTextEditor, width: int) -> None:
+    editor.window().resize(width, 300)
+    qtbot.waitUntil(lambda: editor.width() <= width, timeout=2000)
+    QApplication.processEvents()
+    assert editor.merge_button.isVisible()  # not pushed behind the toolbar's overflow arrow
+    named = editor.merge_button.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+    assert named is (width == 700)
