@@ -60,7 +60,7 @@ def answer(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
     def warning(parent: Any, title: str, text: str, *args: Any) -> QMessageBox.StandardButton:
         state.append(text)
-        return state[0]
+        return QMessageBox.StandardButton(state[0])
 
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(warning))
     return state
