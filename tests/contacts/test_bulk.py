@@ -162,3 +162,69 @@ def test_a_file_that_breaks_midway_keeps_the_batches_committed_before(
             run_import(store, table, ["email"], list_name="Clients", basis=CONSENT)
     assert store.count() == 10  # two whole batches, the third never started
     assert not store.connection.in_transaction
+
+
+def test_rows_are_flattened_on_the_calling_thread_and_guessed_new_only_after_a_new_batch(
+    store: ContactStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The caller flattens a batch before the writer decides while the batches are all new
+    (the writer then never waits for it); after a batch with known contacts it flattens only
+    the new ones, once decided."""
+    import editor.contacts.bulk as bulk
+
+    flattened: list[tuple[str, list[str]]] = []
+    original = bulk.prepare_new
+
+    def spy(rows: list[tuple[str, ...]]) -> bulk.Prepared:
+        flattened.append((threading.current_thread().name, [row[0] for row in rows]))
+        return original(rows)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bulk, "prepare_new", spy)
+    store.upsert_batch(batch("a@x.fr"), list_id=None, basis=CONSENT)
+    clients = store.create_list("Clients")
+    flattened.clear()
+    with BulkWriter(store, list_id=clients, basis=CONSENT) as writer:
+        assert writer.write(batch("b@x.fr", "c@x.fr")).added == 2  # guessed right
+        result = writer.write(batch("d@x.fr", "A@x.fr"))  # guessed, then d alone
+        assert (result.added, result.updated) == (1, 1)
+        assert writer.write(batch("a@x.fr")).updated == 1  # no guess: nothing flattened
+        assert writer.write(batch("e@x.fr")).added == 1  # no guess, then e
+        assert writer.write(batch("f@x.fr")).added == 1  # guessed again
+    assert flattened == [
+        ("MainThread", ["b@x.fr", "c@x.fr"]),
+        ("MainThread", ["d@x.fr", "A@x.fr"]),
+        ("MainThread", ["d@x.fr"]),
+        ("MainThread", ["e@x.fr"]),
+        ("MainThread", ["f@x.fr"]),
+    ]
+    emails = [c.email for c in store.page(ContactQuery(sort="created_at"), 0, 10)]
+    assert emails == ["a@x.fr", "b@x.fr", "c@x.fr", "d@x.fr", "e@x.fr", "f@x.fr"]
+    assert store.lists()[0].count == 6
+
+
+def test_new_contacts_beyond_one_statement_keep_the_batch_order_with_their_history(
+    store: ContactStore,
+) -> None:
+    """Ids follow the rows' order across the several statements of a large batch, and each new
+    contact gets its own "imported" event and list membership (read back by id range)."""
+    import editor.contacts.bulk as bulk
+
+    count = bulk._NEW_PER_STATEMENT * 2 + 10
+    store.upsert_batch(batch("first@x.fr"), list_id=None, basis=CONSENT)
+    clients = store.create_list("Clients")
+    emails = [f"p{i:05}@x.fr" for i in range(count)]
+    emails.reverse()  # not the order of any index
+    with BulkWriter(store, list_id=clients, basis=CONSENT) as writer:
+        assert writer.write(batch(*emails)).added == count
+    conn = store.connection
+    ids = conn.execute("SELECT email, id FROM contacts WHERE id > 1 ORDER BY id").fetchall()
+    assert [email for email, _ in ids] == emails
+    assert [i for _, i in ids] == list(range(2, count + 2))
+    assert conn.execute(
+        "SELECT count(*), count(DISTINCT contact_id), min(contact_id) FROM events"
+        " WHERE kind = 'imported' AND contact_id > 1"
+    ).fetchone() == (count, count, 2)
+    assert conn.execute(
+        "SELECT count(*), min(contact_id), max(contact_id) FROM memberships WHERE list_id = ?",
+        (clients,),
+    ).fetchone() == (count, 2, count + 1)
