@@ -309,6 +309,15 @@ def leftovers() -> list[Leftover]:
     return [leftover for _time, leftover in sorted(found, key=lambda x: -x[0])]
 
 
+def leftover_for(path: Path) -> Leftover | None:
+    """The crash copy of ``path`` newer than the file, if one is left (and not open)."""
+    target = package.autosave_path(path)
+    for leftover in leftovers():
+        if package.autosave_path(leftover.key) == target:
+            return leftover
+    return None
+
+
 class RecoveryDialog(QDialog):
     """Lists the documents a crash left unsaved; Recover or Discard the checked ones.
 

@@ -46,7 +46,7 @@ from editor.recent import add_recent, clear_recent, load_recent, remove_recent
 from editor.render.engine import GMAIL_CLIP_BYTES, Rendered, Renderer
 from editor.settings import data_dir, load_preferences
 from widgets.actions import create_actions
-from widgets.autosave import Autosaver
+from widgets.autosave import Autosaver, leftover_for
 from widgets.documents import (
     OpenDocument,
     ask_open_path,
@@ -232,6 +232,7 @@ class MainWindow(QMainWindow):
             self.undo_group.setActiveStack(session.undo_stack)
             session.changed.connect(self._document_changed)
             session.error.connect(self._session_error)
+            session.selection_changed.connect(self._selection_changed)
             session.undo_stack.cleanChanged.connect(self._update_title)
             if recovered_from is not None:
                 session.undo_stack.resetClean()
@@ -355,6 +356,8 @@ class MainWindow(QMainWindow):
         if doc is None:
             return
         self.outline.set_newsletter(doc.file.newsletter)
+        if self.session is not None:
+            self._selection_changed(self.session.selected)
         if _session_preview() or self._renderer is None:
             return
         try:
@@ -393,6 +396,22 @@ class MainWindow(QMainWindow):
         self._inspector_dock.raise_()
         if callable(focus):
             focus()
+
+    def _selection_changed(self, block_id: str) -> None:
+        """Show the selected block's row in the outline (whichever panel selected it)."""
+        model = self.outline.outline
+        found = model.match(
+            model.index(0, 0),
+            BLOCK_ID_ROLE,
+            block_id,
+            1,
+            Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive,
+        )
+        if block_id and found:
+            self.outline.setCurrentIndex(found[0])
+            self.outline.scrollTo(found[0])
+        else:
+            self.outline.clearSelection()
 
     def _outline_clicked(self, index: Any) -> None:
         block_id = index.siblingAtColumn(0).data(BLOCK_ID_ROLE)
@@ -462,10 +481,35 @@ class MainWindow(QMainWindow):
             if not path.is_file():
                 remove_recent(path)
             return False
-        if not self.set_document(document):
+        recovered_from = self._newer_copy(document)
+        if not self.set_document(document, recovered_from):
             return False
         add_recent(path)
         return True
+
+    def _newer_copy(self, document: OpenDocument) -> Path | None:
+        """A crash copy newer than the file being opened: offered, so it is never overwritten
+        unseen (the user may have chosen « Decide later » at start). Its key when taken."""
+        assert document.path is not None
+        leftover = leftover_for(document.path)
+        if leftover is None:
+            return None
+        answer = QMessageBox.question(
+            self,
+            _("Recover unsaved work"),
+            _(
+                'A more recent copy of "{name}" was kept automatically ({time}) when '
+                "Bulletin closed without saving it. Open that copy instead of the file?"
+            ).format(name=document.name, time=leftover.time.replace("T", " ")[:16]),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return None  # the file as saved; the copy goes when this document is saved or closed
+        try:
+            document.file = leftover.recover()
+        except DocumentError as exc:
+            show_error(self, _("Cannot recover the newsletter"), str(exc))
+            return None
+        return leftover.key
 
     def save(self) -> bool:
         """Save to the document's file; a document never saved asks where (Save As)."""
@@ -713,9 +757,7 @@ class MainWindow(QMainWindow):
         for kind in all_types():
             action = QAction(QIcon(str(kind.icon_file)), kind.label(), self)
             action.setData(kind.name)
-            action.setToolTip(
-                _("Insert a {kind} block after the selection").format(kind=kind.label().lower())
-            )
+            action.setToolTip(_("Insert {kind} after the selection").format(kind=kind.label()))
             action.triggered.connect(self._insert_triggered)
             insert_menu.addAction(action)
             self.insert_actions.append(action)

@@ -158,3 +158,33 @@ def test_a_copy_older_than_its_file_is_not_offered(qtbot: QtBot, tmp_path: Path)
     os.utime(path, (later, later))  # saved by someone after the copy was made
     assert leftovers() == []
     assert not package.autosave_path(path).exists()
+
+
+@pytest.mark.parametrize("take_copy", [True, False])
+def test_opening_a_file_with_a_newer_crash_copy_offers_it(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, take_copy: bool
+) -> None:
+    path = tmp_path / "lettre.bulletin"
+    package.save(sample_file(), path)
+    window = MainWindow()
+    assert window.open_file(path)
+    window.session.push(SetDocumentField("subject", "Copie"))  # type: ignore[union-attr]
+    with qtbot.waitSignal(window.autosaver.saved, timeout=TIMEOUT_MS):
+        window.autosaver.autosave_now()
+    crash(window)  # then, at start, the user chose « Decide later »
+
+    asked: list[str] = []
+
+    def question(parent: object, title: str, text: str) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes if take_copy else QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    again = MainWindow()
+    qtbot.addWidget(again)
+    assert again.open_file(path)
+    assert len(asked) == 1 and '"lettre"' in asked[0]
+    assert again.session is not None
+    subject = again.session.document.subject
+    assert subject == ("Copie" if take_copy else sample_file().newsletter.subject)
+    assert again.isWindowModified() == take_copy

@@ -20,7 +20,6 @@ from editor.commands import SetDocumentField
 from editor.document import to_json
 from editor.package import PackageError
 from editor.recent import load_recent
-from editor.settings import load_preferences
 from editor.templates import list_templates
 from tests.widgets.conftest import sample_file
 from widgets.documents import OpenDocument
@@ -283,45 +282,6 @@ def test_layout_is_saved_on_close_and_restored(qtbot: QtBot, bulletin_home: Path
     assert again.height() == size[1] == 640
 
 
-def test_preferences_dialog_saves_and_applies_the_autosave_interval(
-    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from widgets.preferences import PreferencesDialog
-
-    def choose(dialog: PreferencesDialog) -> int:
-        dialog.autosave.setValue(7)
-        dialog.remote_images.setChecked(True)
-        dialog.accept()
-        return int(dialog.result())
-
-    monkeypatch.setattr(PreferencesDialog, "exec", choose)
-    window = new_window(qtbot, OpenDocument(sample_file()))
-    assert window.window_actions.preferences.menuRole().name == "PreferencesRole"
-    window.window_actions.preferences.trigger()
-    prefs = load_preferences()
-    assert (prefs.autosave_seconds, prefs.remote_images) == (7, True)
-    assert window.autosaver.timer.interval() == 7000
-
-
-def test_preferences_dialog_changes_the_language_like_the_menu(
-    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from editor.i18n import language, set_language
-    from widgets.preferences import PreferencesDialog
-
-    told: list[str] = []
-    monkeypatch.setattr(QMessageBox, "information", lambda parent, t, text: told.append(text))
-    dialog = PreferencesDialog()
-    qtbot.addWidget(dialog)
-    dialog.language.setCurrentIndex(dialog.language.findData("fr"))
-    dialog.accept()
-    try:
-        assert load_preferences().language == "fr" and language() == "fr"
-        assert len(told) == 1
-    finally:
-        set_language(None)
-
-
 def test_undo_redo_have_the_standard_keys(qtbot: QtBot) -> None:
     window = new_window(qtbot)
     a = window.window_actions
@@ -371,3 +331,16 @@ def test_the_app_opens_the_given_file(qtbot: QtBot, tmp_path: Path) -> None:
     assert window.document is not None and window.document.path == path
     assert title(window) == "avril — Bulletin"
     assert load_recent() == [path.resolve()]
+
+
+def test_the_outline_follows_the_selection(qtbot: QtBot) -> None:
+    from widgets.outline import BLOCK_ID_ROLE
+
+    window = new_window(qtbot, OpenDocument(sample_file()))
+    session = window.session
+    assert session is not None
+    column_text = session.document.blocks[3].columns[0].blocks[0]  # type: ignore[attr-defined]
+    session.select(column_text.id)
+    assert window.outline.currentIndex().data(BLOCK_ID_ROLE) == column_text.id
+    window.outline.clicked.emit(window.outline.outline.index(0, 0))
+    assert session.selected == session.document.blocks[0].id
