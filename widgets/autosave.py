@@ -341,13 +341,15 @@ class RecoveryDialog(QDialog):
         intro.setWordWrap(True)
         self.list = QListWidget()
         self.list.setAccessibleName(_("Unsaved newsletters"))
+        self.list.setWordWrap(True)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         for leftover in found:
             where = str(leftover.path) if leftover.path else _("never saved")
+            when = leftover.time.replace("T", " ")[:16]
             item = QListWidgetItem(
-                _("{name} — {where} (copy of {time})").format(
-                    name=leftover.name, where=where, time=leftover.time.replace("T", " ")[:16]
-                )
+                _("{name} — copy of {time}").format(name=leftover.name, time=when) + "\n" + where
             )
+            item.setToolTip(where)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
             self.list.addItem(item)
@@ -372,7 +374,7 @@ class RecoveryDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.list, 1)
         layout.addWidget(buttons)
-        self.resize(560, 300)
+        self.resize(620, 320)
 
     def checked(self) -> list[Leftover]:
         return [
