@@ -356,7 +356,7 @@ class StartDialog(QDialog):
             self.accept()
 
     def done(self, result: int) -> None:
-        self.thumbnails.wait()  # no drawing left running once the dialog is gone
+        self.thumbnails.stop()  # no drawing left running once the dialog is gone
         super().done(result)
 
 

@@ -145,5 +145,11 @@ class ThumbnailMaker(QObject):
         return None
 
     def wait(self, msecs: int = 30_000) -> bool:
-        """Wait for the pending drawings (before the maker goes away)."""
+        """Wait for the pending drawings (tests, screenshots)."""
         return self.pool.waitForDone(msecs)
+
+    def stop(self) -> None:
+        """Drop the drawings not started and wait for the one under way (a fraction of a
+        second), so nothing runs once the gallery is gone; the next gallery draws the rest."""
+        self.pool.clear()
+        self.pool.waitForDone()
