@@ -344,3 +344,68 @@ def test_the_outline_follows_the_selection(qtbot: QtBot) -> None:
     assert window.outline.currentIndex().data(BLOCK_ID_ROLE) == column_text.id
     window.outline.clicked.emit(window.outline.outline.index(0, 0))
     assert session.selected == session.document.blocks[0].id
+
+
+def test_the_panels_are_the_real_ones_and_wired(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Palette insert, canvas edit request, findings click and a refused edit, end to end."""
+    from widgets.canvas import Canvas
+    from widgets.inspector import Inspector
+    from widgets.palette import Palette
+
+    window = new_window(qtbot, OpenDocument(sample_file()))
+    window.show()
+    session = window.session
+    assert session is not None
+    assert isinstance(window.block_palette, Palette)
+    assert isinstance(window.canvas, Canvas)
+    assert isinstance(window.inspector, Inspector)
+    assert window.centre.widget(0) is window.canvas
+
+    first = session.document.blocks[0].id
+    session.select(first)
+    window.block_palette.insert_requested.emit("spacer")
+    assert session.document.blocks[1].TYPE == "spacer"
+
+    focused: list[bool] = []
+
+    def focus() -> bool:
+        focused.append(True)
+        return True
+
+    monkeypatch.setattr(window.inspector, "focus_editor", focus)
+    window.canvas.edit_requested.emit(first)
+    assert focused == [True]
+
+    scrolled: list[str] = []
+    monkeypatch.setattr(window.canvas, "scroll_to", scrolled.append)
+    window.show_preview()
+    window.warnings.block_activated.emit(first)
+    assert session.selected == first and scrolled and set(scrolled) == {first}
+    assert window.centre.currentIndex() == 0  # back to the canvas, where the block is
+
+    assert not session.push(SetDocumentField("theme.content_width", 10))
+    assert "between 320 and 900" in window.statusBar().currentMessage()
+
+
+def test_the_edit_menu_holds_undo_redo_then_the_block_actions(qtbot: QtBot) -> None:
+    window = new_window(qtbot, OpenDocument(sample_file()))
+    actions = [a for a in window.edit_menu.actions() if not a.isSeparator()]
+    assert actions[:2] == [window.window_actions.undo, window.window_actions.redo]
+    assert actions[-1] is window.window_actions.preferences
+    block_actions = window.canvas.block_actions.for_menu()  # type: ignore[attr-defined]
+    assert block_actions and all(a in actions for a in block_actions)
+
+
+def test_the_findings_and_size_follow_the_preview(qtbot: QtBot) -> None:
+    from tests.widgets.conftest import LOAD_TIMEOUT_MS
+
+    window = new_window(qtbot)
+    with qtbot.waitSignal(window.preview.rendered_changed, timeout=LOAD_TIMEOUT_MS):
+        window.set_document(OpenDocument(sample_file()))
+    assert window.rendered is not None
+    assert window.warnings.findings == list(dict.fromkeys(window.rendered.findings))
+    assert window.size_label.text().startswith("HTML: ")
+    window.set_document(None)
+    assert window.rendered is None and window.size_label.text() == ""
