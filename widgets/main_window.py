@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QTabWidget,
     QToolBar,
+    QToolButton,
     QWidget,
 )
 
@@ -801,12 +802,19 @@ class MainWindow(QMainWindow):
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         bar.setMovable(False)
         bar.addActions([a.undo, a.redo])
+        for action in (a.undo, a.redo):
+            # Icons only: their text names the step ("Undo Edit text") and would shift the bar.
+            button = bar.widgetForAction(action)
+            if isinstance(button, QToolButton):
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         bar.addSeparator()
         bar.addActions([a.show_compose, a.show_preview])
         modes = getattr(self.preview, "mode_actions", None)
         if modes:
             bar.addSeparator()
-            bar.addActions(list(modes() if callable(modes) else modes))
+            for mode in list(modes() if callable(modes) else modes):
+                mode.triggered.connect(self.show_preview)  # a preview mode shows the preview
+                bar.addAction(mode)
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         bar.addWidget(spacer)

@@ -409,3 +409,13 @@ def test_the_findings_and_size_follow_the_preview(qtbot: QtBot) -> None:
     assert window.size_label.text().startswith("HTML: ")
     window.set_document(None)
     assert window.rendered is None and window.size_label.text() == ""
+
+
+def test_a_preview_mode_in_the_toolbar_shows_the_preview(qtbot: QtBot) -> None:
+    window = new_window(qtbot, OpenDocument(sample_file()))
+    modes = window.preview.mode_actions()
+    assert modes and all(mode in window.toolbar.actions() for mode in modes)
+    assert window.centre.currentIndex() == 0
+    modes[0].trigger()
+    assert window.centre.currentIndex() == 1
+    assert window.window_actions.show_preview.isChecked()
