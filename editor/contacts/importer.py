@@ -17,6 +17,7 @@ from typing import Any
 
 from editor.atomic import write_atomic
 from editor.contacts.batch import Batch, key_of
+from editor.contacts.bulk import PAUSE_EVERY
 from editor.contacts.emails import check_email
 from editor.contacts.mapping import (
     field_name,
@@ -324,6 +325,8 @@ def run_import(
     with BulkWriter(store, list_id=list_id, basis=basis) as writer:
         for number, cells in table.rows():
             report.rows += 1
+            if not report.rows % PAUSE_EVERY:
+                writer.let_writer_run()
             contact = builder.build(number, cells, report)
             if contact is None:
                 continue

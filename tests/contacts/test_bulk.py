@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -228,3 +229,53 @@ def test_new_contacts_beyond_one_statement_keep_the_batch_order_with_their_histo
         "SELECT count(*), min(contact_id), max(contact_id) FROM memberships WHERE list_id = ?",
         (clients,),
     ).fetchone() == (count, 2, count + 1)
+
+
+def test_the_reading_thread_offers_the_gil_only_while_a_batch_is_being_stored(
+    store: ContactStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """:meth:`BulkWriter.let_writer_run` pauses (letting go of the GIL) while the writer stores a
+    batch, and costs nothing otherwise; the interpreter's switch interval is left alone."""
+    import editor.contacts.bulk as bulk
+
+    naps: list[float] = []
+    monkeypatch.setattr(time, "sleep", naps.append)
+    storing, release = threading.Event(), threading.Event()
+    original = BulkImport.store_new
+
+    def held(self: BulkImport, *args: object) -> None:
+        storing.set()
+        assert release.wait(10)
+        original(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(BulkImport, "store_new", held)
+    before = sys.getswitchinterval()
+    with BulkWriter(store, list_id=None, basis=CONSENT) as writer:
+        writer.let_writer_run()
+        assert naps == []  # nothing to store yet
+        writer.write(batch("a@x.fr"))
+        assert storing.wait(10)
+        writer.let_writer_run()
+        assert naps == [bulk.PAUSE_SECONDS]
+        assert sys.getswitchinterval() == before
+        release.set()
+        writer.wait()
+        writer.let_writer_run()
+        assert naps == [bulk.PAUSE_SECONDS]  # stored: no pause
+    assert store.count() == 1
+
+
+def test_an_import_offers_the_gil_every_so_many_rows(
+    store: ContactStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import editor.contacts.bulk as bulk
+    import editor.contacts.importer as importer
+
+    calls: list[int] = []
+    monkeypatch.setattr(bulk, "PAUSE_EVERY", 8)
+    monkeypatch.setattr(importer, "PAUSE_EVERY", 8)
+    monkeypatch.setattr(BulkWriter, "let_writer_run", lambda self: calls.append(1))
+    text = "email\n" + "\n".join(f"c{i}@exemple.fr" for i in range(20))
+    with open_table(PastedText(text)) as table:
+        report = run_import(store, table, ["email"], list_name=None, basis=CONSENT)
+    assert report.added == 20 and len(calls) == 2  # at rows 8 and 16
