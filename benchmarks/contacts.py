@@ -9,7 +9,8 @@ also imported through openpyxl's streaming reader (the fallback for sheets calam
 take) and parsed alone by openpyxl and by calamine, in the same run. The first workbook is the
 one openpyxl writes (inline strings, the file of earlier runs); a second holds the same rows
 with shared strings, as Excel writes them. Target: XLSX import ≥ 30,000 rows/s into an empty
-store.
+store. The same rows are also pasted (tab-separated text, as Excel puts cells on the
+clipboard) into an empty store.
 """
 
 from __future__ import annotations
@@ -100,6 +101,10 @@ def write_files(folder: Path) -> tuple[Path, Path]:
     from openpyxl import Workbook
 
     rows = make_rows()
+    paste_path = folder / "clients.tsv"
+    paste_path.write_text(
+        "\r\n".join("\t".join(row) for row in [HEADER, *rows]) + "\r\n", encoding="utf-8"
+    )
     csv_path = folder / "clients.csv"
     with csv_path.open("w", encoding="cp1252", errors="replace", newline="") as handle:
         writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
@@ -175,17 +180,21 @@ def peak_rss_mb() -> float:
 
 def child_import(source: str, store: str, reader: str = "") -> None:
     """In a child process: import ``source`` into ``store``; print the figures as JSON.
-    ``reader`` ``openpyxl`` forces openpyxl's streaming reader (calamine's fallback)."""
+    ``reader`` ``openpyxl`` forces openpyxl's streaming reader (calamine's fallback); ``paste``
+    imports the file's text as if pasted (read before the clock starts)."""
     from editor.contacts import readers
     from editor.contacts.importer import run_import, suggest_mapping
-    from editor.contacts.readers import open_table
+    from editor.contacts.readers import PastedText, open_table
     from editor.contacts.store import Basis, ContactStore
 
     if reader == "openpyxl":
         readers.MAX_GRID_CELLS = 0
+    opened: Path | PastedText = Path(source)
+    if reader == "paste":
+        opened = PastedText(Path(source).read_text(encoding="utf-8"))
     start = time.perf_counter()
-    with open_table(Path(source)) as table, ContactStore(Path(store)) as db:
-        used = type(table).__name__
+    with open_table(opened) as table, ContactStore(Path(store)) as db:
+        used = table.kind if reader == "paste" else type(table).__name__
         report = run_import(
             db,
             table,
@@ -221,10 +230,10 @@ def child_parse(kind: str, source: str) -> None:
     else:
         from openpyxl import load_workbook
 
-        workbook = load_workbook(source, read_only=True, data_only=True)
-        for _row in workbook.worksheets[0].iter_rows(values_only=True):
+        book = load_workbook(source, read_only=True, data_only=True)
+        for _values in book.worksheets[0].iter_rows(values_only=True):
             count += 1
-        workbook.close()
+        book.close()
     seconds = time.perf_counter() - start
     peak_mb = peak_rss_mb()
     print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "rows": count}))
@@ -262,6 +271,7 @@ def main(repeat: int) -> None:
             ("XLSX", xlsx_path, "", ("empty store", "full store (updates)")),
             ("XLSX-SST", sst_path, "", ("empty store",)),
             ("XLSX", xlsx_path, "openpyxl", ("empty store",)),
+            ("PASTE", folder / "clients.tsv", "paste", ("empty store",)),
         )
         for label, source, reader, phases in jobs:
             full = folder / f"{label}-{reader}-full.sqlite3"
@@ -278,9 +288,11 @@ def main(repeat: int) -> None:
                 r = runs[0]
                 if label == "XLSX" and not reader and phase.startswith("empty"):
                     empty_xlsx = ROWS / median(seconds)
-                used = {"_CalamineTable": "calamine", "_XlsxTable": "openpyxl"}.get(
-                    str(r["reader"]), "text"
-                )
+                used = {
+                    "_CalamineTable": "calamine",
+                    "_XlsxTable": "openpyxl",
+                    "paste": "paste",
+                }.get(str(r["reader"]), "text")
                 print(
                     f"{label:8} into {phase:20} {median(seconds):6.2f} s ({min(seconds):.2f})  "
                     f"{ROWS / median(seconds):9,.0f} rows/s ({ROWS / min(seconds):,.0f})  "
