@@ -69,17 +69,25 @@ def on(widget: QWidget, canvas: Canvas) -> QPoint:
     return widget.mapTo(canvas, widget.rect().center())
 
 
+def _drag_event(
+    kind: type[QDragEnterEvent] | type[QDragMoveEvent], pos: QPoint, data: QMimeData
+) -> QDragMoveEvent:
+    """A drag event at ``pos``: PySide6 6.12 takes a QPointF (its QPoint form is deprecated),
+    6.11 only a QPoint."""
+    buttons, keys = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    try:
+        return kind(QPointF(pos), ACTIONS, data, buttons, keys)  # type: ignore[arg-type]
+    except TypeError:
+        return kind(pos, ACTIONS, data, buttons, keys)
+
+
 def drag_over(canvas: Canvas, data: QMimeData, pos: QPoint) -> bool:
     """Enter and move over the canvas with ``data``; whether the canvas would take it there."""
-    enter = QDragEnterEvent(
-        QPointF(pos), ACTIONS, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    )
+    enter = _drag_event(QDragEnterEvent, pos, data)
     QApplication.sendEvent(canvas, enter)
     if not enter.isAccepted():
         return False
-    move = QDragMoveEvent(
-        QPointF(pos), ACTIONS, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    )
+    move = _drag_event(QDragMoveEvent, pos, data)
     QApplication.sendEvent(canvas, move)
     return move.isAccepted()
 
