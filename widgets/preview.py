@@ -257,6 +257,10 @@ class DevicePreview(QFrame):
         """Load ``url`` behind; :attr:`swapped` says when it is in front."""
         self._target = QUrl(url)
         self.back.load(url)
+        if self.view.url().isEmpty():
+            # The first page also goes in front (it is blank anyway): a view that never drew a
+            # page while in front shows one blank frame the first time it comes forward.
+            self.view.load(url)
 
     def clear(self) -> None:
         self._target = QUrl()

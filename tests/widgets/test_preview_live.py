@@ -315,3 +315,24 @@ def test_a_pane_without_session_renders_nothing(qtbot: QtBot) -> None:
     assert pane.is_current() and pane.rendered is None and pane.session is None
     pane.flush()
     assert pane.generation == 0
+
+
+def test_the_old_page_stays_in_front_until_the_new_one_has_loaded(
+    qtbot: QtBot, pane: PreviewPane, session: EditSession
+) -> None:
+    """No blank page while typing: the new page loads behind and comes forward once loaded."""
+    device = pane.desktop
+    front, old_url = device.view, device.view.url()
+    assert not old_url.isEmpty() and device.back.url() == old_url  # both views drew a page
+    seen: list[tuple[bool, bool]] = []  # while the new page loads: (old view in front, old URL)
+    device.back.loadStarted.connect(
+        lambda: seen.append((device.view is front, front.url() == old_url))
+    )
+    device.back.loadFinished.connect(
+        lambda _ok: seen.append((device.view is front, front.url() == old_url))
+    )
+    session.push(SetRichText(text_block(session).id, "<p>Nouvelle version</p>"))
+    wait_current(qtbot, pane)
+    assert seen and all(in_front and same for in_front, same in seen)
+    assert device.view is not front and device.view.url() != old_url
+    assert "Nouvelle version" in page_html(qtbot, device.view)
