@@ -152,7 +152,17 @@ def test_selection_from_elsewhere_scrolls_to_the_card(qtbot: QtBot) -> None:
     top = footer.mapTo(viewport, QPoint(0, 0)).y()
     assert 0 <= top < viewport.height()  # now in view
     canvas.scroll_to("h1")
-    assert bar.value() == 0
+    heading = canvas.card("h1")
+    assert heading is not None and 0 <= heading.mapTo(viewport, QPoint(0, 0)).y() < 40
+    # A short card near the bottom edge: scrolled so that its toolbar shows whole too.
+    divider = canvas.card("d1")
+    assert divider is not None and divider.height() < canvas._toolbar.sizeHint().height()
+    top = divider.mapTo(canvas._backdrop, QPoint(0, 0)).y()
+    bar.setValue(top - viewport.height() + divider.height())  # the divider just in view
+    session.select("d1")
+    qtbot.waitUntil(canvas._toolbar.isVisible)
+    toolbar_bottom = canvas._toolbar.mapTo(viewport, QPoint(0, canvas._toolbar.height())).y()
+    assert toolbar_bottom <= viewport.height()
 
 
 # ------------------------------------------------------------------------- drag and drop

@@ -198,15 +198,25 @@ class Canvas(QWidget):
         return list(self._cards.values())
 
     def scroll_to(self, block_id: str) -> None:
-        """Bring the card of ``block_id`` into view (when it is not partly visible already)."""
+        """Bring the card of ``block_id`` (and its toolbar) into view when it is not already.
+
+        A card taller than the view only needs to be partly visible: jumping to its top while
+        the user works in its lower half would be worse than not scrolling.
+        """
         card = self._cards.get(block_id)
         if card is None:
             return
         viewport = self._scroll.viewport()
-        top_left = card.mapTo(viewport, QPoint(0, 0))
-        shown = QRect(top_left, card.size()).intersected(viewport.rect())
-        if shown.height() < min(card.height(), 40):
-            self._scroll.ensureWidgetVisible(card, 0, 40)
+        needed = max(card.height(), self._toolbar.sizeHint().height())
+        top = card.mapTo(self._backdrop, QPoint(0, 0)).y()
+        bar = self._scroll.verticalScrollBar()
+        shown = QRect(0, top - bar.value(), 1, needed).intersected(viewport.rect()).height()
+        if needed > viewport.height():
+            if shown < 40:
+                bar.setValue(top - 8)
+        elif shown < needed:
+            above = top < bar.value()
+            bar.setValue(top - 8 if above else top + needed + 8 - viewport.height())
 
     def drop_path(self, pos: QPoint, *, into_columns: bool = True) -> BlockPath | None:
         """The gap a drop at ``pos`` (canvas coordinates) lands in; None when nowhere."""
