@@ -600,9 +600,10 @@ class PreviewPane(QWidget):
         self.error_bar.hide()
         assert result.rendered is not None
         self._rendered = result.rendered
-        scroll = self.text.verticalScrollBar().value()
-        self.text.setPlainText(result.text)
-        self.text.verticalScrollBar().setValue(scroll)
+        if self.text.toPlainText() != result.text:  # most edits change it; the mode does not
+            scroll = self.text.verticalScrollBar().value()
+            self.text.setPlainText(result.text)
+            self.text.verticalScrollBar().setValue(scroll)
         self.rendered_changed.emit(result.rendered)
         devices = self._visible_devices()
         if result.path is None or not devices:
