@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QToolButton
 from pytestqt.qtbot import QtBot
 
 from editor.commands import SetBlockField, SetDocumentField
-from editor.document import ImageBlock, Newsletter, PostsBlock, TextBlock
+from editor.document import Column, ColumnsBlock, ImageBlock, Newsletter, PostsBlock, TextBlock
 from editor.locate import BlockPath
 from tests.widgets.canvas_support import (
     column_ids,
@@ -231,12 +231,11 @@ def test_columns_and_footers_never_land_in_a_column(qtbot: QtBot) -> None:
     inside = point(canvas, "i2", "bottom")
     assert canvas.drop_path(inside, into_columns=False) is not None
     assert canvas.drop_path(inside, into_columns=False).is_top  # type: ignore[union-attr]
-    for kind in ("columns", "footer"):
-        before = top_ids(session)
-        assert drop(canvas, block_type_mime(kind), inside)
-        assert len(top_ids(session)) == len(before) + 1
-        assert column_ids(session, "c1") == [["t2"], ["i2"]]
-        session.undo_stack.undo()
+    before = top_ids(session)
+    assert drop(canvas, block_type_mime("columns"), inside)
+    assert len(top_ids(session)) == len(before) + 1
+    assert column_ids(session, "c1") == [["t2"], ["i2"]]
+    session.undo_stack.undo()
     # A columns block dragged over its own column: the drop goes beside it, never inside.
     own = blocks_mime([session.document.find("c1")], session, canvas.token)  # type: ignore[list-item]
     settle()
@@ -245,6 +244,18 @@ def test_columns_and_footers_never_land_in_a_column(qtbot: QtBot) -> None:
     before_json = dump(session)
     assert drop(canvas, own, inside)
     assert dump(session) == before_json  # dropped just after itself: nothing moved
+
+
+def test_a_footer_dropped_over_a_column_goes_after_the_columns(qtbot: QtBot) -> None:
+    columns = ColumnsBlock(
+        id="c9", columns=[Column([TextBlock(id="t9", html="<p>A</p>")]), Column()]
+    )
+    session, canvas = shown_canvas(qtbot, Newsletter(blocks=[columns]))
+    before = dump(session)
+    assert drop(canvas, block_type_mime("footer"), point(canvas, "t9", "bottom"))
+    assert session.document.blocks[1].TYPE == "footer"
+    assert column_ids(session, "c9") == [["t9"], []]
+    undo_redo_identical(session, before)
 
 
 def test_reorder_by_dragging_a_card(qtbot: QtBot) -> None:
