@@ -6,11 +6,11 @@ import json
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QColor, QImage, QKeySequence
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
-from editor.document import FooterBlock, HeadingBlock, Newsletter, TextBlock
+from editor.document import FooterBlock, HeadingBlock, ImageBlock, Newsletter, TextBlock
 from tests.widgets.canvas_support import (
     column_ids,
     dump,
@@ -181,6 +181,24 @@ def test_cut_removes_and_paste_brings_back(qtbot: QtBot) -> None:
     qtbot.keyClick(canvas, Qt.Key.Key_V, CTRL)
     pasted = session.document.blocks[1]
     assert isinstance(pasted, TextBlock) and "rouvre" in pasted.html and pasted.id != "t1"
+
+
+def test_a_picture_on_the_clipboard_is_pasted_as_an_image_block(qtbot: QtBot) -> None:
+    session, canvas = shown_canvas(qtbot, sample_file())
+    _focus(qtbot, canvas)
+    picture = QImage(80, 40, QImage.Format.Format_RGB32)
+    picture.fill(QColor("#10b981"))
+    QApplication.clipboard().setImage(picture)  # e.g. a screenshot
+    settle()
+    assert canvas.block_actions.paste.isEnabled()
+    session.select("t1")
+    before = dump(session)
+    qtbot.keyClick(canvas, Qt.Key.Key_V, CTRL)
+    pasted = session.document.blocks[2]
+    assert isinstance(pasted, ImageBlock) and pasted.alt == "" and session.selected == pasted.id
+    assert session.file.images[pasted.src].startswith(b"\x89PNG")
+    assert QImage.fromData(session.file.images[pasted.src]).size() == picture.size()
+    undo_redo_identical(session, before)
 
 
 def test_a_refused_paste_shows_the_core_error_and_changes_nothing(qtbot: QtBot) -> None:
