@@ -320,6 +320,23 @@ def test_networks_are_added_moved_and_removed(qtbot: QtBot, tmp_path: Path) -> N
     assert [row.network for row in panel.rows] == ["facebook", "instagram", "email"]
 
 
+def test_alt_arrows_move_a_network_from_its_field(qtbot: QtBot, tmp_path: Path) -> None:
+    session = social_session(tmp_path)
+    panel = SocialPanel(session, "soc")
+    shown(qtbot, session, panel)
+    qtbot.waitExposed(panel)
+    panel.activateWindow()
+    panel.rows[0].field.line.setFocus()
+    qtbot.waitUntil(panel.rows[0].field.line.hasFocus, timeout=WAIT_MS)
+
+    qtbot.keyClick(panel.rows[0].field.line, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+
+    assert [n for n, _url in links(session)] == ["instagram", "facebook"]
+    assert panel.rows[1].network == "facebook" and panel.rows[1].field.line.hasFocus()
+    qtbot.keyClick(panel.rows[1].field.line, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    assert [n for n, _url in links(session)] == ["facebook", "instagram"]
+
+
 def test_icons_are_the_real_files_in_the_chosen_style(qtbot: QtBot, tmp_path: Path) -> None:
     session = social_session(tmp_path)
     panel = SocialPanel(session, "soc")

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QResizeEvent
+from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPixmap, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -103,15 +103,22 @@ class LinkRow(QWidget):
             check=lambda text: profile_problem(network, str(text)),
         )
         layout.addWidget(self.field, 1)
-        self.up = self._button("▲", _("Move {network} up").format(network=name), panel.move_up)
+        self.up = self._button(
+            "▲", _("Move {network} up (Alt+Up)").format(network=name), panel.move_up
+        )
         self.down = self._button(
-            "▼", _("Move {network} down").format(network=name), panel.move_down
+            "▼", _("Move {network} down (Alt+Down)").format(network=name), panel.move_down
         )
         self.remove = self._button(
             "✕", _("Remove {network}").format(network=name), panel.remove_link
         )
         for button in (self.up, self.down, self.remove):
             layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        # From the keyboard, in the row's field: Alt+Up / Alt+Down move the network.
+        for keys, action in (("Alt+Up", panel.move_up), ("Alt+Down", panel.move_down)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda action=action: action(self.index, focus=True))
 
     def _button(self, text: str, tip: str, action: Callable[[int], None]) -> QToolButton:
         button = QToolButton()
@@ -246,10 +253,12 @@ class SocialPanel(BlockPanel):
     def _rebuild(self, networks: list[str]) -> None:
         for row in self.rows:
             self.rows_box.removeWidget(row)
+            row.hide()
             row.deleteLater()
         self.rows = [LinkRow(self, index, network) for index, network in enumerate(networks)]
         for row in self.rows:
             self.rows_box.addWidget(row)
+            row.show()  # at once, so its field can take the focus and its shortcuts work
 
     def _draw_strip(self, block: SocialBlock) -> None:
         """The icons with a URL, as the email lays them out, on the content background."""
@@ -312,14 +321,22 @@ class SocialPanel(BlockPanel):
         if self.rows and self.rows[-1].network == network:
             self.rows[-1].field.line.setFocus()
 
-    def move_up(self, index: int) -> None:
+    def move_up(self, index: int, *, focus: bool = False) -> None:
+        """Swap link ``index`` with the one above; ``focus``: keep typing in its field."""
         links = self._links()
         if 0 < index < len(links):
             links[index - 1], links[index] = links[index], links[index - 1]
             self._push_links(links)
+            if focus and index - 1 < len(self.rows):
+                self.rows[index - 1].field.line.setFocus()
 
-    def move_down(self, index: int) -> None:
-        self.move_up(index + 1)
+    def move_down(self, index: int, *, focus: bool = False) -> None:
+        links = self._links()
+        if 0 <= index < len(links) - 1:
+            links[index], links[index + 1] = links[index + 1], links[index]
+            self._push_links(links)
+            if focus and index + 1 < len(self.rows):
+                self.rows[index + 1].field.line.setFocus()
 
     def remove_link(self, index: int) -> None:
         links = self._links()
