@@ -51,10 +51,15 @@ from editor.contacts.model import (
 from editor.contacts.suppression import Suppression
 from editor.i18n import _
 
-# The stored contacts among a batch's keys (a JSON array), found through the email_key index.
+# The stored contacts among a batch's keys (a JSON array), found through the email_key index,
+# as one JSON array of rows: the whole query is one step of SQLite, outside the GIL, where
+# fetching 20,000 rows one by one would take and release the GIL for each, which a reading
+# thread running beside it turns into a wait (the writer decides while the caller reads the
+# next batch, see BulkWriter). Measured on re-importing 100,000 contacts: 1.21 s → 1.11 s.
 EXISTING_BY_KEY = (
-    "SELECT c.email_key, c.id, c.status, c.basis, c.first_name, c.last_name, c.fields,"
-    " EXISTS (SELECT 1 FROM memberships m WHERE m.contact_id = c.id AND m.list_id = ?)"
+    "SELECT json_group_array(json_array(c.email_key, c.id, c.status, c.basis, c.first_name,"
+    " c.last_name, c.fields,"
+    " EXISTS (SELECT 1 FROM memberships m WHERE m.contact_id = c.id AND m.list_id = ?)))"
     " FROM contacts c WHERE c.email_key IN (SELECT value FROM json_each(?))"
 )
 # New contacts: the batch's rows (see editor.contacts.batch.Row) as multi-row VALUES read by
@@ -228,12 +233,13 @@ class BulkImport:
         blocked = self.suppression.suppressed_keys(batch.rows)
         if keys is None:
             keys = keys_json(batch)
-        existing = {row[0]: row for row in conn.execute(EXISTING_BY_KEY, (list_id, keys))}
+        found_rows = conn.execute(EXISTING_BY_KEY, (list_id, keys)).fetchone()[0]
+        existing = {row[0]: row for row in json.loads(found_rows)}
         if not blocked and not existing:
             new_rows = list(batch.rows.values())  # a first import: nothing to decide
         else:
             new_rows = []
-            merging: list[tuple[str, tuple[Any, ...]]] = []
+            merging: list[tuple[str, list[Any]]] = []
             for key, row in batch.rows.items():
                 found = existing.get(key)
                 if key in blocked or (found is not None and found[2] != "subscribed"):
@@ -272,7 +278,7 @@ class BulkImport:
         self,
         conn: sqlite3.Connection,
         batch: Batch,
-        merging: list[tuple[str, tuple[Any, ...]]],
+        merging: list[tuple[str, list[Any]]],
         target: _Target,
         fill_blanks: bool,
         result: UpsertResult,
@@ -364,21 +370,22 @@ class BulkWriter:
 
     Reading and checking rows is Python work; storing them is mostly SQLite work, which runs
     outside the GIL. Each batch is one transaction on the writer thread's own connection
-    (:mod:`editor.db`: one connection per thread). :meth:`write` flattens the batch's rows
+    (:mod:`editor.db`: one connection per thread). :meth:`submit` flattens the batch's rows
     into statement parameters and its keys into JSON (Python work, see :func:`prepare_new`)
-    while the writer still stores the previous batch, hands the batch over, and waits while
-    the writer decides which rows are new, merged or suppressed, then returns with the counts.
-    The writer stores the new contacts and commits while the caller reads the next batch: that
-    part needs the GIL only to bind. Batches are committed in order; the next :meth:`write`
-    waits for the previous commit and raises its error, if any, and so does leaving the
-    ``with`` block. The writer's connection is closed on its own thread when the block is left.
-    Nothing process-wide (such as the GIL's switch interval) is changed.
+    while the writer still stores the previous batch, hands the batch over and returns: the
+    writer decides which rows are new, merged or suppressed (the returned future then gives
+    the counts), stores the new contacts and commits while the caller reads the next batch.
+    :meth:`write` does the same and waits for the counts. Batches are committed in order; the
+    next :meth:`submit` waits for the previous commit and raises its error, if any, and so
+    does leaving the ``with`` block. The writer's connection is closed on its own thread when
+    the block is left. Nothing process-wide (such as the GIL's switch interval) is changed.
 
     The rows are flattened before the decision on the guess that they are all new, as in a
-    first import; when some were not, the caller flattens the new ones once the writer has
-    decided (and the writer waits for them), and stops guessing until a batch is all new
-    again, so re-importing a file flattens nothing in vain. Guessing spares the writer, whose
-    work bounds the import, a wait for the reading thread and its GIL in every batch.
+    first import; when some were not, the writer flattens the new ones itself, and the caller
+    stops guessing until a batch is all new again, so re-importing a file flattens nothing in
+    vain. Guessing spares the writer, whose work bounds an import of new contacts, that Python
+    work in every batch; deciding while the caller reads lets a re-import overlap its reading
+    with the search for the stored contacts (1.21 s → 1.11 s for 100,000, measured).
     """
 
     def __init__(self, store: _HasBulk, *, list_id: int | None, basis: Basis) -> None:
@@ -387,40 +394,36 @@ class BulkWriter:
         self._basis = basis
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="bulletin-import")
         self._pending: Future[None] | None = None
-        self._all_new = True  # the last batch held only new contacts
+        self._all_new = True  # the last batch decided held only new contacts (set by the writer)
 
-    def write(self, batch: Batch) -> UpsertResult:
-        """Start storing ``batch``; its counts are final unless a later wait raises."""
+    def submit(self, batch: Batch) -> Future[UpsertResult]:
+        """Start storing ``batch`` and return at once; the future gives its counts once the
+        writer has decided (final unless a later wait raises), or the error that stopped it."""
         guess = prepare_new(list(batch.rows.values())) if self._all_new and batch.rows else None
         keys = keys_json(batch)
         self.wait()
-        decided: Future[Decision] = Future()
-        prepared: Future[Prepared] = Future()
-        pending = self._pool.submit(self._write, batch, keys, guess, decided, prepared)
+        decided: Future[UpsertResult] = Future()
+        self._pending = self._pool.submit(self._write, batch, keys, guess, decided)
+        return decided
+
+    def write(self, batch: Batch) -> UpsertResult:
+        """:meth:`submit`, waiting for the counts. An error before the decision is raised here
+        (its transaction rolled back), and not again by the next wait."""
+        decided = self.submit(batch)
         try:
-            decision = decided.result()
-            self._all_new = len(decision.new_rows) == len(batch.rows)
-            if not _guessed(guess, decision, batch):
-                prepared.set_result(prepare_new(decision.new_rows) if decision.new_rows else [])
-        except BaseException as exc:
-            if not prepared.done():
-                prepared.set_exception(exc)  # a writer waiting for the rows gives up
-            pending.exception()  # the transaction is rolled back; the error is raised here
+            return decided.result()
+        except BaseException:
+            pending, self._pending = self._pending, None
+            if pending is not None:
+                pending.exception()  # the transaction is rolled back
             raise
-        self._pending = pending
-        return decision.result
 
     def _write(
-        self,
-        batch: Batch,
-        keys: str,
-        guess: Prepared | None,
-        decided: Future[Decision],
-        prepared: Future[Prepared],
+        self, batch: Batch, keys: str, guess: Prepared | None, decided: Future[UpsertResult]
     ) -> None:
         """One batch's transaction, on the writer thread. Whatever fails before the decision
-        (opening the connection, the write lock) is reported through ``decided`` too, so
-        :meth:`write` never waits for a decision that will not come."""
+        (opening the connection, the write lock) is reported through ``decided`` too, so no
+        one waits for a decision that will not come."""
         try:
             conn = self._bulk.db.connection
             conn.execute("BEGIN IMMEDIATE")
@@ -435,10 +438,11 @@ class BulkWriter:
             except BaseException as exc:
                 decided.set_exception(exc)
                 raise
-            decided.set_result(decision)
+            self._all_new = len(decision.new_rows) == len(batch.rows)
+            decided.set_result(decision.result)
             if decision.new_rows:
                 if guess is None or not _guessed(guess, decision, batch):
-                    guess = prepared.result()
+                    guess = prepare_new(decision.new_rows)
                 self._bulk.store_new(conn, decision.target, guess)
             conn.execute("COMMIT")
         except BaseException:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -316,12 +317,9 @@ def run_import(
     flushed: set[int] = set()  # 64-bit digests of addresses already written (bounded memory)
     late = Batch(later_wins=False)  # repeats of addresses already written, merged
 
-    def count(result: UpsertResult) -> None:
-        report.added += result.added
-        report.updated += result.updated
-        report.suppressed += len(result.suppressed)
-        report.suppressed_emails.extend(result.suppressed)
-
+    # Each batch's counts, known once the writer has decided about it (while this thread reads
+    # the next batch); all known when the writer's block is left without an error.
+    decided: list[Future[UpsertResult]] = []
     with BulkWriter(store, list_id=list_id, basis=basis) as writer:
         for number, cells in table.rows():
             report.rows += 1
@@ -341,7 +339,7 @@ def run_import(
             else:
                 batch.add_trimmed(*contact, key)
             if len(batch.rows) >= BATCH:
-                count(writer.write(batch))
+                decided.append(writer.submit(batch))
                 flushed.update(map(_digest, batch.rows))
                 batch = Batch(later_wins=False)
                 if progress is not None:
@@ -349,7 +347,12 @@ def run_import(
                 if cancelled is not None and cancelled():
                     report.cancelled = True
                     break
-        count(writer.write(batch))
+        decided.append(writer.submit(batch))
+    for result in (future.result() for future in decided):
+        report.added += result.added
+        report.updated += result.updated
+        report.suppressed += len(result.suppressed)
+        report.suppressed_emails.extend(result.suppressed)
     for part in late.split(BATCH):  # already counted as duplicates
         store.upsert_batch(part, list_id=list_id, basis=basis, fill_blanks=True)
     if progress is not None:

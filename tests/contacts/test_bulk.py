@@ -165,12 +165,12 @@ def test_a_file_that_breaks_midway_keeps_the_batches_committed_before(
     assert not store.connection.in_transaction
 
 
-def test_rows_are_flattened_on_the_calling_thread_and_guessed_new_only_after_a_new_batch(
+def test_rows_are_flattened_by_the_caller_while_batches_are_new_else_by_the_writer(
     store: ContactStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The caller flattens a batch before the writer decides while the batches are all new
-    (the writer then never waits for it); after a batch with known contacts it flattens only
-    the new ones, once decided."""
+    (the writer then has none of that Python work); after a batch with known contacts the
+    writer flattens only the new ones, once decided, and the caller stops guessing."""
     import editor.contacts.bulk as bulk
 
     flattened: list[tuple[str, list[str]]] = []
@@ -191,11 +191,12 @@ def test_rows_are_flattened_on_the_calling_thread_and_guessed_new_only_after_a_n
         assert writer.write(batch("a@x.fr")).updated == 1  # no guess: nothing flattened
         assert writer.write(batch("e@x.fr")).added == 1  # no guess, then e
         assert writer.write(batch("f@x.fr")).added == 1  # guessed again
+    writer_thread = "bulletin-import_0"
     assert flattened == [
         ("MainThread", ["b@x.fr", "c@x.fr"]),
         ("MainThread", ["d@x.fr", "A@x.fr"]),
-        ("MainThread", ["d@x.fr"]),
-        ("MainThread", ["e@x.fr"]),
+        (writer_thread, ["d@x.fr"]),
+        (writer_thread, ["e@x.fr"]),
         ("MainThread", ["f@x.fr"]),
     ]
     emails = [c.email for c in store.page(ContactQuery(sort="created_at"), 0, 10)]
@@ -279,3 +280,43 @@ def test_an_import_offers_the_gil_every_so_many_rows(
     with open_table(PastedText(text)) as table:
         report = run_import(store, table, ["email"], list_name=None, basis=CONSENT)
     assert report.added == 20 and len(calls) == 2  # at rows 8 and 16
+
+
+def test_submit_returns_before_the_writer_decides_and_the_future_gives_the_counts(
+    store: ContactStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The caller reads on while the writer looks for the stored contacts (a re-import's
+    longest step); the counts come with the future."""
+    store.upsert_batch(batch("a@x.fr"), list_id=None, basis=CONSENT)
+    deciding, release = threading.Event(), threading.Event()
+    original = BulkImport.decide
+
+    def held(self: BulkImport, *args: object) -> object:
+        deciding.set()
+        assert release.wait(10)
+        return original(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(BulkImport, "decide", held)
+    with BulkWriter(store, list_id=None, basis=CONSENT) as writer:
+        decided = writer.submit(batch("A@x.fr", "b@x.fr"))
+        assert deciding.wait(10)
+        assert not decided.done()  # submit did not wait for the decision
+        release.set()
+        result = decided.result(10)
+        assert (result.added, result.updated) == (1, 1)
+    assert store.count() == 2
+
+
+def test_an_error_before_the_decision_is_raised_by_write_once(
+    store: ContactStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: BulkImport, *args: object) -> None:
+        raise sqlite3.OperationalError("database disk image is malformed")
+
+    monkeypatch.setattr(BulkImport, "decide", broken)
+    with BulkWriter(store, list_id=None, basis=CONSENT) as writer:
+        with pytest.raises(sqlite3.OperationalError, match="malformed"):
+            writer.write(batch("a@x.fr"))
+        writer.wait()  # already raised: not again
+    assert store.count() == 0
+    assert not store.connection.in_transaction
