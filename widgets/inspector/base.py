@@ -8,11 +8,16 @@ so the panel re-reads the block. ``refresh`` must not push anything back (no fee
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtWidgets import QWidget
 
 from editor.blocks.base import Block
+from editor.commands import SetBlockField
 from editor.document import DocumentError
 from editor.locate import find_block
+from widgets.inspector.editors import MISSING, Binding, FieldEditor
 from widgets.session import EditSession
 
 
@@ -36,6 +41,30 @@ class BlockPanel(QWidget):
             return find_block(self.session.document, self.block_id)
         except DocumentError:
             return None
+
+    def read_field(self, name: str) -> Any:
+        """The block's field ``name`` as it is now; MISSING once the block has gone."""
+        block = self.block()
+        return MISSING if block is None else getattr(block, name, MISSING)
+
+    def bind_field(
+        self,
+        editor: FieldEditor,
+        name: str,
+        *,
+        typed: bool = False,
+        check: Callable[[Any], str | None] | None = None,
+    ) -> Binding:
+        """Tie ``editor`` to the block's field ``name``, set with :class:`SetBlockField`;
+        ``typed`` fields merge their keystrokes into one undo step per word or pause."""
+        return Binding(
+            self.session,
+            editor,
+            read=lambda: self.read_field(name),
+            make=lambda value: SetBlockField(self.block_id, name, value),
+            merge_key=f"{self.block_id}.{name}" if typed else None,
+            check=check,
+        )
 
     def refresh(self) -> None:
         """Re-read the block's values into the controls without pushing any command.

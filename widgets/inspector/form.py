@@ -134,17 +134,13 @@ class FormPanel(BlockPanel):
         binding = Binding(
             self.session,
             editor,
-            read=lambda: self._read(name),
+            read=lambda: self.read_field(name),
             make=lambda value: make(self.block_id, value),
             merge_key=f"{self.block_id}.{name}" if typed else None,
             check=check,
         )
         self.bindings.append(binding)
         return binding
-
-    def _read(self, name: str) -> Any:
-        block = self.block()
-        return MISSING if block is None else getattr(block, name, MISSING)
 
     def refresh(self) -> None:
         for binding in self.bindings:

@@ -10,7 +10,6 @@ ever referenced by its https address: the panel never downloads it (privacy, off
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +35,7 @@ from widgets.background import BackgroundTask
 from widgets.inspector.base import BlockPanel
 from widgets.inspector.editors import (
     ERROR_COLOR,
-    MISSING,
-    Binding,
     ChoiceEditor,
-    FieldEditor,
     IntEditor,
     LineEditor,
     push,
@@ -183,7 +179,7 @@ class ImagePanel(BlockPanel):
             _("Alternative text"), _("What the image shows, for readers who cannot see it.")
         )
         self.alt.setObjectName("alt")
-        self.bindings = [self._bind(self.alt, "alt", typed=True)]
+        self.bindings = [self.bind_field(self.alt, "alt", typed=True)]
         layout.addWidget(self.alt)
         self.alt_prompt = QLabel(
             _(
@@ -206,7 +202,7 @@ class ImagePanel(BlockPanel):
         )
         self.link.setObjectName("link")
         self.link.line.setPlaceholderText("https://")
-        self.bindings.append(self._bind(self.link, "link", typed=True, check=link_problem))
+        self.bindings.append(self.bind_field(self.link, "link", typed=True, check=link_problem))
         layout.addWidget(self.link)
 
         self.width_editor = IntEditor(
@@ -219,7 +215,7 @@ class ImagePanel(BlockPanel):
         self.width_editor.setObjectName("width")
         self.width_editor.spin.setSpecialValueText(_("Full width"))
         self.width_editor.spin.setSingleStep(10)
-        self.bindings.append(self._bind(self.width_editor, "width", typed=True))
+        self.bindings.append(self.bind_field(self.width_editor, "width", typed=True))
         layout.addWidget(self.width_editor)
         self.align = ChoiceEditor(
             _("Alignment"),
@@ -227,7 +223,7 @@ class ImagePanel(BlockPanel):
             _("Where a narrower image sits: left, centre or right."),
         )
         self.align.setObjectName("align")
-        self.bindings.append(self._bind(self.align, "align"))
+        self.bindings.append(self.bind_field(self.align, "align"))
         layout.addWidget(self.align)
         layout.addStretch(1)
         self.refresh()
@@ -237,27 +233,6 @@ class ImagePanel(BlockPanel):
     def _image(self) -> ImageBlock | None:
         block = self.block()
         return block if isinstance(block, ImageBlock) else None
-
-    def _bind(
-        self,
-        editor: FieldEditor,
-        name: str,
-        *,
-        typed: bool = False,
-        check: Callable[[Any], str | None] | None = None,
-    ) -> Binding:
-        return Binding(
-            self.session,
-            editor,
-            read=lambda: self._read(name),
-            make=lambda value: SetBlockField(self.block_id, name, value),
-            merge_key=f"{self.block_id}.{name}" if typed else None,
-            check=check,
-        )
-
-    def _read(self, name: str) -> Any:
-        block = self._image()
-        return MISSING if block is None else getattr(block, name)
 
     def refresh(self) -> None:
         block = self._image()

@@ -45,10 +45,7 @@ from widgets.background import BackgroundTask
 from widgets.inspector.base import BlockPanel
 from widgets.inspector.editors import (
     ERROR_COLOR,
-    MISSING,
-    Binding,
     BoolEditor,
-    FieldEditor,
     IntEditor,
     LineEditor,
     push,
@@ -116,7 +113,7 @@ class PostsPanel(BlockPanel):
         )
         self.count.setObjectName("count")
         layout.addWidget(self.count)
-        self.bindings = [self._bind(self.count, "count", typed=True)]
+        self.bindings = [self.bind_field(self.count, "count", typed=True)]
         layout.addWidget(QLabel(_("Each post shows:")))
         for name, caption, tip in (
             ("show_image", _("Image"), _("Show each post's first image.")),
@@ -127,14 +124,14 @@ class PostsPanel(BlockPanel):
             editor = BoolEditor(caption, tip)
             editor.setObjectName(name)
             layout.addWidget(editor)
-            self.bindings.append(self._bind(editor, name))
+            self.bindings.append(self.bind_field(editor, name))
         self.read_more = LineEditor(
             _("Wording of the link"),
             _("The text of the link to each post; empty: the newsletter language's own."),
         )
         self.read_more.setObjectName("read_more_label")
         layout.addWidget(self.read_more)
-        self.bindings.append(self._bind(self.read_more, "read_more_label", typed=True))
+        self.bindings.append(self.bind_field(self.read_more, "read_more_label", typed=True))
 
         row = QHBoxLayout()
         self.refresh_button = QPushButton(_("Refresh"))
@@ -185,27 +182,6 @@ class PostsPanel(BlockPanel):
     def _posts_block(self) -> PostsBlock | None:
         block = self.block()
         return block if isinstance(block, PostsBlock) else None
-
-    def _read(self, name: str) -> Any:
-        block = self._posts_block()
-        return MISSING if block is None else getattr(block, name)
-
-    def _bind(
-        self,
-        editor: FieldEditor,
-        name: str,
-        *,
-        typed: bool = False,
-        check: Callable[[Any], str | None] | None = None,
-    ) -> Binding:
-        return Binding(
-            self.session,
-            editor,
-            read=lambda: self._read(name),
-            make=lambda value: SetBlockField(self.block_id, name, value),
-            merge_key=f"{self.block_id}.{name}" if typed else None,
-            check=check,
-        )
 
     def refresh(self) -> None:
         block = self._posts_block()

@@ -201,17 +201,9 @@ class SocialPanel(BlockPanel):
             (self.align_editor, "align"),
         ):
             layout.addWidget(editor)
-            self.bindings.append(self._bind(editor, name))
+            self.bindings.append(self.bind_field(editor, name))
         layout.addStretch(1)
         self.refresh()
-
-    def _bind(self, editor: ChoiceEditor, name: str) -> Binding:
-        return Binding(
-            self.session,
-            editor,
-            read=lambda: self._read(name),
-            make=lambda value: SetBlockField(self.block_id, name, value),
-        )
 
     # ------------------------------------------------------------------------------ reading
 
@@ -225,10 +217,6 @@ class SocialPanel(BlockPanel):
         if block is None or index >= len(block.links) or block.links[index].network != network:
             return MISSING
         return block.links[index].url
-
-    def _read(self, name: str) -> Any:
-        block = self.social()
-        return MISSING if block is None else getattr(block, name)
 
     def refresh(self) -> None:
         block = self.social()
