@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import json
 from typing import Literal
 
-from PIL import Image
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
@@ -25,6 +23,7 @@ from editor.document import (
     to_json,
 )
 from editor.package import BulletinFile
+from tests.widgets.conftest import png
 from widgets.canvas import Canvas
 from widgets.session import EditSession
 
@@ -101,12 +100,6 @@ def drop(canvas: Canvas, data: QMimeData, pos: QPoint) -> bool:
     QApplication.sendEvent(canvas, event)
     settle()
     return over and event.isAccepted()
-
-
-def png(width: int = 120, height: int = 60, color: str = "#2563eb") -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (width, height), color).save(out, "PNG")
-    return out.getvalue()
 
 
 def sample_file() -> BulletinFile:
