@@ -19,6 +19,7 @@ and shows the block's value with :meth:`RichTextEditor.set_align`.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, Signal
@@ -60,6 +61,38 @@ from editor.merge_fields import builtin_fields, is_field_name, merge_tag
 from editor.richtext import MERGE_TAG, clean, link_target
 from editor.settings import resources_dir
 from widgets.richtext_dialogs import LinkDialog, MergeTagDialog
+
+# Qt keeps a link's title as the fragment's tool tip but ``toHtml()`` never writes it back, so
+# the tip rides inside the href of a copy of the document and is split out again after export.
+_TITLE_MARK = "\u2063title\u2063"
+_HREF_WITH_TITLE = re.compile(r'href="([^"]*?)' + _TITLE_MARK + r'([^"]*)"')
+
+
+def _html_with_link_titles(document: QTextDocument) -> str:
+    """``document.toHtml()`` with each link's title (its tool tip) kept as ``title=``."""
+    copy: QTextDocument | None = None
+    block = document.begin()
+    while block.isValid():
+        fragments = block.begin()
+        while not fragments.atEnd():
+            fragment = fragments.fragment()
+            fmt = fragment.charFormat()
+            if fmt.isAnchor() and fmt.anchorHref() and fmt.toolTip():
+                if copy is None:
+                    copy = document.clone()
+                cursor = QTextCursor(copy)
+                cursor.setPosition(fragment.position())
+                end = fragment.position() + fragment.length()
+                cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+                marked = QTextCharFormat(fmt)
+                marked.setAnchorHref(fmt.anchorHref() + _TITLE_MARK + fmt.toolTip())
+                cursor.setCharFormat(marked)
+            fragments += 1
+        block = block.next()
+    if copy is None:
+        return document.toHtml()
+    return _HREF_WITH_TITLE.sub(r'href="\1" title="\2"', copy.toHtml())
+
 
 ALIGNMENTS: dict[str, Qt.AlignmentFlag] = {
     "left": Qt.AlignmentFlag.AlignLeft,
@@ -305,9 +338,10 @@ class RichTextEditor(QWidget):
 
     def html(self) -> str:
         """The text as the block stores it: the cleaned subset ("" when empty)."""
-        if self.text_edit.document().isEmpty():
+        document = self.text_edit.document()
+        if document.isEmpty():
             return ""
-        return clean(self.text_edit.toHtml())
+        return clean(_html_with_link_titles(document))
 
     def set_merge_fields(self, fields: list[tuple[str, str]]) -> None:
         """The merge fields offered, as ``(tag name, label)``.
