@@ -1,0 +1,1 @@
+"""Sending newsletters through the user's own SMTP service: accounts, messages, campaigns."""
