@@ -136,9 +136,10 @@ def failure_from(exc: BaseException) -> SmtpFailure:
         temporary = exc.errno == socket.EAI_AGAIN
         return SmtpFailure("name_not_found", str(exc.strerror or exc), temporary=temporary)
     if isinstance(exc, ssl.SSLCertVerificationError):
-        return SmtpFailure("certificate", str(exc.verify_message or exc.reason), temporary=False)
+        detail = getattr(exc, "verify_message", None) or getattr(exc, "reason", None) or str(exc)
+        return SmtpFailure("certificate", str(detail), temporary=False)
     if isinstance(exc, ssl.SSLError):
-        reason = str(exc.reason or "")
+        reason = str(getattr(exc, "reason", None) or "")
         if reason.upper() in _PLAIN_TEXT_REASONS or "wrong version number" in str(exc):
             return SmtpFailure("wrong_security", reason or str(exc), temporary=False)
         if isinstance(exc, ssl.SSLEOFError | ssl.SSLZeroReturnError):
@@ -374,3 +375,6 @@ def test_connection(
     finally:
         _close(smtp)
     return diagnosis("ok")
+
+
+test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest test when imported
