@@ -73,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_render)
 
     _contacts_parsers(sub)
+    from editor.sending.cli_accounts import add_parsers as _accounts_parsers
+
+    _accounts_parsers(sub)
     return parser
 
 
