@@ -82,7 +82,7 @@ class Keychain:
         self._saved_backend = keyring.get_keyring()
         from keyring.backends import SecretService
 
-        self.backend = SecretService.Keyring()
+        self.backend = SecretService.Keyring()  # type: ignore[no-untyped-call]
         keyring.set_keyring(self.backend)
         self._wait_ready()
         return self
@@ -170,7 +170,7 @@ def no_keychain() -> Iterator[keyring.backend.KeyringBackend]:
     from keyring.backends import fail
 
     saved = keyring.get_keyring()
-    backend = fail.Keyring()
+    backend = fail.Keyring()  # type: ignore[no-untyped-call]
     keyring.set_keyring(backend)
     try:
         yield backend

@@ -158,13 +158,13 @@ class _Controller(Controller):
 
     def _trigger_server(self) -> None:
         if self.port == 0 and self.server is not None:
-            self.port = self.server.sockets[0].getsockname()[1]
+            self.port = self.server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
         # The trigger connection is not a client: do not let it consume a fault.
         with self.owner._lock:
             silent, refuse = self.owner.silent, self.owner.refuse_next_connections
             self.owner.silent, self.owner.refuse_next_connections = False, 0
         try:
-            super()._trigger_server()
+            super()._trigger_server()  # type: ignore[no-untyped-call]
         finally:
             with self.owner._lock:
                 self.owner.silent, self.owner.refuse_next_connections = silent, refuse
@@ -212,7 +212,7 @@ class _Handler:
         await self._delay()
         if number in owner.drop_messages:
             assert server.transport is not None
-            server.transport.abort()
+            server.transport.abort()  # type: ignore[attr-defined]
             return "250 OK"  # never reaches the client
         reply = owner.message_replies.get(number)
         if reply:
@@ -292,7 +292,7 @@ class SmtpServer:
             def close_all() -> None:
                 for protocol in list(self._live):
                     if protocol.transport is not None:
-                        protocol.transport.abort()
+                        protocol.transport.abort()  # type: ignore[attr-defined]
                 done.set()
 
             controller.loop.call_soon_threadsafe(close_all)
