@@ -27,6 +27,19 @@ import pytest
 from tests.system import need_gnome_keyring, need_program
 
 PASSWORD = "keychain-test-password"
+_BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir={folder}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"""
 _ENV_KEYS = ("DBUS_SESSION_BUS_ADDRESS", "XDG_DATA_HOME", "XDG_RUNTIME_DIR")
 
 
@@ -50,8 +63,13 @@ class Keychain:
         (root / "data").mkdir()
         runtime = root / "run"
         runtime.mkdir(mode=0o700)
+        # A bus without service activation: nothing but our daemon may answer as the Secret
+        # Service (activation would start a second, passwordless gnome-keyring if a query came
+        # before ours had registered).
+        config = root / "session.conf"
+        config.write_text(_BUS_CONFIG.format(folder=root), encoding="utf-8")
         self._dbus = subprocess.Popen(
-            [self._dbus_daemon, "--session", "--nofork", "--nopidfile", "--print-address=1"],
+            [self._dbus_daemon, f"--config-file={config}", "--nofork", "--print-address=1"],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
@@ -95,7 +113,8 @@ class Keychain:
         while True:
             try:
                 with secretstorage.dbus_init() as connection:
-                    collection = secretstorage.get_default_collection(connection)
+                    # By alias: get_default_collection would try to create one (a prompt).
+                    collection = secretstorage.get_collection_by_alias(connection, "default")
                     if not collection.is_locked():
                         return
             except Exception:
@@ -112,7 +131,7 @@ class Keychain:
         import secretstorage
 
         with secretstorage.dbus_init() as connection:
-            collection = secretstorage.get_default_collection(connection)
+            collection = secretstorage.get_collection_by_alias(connection, "default")
             collection.lock()
 
     def stop(self) -> None:

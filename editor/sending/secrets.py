@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import sys
 from contextlib import closing
-from typing import Any
 
 import keyring
 import keyring.backend
@@ -50,7 +49,10 @@ def usable(backend: keyring.backend.KeyringBackend) -> bool:
         return False
     if "plaintext" in type(backend).__name__.lower() or "plaintext" in module.lower():
         return False
-    backends = getattr(backend, "backends", None)  # keyring.backends.chainer.ChainerBackend
+    try:  # keyring.backends.chainer.ChainerBackend computes its list (and may fail) here
+        backends = getattr(backend, "backends", None)
+    except Exception:
+        return False
     if backends is not None:
         return any(usable(inner) for inner in backends)
     try:
@@ -63,14 +65,32 @@ def _backend() -> keyring.backend.KeyringBackend:
     backend = keyring.get_keyring()
     if not usable(backend):
         raise KeychainError(_("No usable keychain was found.") + " " + _how_to_get_one())
-    from keyring.backends import SecretService
-
-    if type(backend) is SecretService.Keyring:
-        closing_backend = _SecretService()
-        if hasattr(backend, "preferred_collection"):
-            closing_backend.preferred_collection = backend.preferred_collection
-        return closing_backend
+    if type(backend).__module__ == "keyring.backends.SecretService":
+        _unlock_secret_service(backend)
     return backend
+
+
+def _unlock_secret_service(backend: keyring.backend.KeyringBackend) -> None:
+    """Unlock the Secret Service collection (the desktop may prompt) or raise "locked".
+
+    keyring does the same, but leaves its D-Bus connection open when the collection stays
+    locked (keyring 25: a leaked socket per attempt); this one is always closed.
+    """
+    import secretstorage
+
+    try:
+        with closing(secretstorage.dbus_init()) as bus:
+            path = getattr(backend, "preferred_collection", None)
+            if path:
+                collection = secretstorage.Collection(bus, path)
+            else:
+                collection = secretstorage.get_default_collection(bus)
+            if collection.is_locked():
+                collection.unlock()
+                if collection.is_locked():
+                    raise _locked()
+    except secretstorage.exceptions.SecretStorageException:
+        raise KeychainError(_("The keychain did not answer.") + " " + _how_to_get_one()) from None
 
 
 def _locked() -> KeychainError:
@@ -130,32 +150,3 @@ def delete_password(account_name: str) -> None:
         raise _locked() from None
     except Exception:
         raise _failed(_("The keychain refused to delete the password.")) from None
-
-
-def _secret_service_base() -> Any:
-    from keyring.backends import SecretService
-
-    return SecretService.Keyring
-
-
-class _SecretService(_secret_service_base()):  # type: ignore[misc]
-    """keyring's Secret Service backend, closing its D-Bus connection when the collection is
-    locked (keyring 25 leaves it open, a leaked socket per attempt)."""
-
-    def get_preferred_collection(self) -> Any:
-        import secretstorage
-
-        bus = secretstorage.dbus_init()
-        try:
-            if hasattr(self, "preferred_collection"):
-                collection = secretstorage.Collection(bus, self.preferred_collection)
-            else:
-                collection = secretstorage.get_default_collection(bus)
-            if collection.is_locked():
-                collection.unlock()
-                if collection.is_locked():
-                    raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
-        except BaseException:
-            with closing(bus):
-                raise
-        return collection
