@@ -12,6 +12,7 @@ An unencrypted connection to another computer needs an explicit confirmation.
 from __future__ import annotations
 
 import ssl
+from contextlib import suppress
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
@@ -421,10 +422,22 @@ class AccountsDialog(QDialog):
         account = self._checked_account()
         if account is None:
             return False
+        previous = self._current
+        renamed = bool(previous) and previous != account.name
         try:
+            if account.name != previous and account.name in self.book.names():
+                raise AccountError(
+                    _('An account named "{name}" already exists.').format(name=account.name)
+                )
             if self.password.text():
                 secrets.set_password(account.name, self.password.text())
+            elif renamed and account.username:
+                # The saved password follows the account to its new name.
+                with suppress(secrets.PasswordMissing):
+                    secrets.set_password(account.name, secrets.get_password(previous))
             self.book.save(account)
+            if renamed:
+                self.book.remove(previous)
         except (AccountError, secrets.KeychainError) as exc:
             self._show_error(str(exc))
             return False

@@ -90,17 +90,13 @@ class Account:
             )
         if not self.from_email:
             raise AccountError(_("Give the sender's address."))
-        for label, address in (
-            (_("sender's address"), self.from_email),
-            (_("reply-to address"), self.reply_to),
-            (_("bounce address"), self.envelope_from),
+        for address, sentence in (
+            (self.from_email, _("The sender's address {address} is not a valid email address.")),
+            (self.reply_to, _("The reply-to address {address} is not a valid email address.")),
+            (self.envelope_from, _("The bounce address {address} is not a valid email address.")),
         ):
             if address and validate_address(address)[0] is None:
-                raise AccountError(
-                    _("The {what} {address} is not a valid email address.").format(
-                        what=label, address=address
-                    )
-                )
+                raise AccountError(sentence.format(address=address))
         for value in (
             self.rate_per_minute,
             self.rate_per_hour,

@@ -224,3 +224,28 @@ def test_keychain_problem_during_test_is_shown(
     dialog.test()
     qtbot.waitUntil(lambda: not dialog.is_testing(), timeout=10000)
     assert "locked" in dialog.status.text()
+
+
+def test_renaming_moves_the_account_and_its_password(
+    dialog: AccountsDialog, keychain: Keychain
+) -> None:
+    AccountBook().save(
+        Account("Old", "smtp.example.org", 587, "starttls", username="u", from_email="a@b.org")
+    )
+    secrets.set_password("Old", PASSWORD)
+    dialog.reload(select="Old")
+    dialog.name.setText("New")
+    assert dialog.save()
+    assert AccountBook().names() == ["New"]
+    assert secrets.get_password("New") == PASSWORD
+    assert not secrets.has_password("Old")
+
+
+def test_a_new_account_does_not_overwrite_another(dialog: AccountsDialog) -> None:
+    AccountBook().save(Account("Work", "a.example.org", 465, "tls", from_email="a@b.org"))
+    dialog.reload()
+    dialog.new_account()
+    fill(dialog, name="Work", host="b.example.org")
+    assert not dialog.save()
+    assert "already exists" in dialog.status.text()
+    assert AccountBook().get("Work").host == "a.example.org"
