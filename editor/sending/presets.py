@@ -18,9 +18,12 @@ Hosts and ports are the providers' documented ones (checked December 2026):
   limits"). Outlook.com's personal accounts allow far less (300/day used here).
 - OVH: ssl0.ovh.net, 465 TLS (587 STARTTLS); the certificate is for ssl0.ovh.net, so aliases
   fail the check (OVH guide "SMTP, POP3 and IMAP"); about 200 messages/hour on shared mail.
-- Orange: smtp.orange.fr, 465 TLS; Free: smtp.free.fr, 465 TLS; IONOS: smtp.ionos.fr, 465 TLS;
-  Gandi: mail.gandi.net, 465 TLS; Infomaniak: mail.infomaniak.com, 465 TLS, 1,440 messages per
-  24 h on paid mail plans (infomaniak.com FAQ "Email service").
+- Orange: smtp.orange.fr, 465 TLS; Free: smtp.free.fr, 465 TLS; IONOS: smtp.ionos.fr, 465 TLS
+  (the sender must be on a domain of the IONOS contract); Infomaniak: mail.infomaniak.com, 465
+  TLS, 1,440 messages per 24 h on paid mail plans (infomaniak.com FAQ "Email service").
+- Gandi: mail.gandi.net, 465 TLS; its mailboxes are "designed for standard email use", mass
+  campaigns may get them suspended (docs.gandi.net/en/gandimail/limitations.html), hence the
+  low rate and the note.
 
 Limits are deliberately below the providers' maximums: going over them gets an account
 suspended, while being a little slower costs nothing. The user can change them.
@@ -253,8 +256,11 @@ PRESETS: tuple[Preset, ...] = (
         "mail.gandi.net",
         465,
         "tls",
-        N_("The user name is the full email address."),
-        rate_per_minute=20,
+        N_(
+            "The user name is the full email address. Gandi mailboxes are not meant for mass "
+            "mailing: keep to small lists."
+        ),
+        rate_per_minute=10,
         connections=1,
     ),
     Preset(
