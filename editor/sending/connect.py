@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from editor.i18n import _
-from editor.sending.accounts import Account
+from editor.sending.accounts import Account, is_loopback
 
 KINDS: Final = (
     "name_not_found",
@@ -169,7 +169,14 @@ def open_connection(
     ssl_context: ssl.SSLContext | None = None,
     timeout: float | None = None,
 ) -> smtplib.SMTP:
-    """A connected, encrypted as configured and logged-in SMTP client; else SmtpFailure."""
+    """A connected, encrypted as configured and logged-in SMTP client; else SmtpFailure.
+
+    An unencrypted connection to another computer that the user did not confirm is refused
+    (AccountError) before anything is sent, whatever built the account.
+    """
+    insecure = account.security == "none" and not is_loopback(account.host)
+    if insecure and not account.insecure_confirmed:
+        account.validate()  # raises the AccountError that explains it
     context = ssl_context or client_context()
     wait = timeout if timeout is not None else account.timeout
     phase = "connect"

@@ -154,7 +154,7 @@ def test_closed_port_is_refused() -> None:
 
 def test_unknown_name() -> None:
     # .invalid never resolves (RFC 2606): resolvers answer without asking the network.
-    result = test_connection(account_for(host="smtp.bulletin-test.invalid"), None)
+    result = test_connection(account_for(host="smtp.bulletin-test.invalid", security="tls"), None)
     assert result.kind == "name_not_found"
     assert "smtp.bulletin-test.invalid" in result.message
 
@@ -221,3 +221,13 @@ def test_diagnosis_is_worded_in_the_ui_language(smtp_server: SmtpServer) -> None
     finally:
         i18n.set_language(before)
     assert "refused the connection" in english
+
+
+def test_unconfirmed_cleartext_to_another_host_is_refused_before_connecting() -> None:
+    from editor.sending.accounts import AccountError
+
+    # The .invalid name would fail to resolve: the refusal comes first, nothing is looked up.
+    with pytest.raises(AccountError, match="unencrypted"):
+        open_connection(account_for(host="smtp.bulletin-test.invalid"), None)
+    confirmed = account_for(host="smtp.bulletin-test.invalid", insecure_confirmed=True)
+    assert test_connection(confirmed, None).kind == "name_not_found"
