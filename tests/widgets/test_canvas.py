@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
-from PySide6.QtGui import QColor, QDrag, QPalette
+from PIL import Image
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QColor, QDrag, QDropEvent, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QToolButton
 from pytestqt.qtbot import QtBot
 
@@ -16,6 +18,7 @@ from editor.commands import SetBlockField, SetDocumentField
 from editor.document import Column, ColumnsBlock, ImageBlock, Newsletter, PostsBlock, TextBlock
 from editor.locate import BlockPath
 from tests.widgets.canvas_support import (
+    ACTIONS,
     column_ids,
     drag_over,
     drop,
@@ -309,11 +312,49 @@ def test_an_image_file_dropped_from_the_desktop_becomes_an_image_block(
     data.setUrls([QUrl.fromLocalFile(str(photo))])
     before = dump(session)
     assert drop(canvas, data, point(canvas, "t2", "bottom"))  # in the first column
+    qtbot.waitUntil(lambda: len(column_ids(session, "c1")[0]) == 2, timeout=10_000)
     new = session.document.find(column_ids(session, "c1")[0][1])
     assert isinstance(new, ImageBlock) and new.alt == ""  # the findings will ask for it
-    assert session.file.images[new.src] == photo.read_bytes()
+    stored = Image.open(io.BytesIO(session.file.images[new.src]))
+    assert (stored.format, stored.size) == ("PNG", (300, 200))  # small enough: kept as it is
+    assert session.undo_stack.count() == 1
+    settle()
     picture = canvas.card(new.id).findChildren(QLabel)[0]  # type: ignore[union-attr]
     assert not picture.pixmap().isNull()
+    undo_redo_identical(session, before)
+
+
+def test_a_big_photo_dropped_is_made_light_off_the_ui_thread(qtbot: QtBot, tmp_path: Path) -> None:
+    """A 20-megapixel photo: the drop returns at once, the photo is resized to twice the width
+    it is shown at (its column's share) and recompressed in the background, then inserted."""
+    session, canvas = shown_canvas(qtbot, sample_file())
+    photo = tmp_path / "IMG_0001.JPG"
+    noise = Image.effect_noise((684, 456), 64).convert("RGB")
+    noise.resize((5472, 3648)).save(photo, "JPEG", quality=95)  # 20 megapixels
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(photo))])
+    before = dump(session)
+    target = point(canvas, "i2", "bottom")  # the second column: half of 600 px
+    assert drag_over(canvas, data, target)
+    event = QDropEvent(
+        QPointF(target), ACTIONS, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
+    QApplication.sendEvent(canvas, event)  # no event loop turn: the result cannot be in yet
+    assert event.isAccepted()
+    assert canvas.images_pending() == 1 and dump(session) == before  # the drop did not wait
+    with qtbot.waitSignal(canvas.preparing_changed, timeout=60_000) as done:
+        pass
+    assert done.args == [False]
+    assert canvas.images_pending() == 0
+    new = session.document.find(column_ids(session, "c1")[1][1])
+    assert isinstance(new, ImageBlock)
+    stored = session.file.images[new.src]
+    assert len(stored) < photo.stat().st_size
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.format == "JPEG"
+        assert image.width == 2 * 300  # twice its column's width, the height in proportion
+        assert image.height == 400
+    assert session.undo_stack.count() == 1
     undo_redo_identical(session, before)
 
 

@@ -193,11 +193,31 @@ def test_a_picture_on_the_clipboard_is_pasted_as_an_image_block(qtbot: QtBot) ->
     assert canvas.block_actions.paste.isEnabled()
     session.select("t1")
     before = dump(session)
-    qtbot.keyClick(canvas, Qt.Key.Key_V, CTRL)
+    qtbot.keyClick(canvas, Qt.Key.Key_V, CTRL)  # prepared for email off the UI thread
+    qtbot.waitUntil(lambda: canvas.images_pending() == 0, timeout=10_000)
     pasted = session.document.blocks[2]
     assert isinstance(pasted, ImageBlock) and pasted.alt == "" and session.selected == pasted.id
     assert session.file.images[pasted.src].startswith(b"\x89PNG")
     assert QImage.fromData(session.file.images[pasted.src]).size() == picture.size()
+    undo_redo_identical(session, before)
+
+
+def test_a_wide_pasted_picture_is_resized_for_email_in_one_undo_step(qtbot: QtBot) -> None:
+    session, canvas = shown_canvas(qtbot, sample_file())
+    _focus(qtbot, canvas)
+    picture = QImage(3000, 200, QImage.Format.Format_RGB32)
+    picture.fill(QColor("#6366f1"))
+    QApplication.clipboard().setImage(picture)
+    settle()
+    session.select("t1")
+    before = dump(session)
+    qtbot.keyClick(canvas, Qt.Key.Key_V, CTRL)
+    assert canvas.images_pending() == 1 and dump(session) == before  # not yet: in the background
+    qtbot.waitUntil(lambda: canvas.images_pending() == 0, timeout=20_000)
+    pasted = session.document.blocks[2]
+    assert isinstance(pasted, ImageBlock)
+    assert QImage.fromData(session.file.images[pasted.src]).width() == 2 * 600
+    assert session.undo_stack.count() == 1
     undo_redo_identical(session, before)
 
 

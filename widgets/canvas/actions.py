@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QObject, Qt
+from PySide6.QtCore import QMimeData, QObject, Qt
 from PySide6.QtGui import QAction, QIcon, QImage, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -121,9 +121,11 @@ class BlockActions(QObject):
         owner: QWidget,
         token: str,
         scroll_to: Callable[[str], None],
+        paste_picture: Callable[[QImage, BlockPath], None],
     ) -> None:
         super().__init__(owner)
         self.session, self._owner, self._token, self._scroll_to = session, owner, token, scroll_to
+        self._paste_picture_at = paste_picture
 
         def make(
             text: str, keys: Key | str, tip: str, slot: Callable[[], object], icon: str = ""
@@ -307,24 +309,13 @@ class BlockActions(QObject):
             self._select(ids[0])
 
     def _paste_picture(self, picture: QImage) -> None:
-        """A picture from the clipboard becomes an embedded PNG in an image block (no alt text
-        yet: the findings ask for it)."""
+        """A picture from the clipboard becomes an image block after the selection, made fit
+        for email off the UI thread (no alt text yet: the findings ask for it)."""
         if picture.isNull():
             return
-        data = QByteArray()
-        buffer = QBuffer(data)
-        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        picture.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs say bytes, PySide6 takes str
-        buffer.close()
-        try:
-            ref = self.session.file.add_image(bytes(data.data()), _("pasted image"))
-        except PackageError as exc:
-            self.session.error.emit(str(exc))
-            return
-        block = ImageBlock(src=ref, alt="")
-        path = paste_path(self.session.document, self.session.selected, [block])
-        if self.session.push(InsertBlock(path, block)):
-            self._select(block.id)
+        probe = ImageBlock(src="", alt="")
+        path = paste_path(self.session.document, self.session.selected, [probe])
+        self._paste_picture_at(picture, path)
 
 
 def blocks_mime(blocks: Sequence[Block], session: EditSession, token: str) -> QMimeData:

@@ -14,9 +14,21 @@ from __future__ import annotations
 import dataclasses
 import json
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QMimeData, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QMimeData,
+    QPoint,
+    QRect,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -46,14 +58,31 @@ from editor.blocks.base import PAD
 from editor.blocks.registry import block_type
 from editor.clipboard import Clip
 from editor.commands import Command, Composite, InsertBlock, MoveBlock, gap_to_path
-from editor.document import Block, DocumentError, ImageBlock, block_from_json, block_to_json
+from editor.document import (
+    Block,
+    ColumnsBlock,
+    DocumentError,
+    ImageBlock,
+    Newsletter,
+    block_from_json,
+    block_to_json,
+)
 from editor.feeds import Post
 from editor.i18n import _, ngettext
-from editor.locate import BlockPath, find_block, locate
-from editor.package import PackageError
-from widgets.canvas.actions import BlockActions, blocks_mime, insert_copies, read_clip
+from editor.images import Prepared, prepare_for_email
+from editor.locate import BlockPath, check_target, find_block, locate
+from editor.package import PackageError, image_format
+from widgets.background import BackgroundTask
+from widgets.canvas.actions import (
+    BlockActions,
+    blocks_mime,
+    insert_copies,
+    paste_path,
+    read_clip,
+)
 from widgets.canvas.cards import Card, CardContext, column_areas
 from widgets.canvas.drop import Container, Drop, Rect, Slot, drop_target
+from widgets.inspector.image_panel import _read_and_prepare
 from widgets.mime_types import BLOCK_TYPE_MIME, BLOCKS_MIME
 from widgets.session import EditSession
 
@@ -114,9 +143,12 @@ class Canvas(QWidget):
 
     Signals:
         edit_requested(str): a block was double-clicked (the window gives its editor the focus).
+        preparing_changed(bool): dropped or pasted pictures are being made fit for email
+            (True), or all are done (False).
     """
 
     edit_requested = Signal(str)
+    preparing_changed = Signal(bool)
 
     def __init__(self, session: EditSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -162,7 +194,10 @@ class Canvas(QWidget):
         self._indicator.setStyleSheet(f"QFrame {{ background-color: {INDICATOR}; }}")
         self._indicator.hide()
 
-        self.block_actions = BlockActions(session, self, self.token, self.scroll_to)
+        self._image_tasks: dict[BackgroundTask, BlockPath] = {}
+        self.block_actions = BlockActions(
+            session, self, self.token, self.scroll_to, self.paste_picture
+        )
         self._toolbar = CardToolbar(self.block_actions, self._backdrop)
         self._toolbar.hide()
         # Nested layouts settle on the next pass of the event loop: place the toolbar then too.
@@ -519,17 +554,15 @@ class Canvas(QWidget):
         return True
 
     def _drop_images(self, data: QMimeData, gap: BlockPath) -> bool:
-        """Image files from the desktop: embedded in the file, one image block each (no alt
-        text yet: the findings ask for it)."""
-        blocks: list[Block] = []
-        for url in data.urls():
-            path = Path(url.toLocalFile())
+        """Image files from the desktop: checked by their first bytes here, then read, resized
+        and recompressed for email off the UI thread (a 20-megapixel photo takes a while),
+        then embedded and inserted at ``gap`` in one undo step (no alt text yet: the findings
+        ask for it)."""
+        paths = [Path(url.toLocalFile()) for url in data.urls()]
+        for path in paths:
             try:
-                content = path.read_bytes()
-                ref = self.session.file.add_image(content, path.name)
-            except PackageError as exc:
-                self.session.error.emit(str(exc))
-                return False
+                with path.open("rb") as stream:
+                    head = stream.read(16)
             except OSError as exc:
                 self.session.error.emit(
                     _("{name} cannot be read: {reason}").format(
@@ -537,13 +570,114 @@ class Canvas(QWidget):
                     )
                 )
                 return False
-            blocks.append(ImageBlock(src=ref, alt=""))
-        if not blocks:
+            if image_format(head) is None:
+                self.session.error.emit(
+                    _('"{filename_or_ext}" is not a PNG, JPEG, GIF or WebP image.').format(
+                        filename_or_ext=path.name
+                    )
+                )
+                return False
+        if not paths:
             return False
+        width = display_width(self.session.document, gap)
+        self._prepare_images(lambda: [_read_and_prepare(str(p), width) for p in paths], gap)
+        return True
+
+    def paste_picture(self, picture: QImage, gap: BlockPath) -> None:
+        """A picture from the clipboard (a screenshot): encoded and made fit for email off the
+        UI thread, then inserted at ``gap`` like a dropped file."""
+        width = display_width(self.session.document, gap)
+        copy = picture.copy()  # QImage is reentrant: the copy is the worker's alone
+
+        def work() -> list[tuple[str, Prepared]]:
+            name = _("pasted image")
+            return [(name, prepare_for_email(_png_bytes(copy), width, name=name))]
+
+        self._prepare_images(work, gap)
+
+    def images_pending(self) -> int:
+        """How many dropped or pasted pictures are still being prepared."""
+        return len(self._image_tasks)
+
+    def _prepare_images(
+        self, work: Callable[[], list[tuple[str, Prepared]]], gap: BlockPath
+    ) -> None:
+        task = BackgroundTask(work)
+        self._image_tasks[task] = gap
+        task.succeeded.connect(self._images_prepared)
+        task.failed.connect(self._images_failed)
+        task.finished.connect(self._image_task_finished)
+        self.setCursor(Qt.CursorShape.BusyCursor)
+        self.preparing_changed.emit(True)
+        task.start()
+
+    def _images_prepared(self, result: Any) -> None:
+        task = self.sender()
+        gap = self._image_tasks.get(task)  # type: ignore[call-overload]
+        if gap is None:
+            return
+        blocks: list[Block] = []
+        for name, prepared in result:
+            try:
+                ref = self.session.file.add_image(prepared.data, name)
+            except PackageError as exc:
+                self.session.error.emit(str(exc))
+                return
+            blocks.append(ImageBlock(src=ref, alt=""))
         label = ngettext("Add {count} image", "Add {count} images", len(blocks)).format(
             count=len(blocks)
         )
-        return self._insert(blocks, gap, label)
+        self._insert(blocks, self._still_valid(gap, blocks), label)
+
+    def _still_valid(self, gap: BlockPath, blocks: list[Block]) -> BlockPath:
+        """``gap``, or the end (before a final footer) when edits made meanwhile removed it."""
+        doc = self.session.document
+        try:
+            check_target(doc, gap, blocks[0])
+        except DocumentError:
+            return paste_path(doc, "", blocks)
+        return gap
+
+    def _images_failed(self, error: BaseException) -> None:
+        if isinstance(error, DocumentError):
+            self.session.error.emit(str(error))
+        elif isinstance(error, OSError):
+            self.session.error.emit(
+                _("{name} cannot be read: {reason}").format(
+                    name=Path(error.filename or "").name, reason=error.strerror or error
+                )
+            )
+        else:
+            self.session.error.emit(_("Unexpected error: {error!r}").format(error=error))
+
+    def _image_task_finished(self) -> None:
+        self._image_tasks.pop(self.sender(), None)  # type: ignore[call-overload]
+        if not self._image_tasks:
+            self.unsetCursor()
+            self.preparing_changed.emit(False)
+
+
+def display_width(doc: Newsletter, gap: BlockPath) -> int:
+    """How wide a full-width image shows at ``gap``: the content, or its column's share."""
+    width = doc.theme.content_width
+    if gap.columns_id is None:
+        return width
+    try:
+        block = find_block(doc, gap.columns_id)
+    except DocumentError:
+        return width
+    if isinstance(block, ColumnsBlock) and 0 <= gap.column < len(block.widths):
+        return max(1, width * block.widths[gap.column] // 100)
+    return width
+
+
+def _png_bytes(picture: QImage) -> bytes:
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    picture.save(buffer, "PNG", 90)  # type: ignore[call-overload]  # stubs say bytes; fast level
+    buffer.close()
+    return bytes(data.data())
 
 
 def _fill(widget: QWidget, color: str) -> None:
