@@ -24,6 +24,7 @@ from editor.merge_fields import builtin_fields
 from widgets.inspector.base import BlockPanel
 from widgets.inspector.fields import fields_for
 from widgets.inspector.form import FormPanel
+from widgets.inspector.merge_source import MergeFieldSource
 from widgets.inspector.newsletter_panel import NewsletterPanel
 from widgets.inspector.text_panel import TextPanel
 from widgets.session import EditSession
@@ -56,12 +57,16 @@ class Inspector(QWidget):
 
     Attributes:
         panel: the panel shown (a :class:`BlockPanel`, or the :class:`NewsletterPanel`).
+        merge_source: reads the contacts store's custom fields for the merge-tag menu (in the
+            background; again whenever the user comes back to this window).
     """
 
     def __init__(self, session: EditSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self._merge_fields = builtin_fields()
+        self.merge_source = MergeFieldSource(parent=self)
+        self.merge_source.fields_changed.connect(self.set_merge_fields)
         self.setAccessibleName(_("Inspector"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -87,6 +92,7 @@ class Inspector(QWidget):
         session.selection_changed.connect(self._show)
         session.changed.connect(self.refresh)
         self._show(session.selected)
+        self.merge_source.refresh()
 
     def sizeHint(self) -> QSize:
         return QSize(380, 600)  # the text editor's toolbar fits in full
