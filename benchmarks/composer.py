@@ -189,7 +189,7 @@ def p90(values: list[float]) -> float:
 def start_child(path: str) -> None:
     """In the child: the app's own start, stamped; prints the stamps and quits."""
     stamps: dict[str, float] = {"enter": time.time()}
-    import PySide6.QtWidgets  # noqa: F401
+    import PySide6.QtWidgets
 
     stamps["qt_imported"] = time.time()
     import PySide6.QtWebEngineWidgets  # noqa: F401
@@ -295,6 +295,8 @@ class Composer:
         from editor.document import TextBlock
         from widgets.app import application
         from widgets.documents import load_document
+        from widgets.inspector import Inspector
+        from widgets.inspector.text_panel import TextPanel
         from widgets.main_window import MainWindow
 
         self.app = application(sys.argv[:1])
@@ -314,16 +316,19 @@ class Composer:
         block = next(b for b in session.document.blocks if isinstance(b, TextBlock))
         self.block_id = block.id
         session.select(block.id)
-        panel = self.window.inspector.panel
-        field = panel.text.text_edit()  # type: ignore[attr-defined]
+        inspector = self.window.inspector
+        assert isinstance(inspector, Inspector)
+        panel = inspector.panel
+        assert isinstance(panel, TextPanel)
+        field = panel.text.text_edit()
         assert isinstance(field, QTextEdit)
         self.field = field
-        self.window.inspector.focus_editor()
+        inspector.focus_editor()
         self.field.moveCursor(self.field.textCursor().MoveOperation.End)
-        self._key = QTest.keyClick
+        self._key: Callable[[QTextEdit, str], None] = QTest.keyClick  # type: ignore[assignment]
         self.stamps: dict[str, float] = {}
         session.changed.connect(self._changed)
-        self.preview._worker.finished.connect(self._rendered)  # noqa: SLF001
+        self.preview._worker.finished.connect(self._rendered)
         self.preview.shown.connect(self._shown)
 
     def _changed(self) -> None:
@@ -416,9 +421,11 @@ def memory_child(path: str, edits: int) -> None:
         composer.type_one(text[index % len(text)])
     stack.clear()
     pause(500)
-    figures: dict[str, Any] = {"before": measure()}
+    figures: dict[str, Any] = {"before": measure(), "trend": []}
     for index in range(edits):
         composer.type_one(text[index % len(text)])
+        if (index + 1) % 50 == 0 and index + 1 < edits:
+            figures["trend"].append((index + 1, measure()))
     pause(500)
     figures["after"] = measure()
     figures["html_bytes"] = len(composer.field.toHtml().encode())
@@ -530,19 +537,22 @@ def print_memory(figures: dict[str, Any], edits: int) -> None:
     before, after, cleared = figures["before"], figures["after"], figures["cleared"]
     print(f"\n3. Memory after {edits} typed edits, each shown in the preview (KB)")
     print(f"   {'':<34} {'ours RSS':>9} {'helpers RSS':>12} {'undo steps':>10} {'undo size':>10}")
-    for label, key in (
-        ("before (after 20 warm-up edits)", "before"),
-        (f"after {edits} edits", "after"),
-        ("after undo_stack.clear()", "cleared"),
-        ("after malloc_trim(0)", "trimmed"),
-    ):
-        row = figures.get(key)
+    rows: list[tuple[str, dict[str, int] | None]] = [("before (after 20 warm-up edits)", before)]
+    rows += [(f"  after {count} edits", row) for count, row in figures.get("trend", [])]
+    rows += [
+        (f"after {edits} edits", after),
+        ("after undo_stack.clear()", cleared),
+        ("after malloc_trim(0)", figures.get("trimmed")),
+    ]
+    for label, row in rows:
         if row is None:
             continue
         print(
             f"   {label:<34} {row['rss_kb']:9d} {row['helpers_kb']:12d} "
             f"{row['undo_count']:10d} {row['undo_bytes'] / 1024:10.0f}"
         )
+    helpers = figures["after"]["helpers"]
+    print(f"   helpers: QtWebEngine's processes under ours ({helpers} at the end)")
     growth = after["rss_kb"] - before["rss_kb"]
     undo = after["undo_bytes"] / 1024
     print(
