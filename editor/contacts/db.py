@@ -133,8 +133,10 @@ def _v2(conn: sqlite3.Connection) -> None:
         conn.execute(f"DROP INDEX IF EXISTS {index}")
 
 
+from editor.sending.campaign_db import _v3  # noqa: E402  (campaigns, deliveries: issue 9)
+
 #: One function per schema version: ``MIGRATIONS[n]`` upgrades version ``n`` to ``n + 1``.
-MIGRATIONS: list[Migration] = [_v1, _v2]
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
