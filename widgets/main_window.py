@@ -66,7 +66,7 @@ from widgets.warnings_list import WarningsList
 
 APP_NAME = "Bulletin"
 PALETTE_WIDTH = 220
-INSPECTOR_WIDTH = 320
+INSPECTOR_WIDTH = 380  # the rich-text toolbar in full, in French too
 LAYOUT_FILE = "layout.ini"
 LAYOUT_VERSION = 1  # bump when docks are added or renamed: an older saved state is ignored
 RENDER_DELAY_MS = 250  # the preview (until it renders by itself) and outline after an edit

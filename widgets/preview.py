@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QStackedLayout,
     QStackedWidget,
@@ -417,7 +418,14 @@ class PreviewPane(QWidget):
         self.text.setFrameShape(QFrame.Shape.NoFrame)
         self.text.document().setDocumentMargin(12)
         self._pages = QStackedWidget()
-        self._pages.addWidget(devices)
+        # Side by side the frames need ~910 px; on a 1366 px laptop with both docks open the
+        # tab is narrower: it scrolls sideways rather than forcing the window wider.
+        scroller = QScrollArea()
+        scroller.setWidget(devices)
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._pages.addWidget(scroller)
         self._pages.addWidget(self.text)
 
         layout = QVBoxLayout(self)
