@@ -199,6 +199,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     from editor import findings
     from editor.feeds import FeedCache, FeedError
     from editor.package import load
+    from editor.render.context import unsubscribe_mailto_template
     from editor.render.engine import Renderer
     from editor.render.mime import build_message, data_url
 
@@ -243,6 +244,8 @@ def cmd_render(args: argparse.Namespace) -> int:
             reply_to=sender.reply_to,
             images=doc.images,
             contact=contact_values,
+            unsubscribe_mailto=unsubscribe_mailto_template(doc.newsletter),
+            one_click=sender.one_click_unsubscribe,
         )
         _write_bytes(args.eml, message.as_bytes())
     return 0

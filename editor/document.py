@@ -99,13 +99,16 @@ class Sender:
     """Who the newsletter comes from; ``unsubscribe_url`` may hold merge tags (e.g. {{ email }}).
 
     When ``unsubscribe_url`` is empty the unsubscribe link is a ``mailto:`` to the reply-to
-    address, which the inbox sync later turns into an unsubscription.
+    address, which the inbox sync later turns into an unsubscription. Either way the link
+    carries the recipient's token, never their address. ``one_click_unsubscribe``: the page
+    accepts the RFC 8058 one-click POST (mail clients then unsubscribe without opening it).
     """
 
     name: str = ""
     email: str = ""
     reply_to: str = ""
     unsubscribe_url: str = ""
+    one_click_unsubscribe: bool = False
 
 
 @dataclass

@@ -42,7 +42,13 @@ from editor.urls import is_safe_link
 
 URL_MARKER = "BMTW"  # how a URL that starts with a merge tag begins once marked
 
-BUILTIN_FIELDS: tuple[str, ...] = ("first_name", "last_name", "email", "unsubscribe_url")
+BUILTIN_FIELDS: tuple[str, ...] = (
+    "first_name",
+    "last_name",
+    "email",
+    "unsubscribe_url",
+    "unsubscribe_token",
+)
 SAMPLE_CONTACT: dict[str, str] = {
     "first_name": "Marie",
     "last_name": "Dupont",

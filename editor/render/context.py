@@ -6,29 +6,93 @@ types (:mod:`editor.blocks`) receive it; it imports neither, so there is no cycl
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from editor import merge_grammar
 from editor.blocks.registry import type_of
 from editor.document import Block, Newsletter, PostsBlock
 from editor.findings import LINK_UNSAFE, Finding, Param
 from editor.merge import URL_MARKER, MergeTags
 from editor.render.strings import strings
+from editor.richtext import MERGE_TAG
+from editor.sending.tokens import SAMPLE_TOKEN, unsubscribe_mailto
+
+__all__ = [
+    "SAMPLE_TOKEN",
+    "TOKEN_TAG",
+    "RenderContext",
+    "unsubscribe_mailto_template",
+    "unsubscribe_page",
+    "unsubscribe_template",
+]
 from editor.urls import is_safe_link
 
 Posts = list[dict[str, str]]
 
 
+#: The merge tag an unsubscribe URL carries instead of the contact's address.
+TOKEN_TAG = "{{ unsubscribe_token }}"  # noqa: S105 (a merge tag)
+_TOKEN_FIELDS = frozenset({"email", "token", "unsubscribe_token"})
+
+
 def unsubscribe_template(newsletter: Newsletter) -> str:
-    """The unsubscribe URL with its merge tags: the sender's own page, else a mailto."""
+    """The unsubscribe URL with its merge tags: the sender's own page, else a mailto.
+
+    Either way it carries the recipient's token, never their address (see
+    :func:`unsubscribe_page` and :func:`unsubscribe_mailto_template`).
+    """
+    return unsubscribe_page(newsletter) or unsubscribe_mailto_template(newsletter)
+
+
+def unsubscribe_page(newsletter: Newsletter) -> str:
+    """The sender's unsubscribe page with the token in it; "" when there is no page.
+
+    ``{{ token }}``/``{{ unsubscribe_token }}`` in the page's address become the token, and so
+    does ``{{ email }}``: an address in a link would let anyone unsubscribe anyone. A page that
+    names no token gets ``?token=…`` (or ``&token=…``) added, before any ``#fragment``, when it
+    is a web address (or a merge tag holding one).
+    """
+    page = newsletter.sender.unsubscribe_url.strip()
+    if not page:
+        return ""
+
+    def swap(match: re.Match[str]) -> str:
+        try:
+            name = merge_grammar.parse(html.unescape(match.group(1))).field
+        except merge_grammar.TagGrammarError:
+            return match.group(0)
+        return TOKEN_TAG if name in _TOKEN_FIELDS else match.group(0)
+
+    page = MERGE_TAG.sub(swap, page)
+    web = page.lower().startswith(("https://", "http://")) or MERGE_TAG.match(page)
+    if TOKEN_TAG in page or not web:  # a mailto: page, or an unsafe one the footer refuses
+        return page
+    base, hash_, fragment = page.partition("#")
+    joiner = "&" if "?" in base else "?"
+    if base.endswith(("?", "&")):
+        joiner = ""
+    return f"{base}{joiner}token={TOKEN_TAG}{hash_}{fragment}"
+
+
+def unsubscribe_mailto_template(newsletter: Newsletter) -> str:
+    """``mailto:local+unsub-{{ unsubscribe_token }}@domain?subject=Désabonnement``.
+
+    The address is the reply-to (else the sender's): the mailbox the user reads, where the inbox
+    sync finds the request and its token even when it comes from another address.
+    """
     sender = newsletter.sender
-    if sender.unsubscribe_url.strip():
-        return sender.unsubscribe_url.strip()
-    address = sender.reply_to or sender.email or "unsubscribe@invalid"
-    subject = quote(strings(newsletter.language)["unsubscribe_subject"] + " ")
-    return f"mailto:{address}?subject={subject}{{{{ email }}}}"
+    address = sender.reply_to.strip() or sender.email.strip()
+    try:
+        tokened = unsubscribe_mailto(address, TOKEN_TAG)
+    except ValueError:
+        tokened = unsubscribe_mailto("unsubscribe@invalid", TOKEN_TAG)
+    subject = quote(strings(newsletter.language)["unsubscribe_subject"])
+    return f"mailto:{tokened}?subject={subject}"
 
 
 def _no_posts(_block: PostsBlock) -> Posts:

@@ -49,6 +49,7 @@ from editor.merge import (
 )
 from editor.render.context import RenderContext, unsubscribe_template
 from editor.render.text import rewrap, underline
+from editor.sending.tokens import SAMPLE_TOKEN, is_token
 from editor.settings import resources_dir
 
 __all__ = [
@@ -108,6 +109,8 @@ class Rendered:
         """Merge values for ``contact`` (sample ones when None), ``unsubscribe_url`` included."""
         values: dict[str, Any] = {"first_name": "", "last_name": "", "email": ""}
         values.update(sample_values() if contact is None else contact)
+        if not is_token(str(values.get("unsubscribe_token", ""))):
+            values["unsubscribe_token"] = SAMPLE_TOKEN  # a preview: a token that names no one
         values["unsubscribe_url"] = fill(
             self.tags, self.unsubscribe, values, for_html=False, lenient=preview
         )

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import quote
 
 from editor.i18n import _
-from editor.merge import SAMPLE_CONTACT
+from editor.merge import SAMPLE_CONTACT, fill
 from editor.render.engine import Rendered, content_id
 from editor.settings import resources_dir
 
@@ -64,11 +64,17 @@ def build_message(
     images: Mapping[str, bytes],
     contact: Mapping[str, Any] | None = None,
     message_id: str | None = None,
+    unsubscribe_mailto: str = "",
+    one_click: bool = False,
 ) -> EmailMessage:
     """The message for ``contact`` (a sample person when None), ready for SMTP.
 
     ``message_id`` (``<unique@domain>``) is the caller's: a campaign picks its own ids so it
     can match bounces and replies to the message; when None a fresh one is made up.
+    ``unsubscribe_mailto`` (:func:`~editor.render.context.unsubscribe_mailto_template`) is
+    offered in List-Unsubscribe next to the sender's page; ``one_click``: that page accepts the
+    RFC 8058 POST. Campaigns build their messages faster with
+    :class:`editor.sending.message.MessageFactory`, which this function is the reference for.
     """
     values = rendered.values_for(contact)
     to_address = str(values.get("email") or SAMPLE_CONTACT["email"])
@@ -83,15 +89,16 @@ def build_message(
     msg["Date"] = format_datetime(_now())
     domain = _ascii_domain(sender_email.strip().rpartition("@")[2]) or "bulletin.invalid"
     msg["Message-ID"] = message_id or make_msgid(domain=domain)
-    # A URL is one long word: the folding policy would turn a long one into an RFC 2047
-    # encoded word, which no mailbox provider decodes there. It goes in raw, printable
-    # ASCII only (spaces, line breaks and non-ASCII percent-encoded).
-    unsubscribe = quote(str(values["unsubscribe_url"]), safe="!#$%&'()*+,-./:;=?@[]_~")
-    if unsubscribe.startswith("https://"):
-        msg.set_raw("List-Unsubscribe", f"<{unsubscribe}>")
+    mailto = ""
+    if unsubscribe_mailto:
+        mailto = fill(
+            rendered.tags, rendered.tags.mark_url(unsubscribe_mailto), values, for_html=False
+        )
+    header, post = list_unsubscribe(str(values["unsubscribe_url"]), mailto, one_click=one_click)
+    if header:
+        msg.set_raw("List-Unsubscribe", header)
+    if post:
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    elif unsubscribe.startswith("mailto:"):
-        msg.set_raw("List-Unsubscribe", f"<{unsubscribe}>")
     msg["X-Mailer"] = "Bulletin"
     msg.set_content(
         rendered.text_for(values), subtype="plain", charset="utf-8", cte="quoted-printable"
@@ -117,6 +124,29 @@ def build_message(
             disposition="inline",
         )
     return msg
+
+
+_URL_SAFE = "!#$%&'()*+,-./:;=?@[]_~"
+
+
+def list_unsubscribe(url: str, mailto: str, *, one_click: bool) -> tuple[str, bool]:
+    """The List-Unsubscribe value ("" for none) and whether List-Unsubscribe-Post goes with it.
+
+    ``url`` is the body's unsubscribe link (the sender's page or, without one, the tokened
+    mailto); ``mailto`` is offered too when there is a page (RFC 8058's example order: mailto
+    first). One-click only for an https page its owner says accepts the POST. A URL is one
+    long word: the folding policy would turn a long one into an RFC 2047 encoded word, which
+    no mailbox provider decodes there, so it goes in raw, printable ASCII only (spaces, line
+    breaks and non-ASCII percent-encoded).
+    """
+    url = quote(url, safe=_URL_SAFE)
+    mailto = quote(mailto, safe=_URL_SAFE)
+    if url.startswith(("https://", "http://")):
+        value = f"<{mailto}>,\r\n <{url}>" if mailto.startswith("mailto:") else f"<{url}>"
+        return value, one_click and url.startswith("https://")
+    if url.startswith("mailto:"):
+        return f"<{url}>", False
+    return "", False
 
 
 def _address(name: str, email: str, what: str) -> Address:

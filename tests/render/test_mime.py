@@ -10,14 +10,16 @@ import pytest
 
 from editor.document import ImageBlock, TextBlock
 from editor.render.engine import Renderer
+from editor.render.context import unsubscribe_mailto_template
 from editor.render.mime import MessageError, build_message
+from editor.sending.tokens import SAMPLE_TOKEN
 from tests.render.helpers import newsletter, png
 
 IMAGE = "images/" + "d" * 64 + ".png"
 
 
 def message(
-    contact: dict[str, str] | None = None, unsubscribe: str = ""
+    contact: dict[str, str] | None = None, unsubscribe: str = "", *, one_click: bool = False
 ) -> email.message.EmailMessage:
     doc = newsletter(
         TextBlock(html="<p>Bonjour {{ first_name }}</p>"), ImageBlock(src=IMAGE, alt="Shop")
@@ -33,6 +35,8 @@ def message(
         reply_to="hello@bakery.example",
         images=images,
         contact=contact,
+        unsubscribe_mailto=unsubscribe_mailto_template(doc),
+        one_click=one_click,
     )
     parsed = email.message_from_bytes(msg.as_bytes(), policy=policy.default)
     assert isinstance(parsed, email.message.EmailMessage)
@@ -60,14 +64,40 @@ def test_headers_are_encoded_and_personalised() -> None:
     assert msg["To"].addresses[0].addr_spec == "zoe@exemple.fr"
     assert msg["Reply-To"] == "hello@bakery.example"
     assert msg["Message-ID"].endswith("@bakery.example>")
-    assert str(msg["List-Unsubscribe"]).strip().startswith("<mailto:hello@bakery.example?subject=")
+    # The tokened mailto (a sample token: no token was given), never the contact's address.
+    assert str(msg["List-Unsubscribe"]).strip() == (
+        f"<mailto:hello+unsub-{SAMPLE_TOKEN}@bakery.example?subject=Unsubscribe>"
+    )
+    assert "zoe" not in str(msg["List-Unsubscribe"])
     assert "Bonjour Zoé" in msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
 
 
-def test_https_unsubscribe_is_one_click() -> None:
-    msg = message({"email": "zoe@exemple.fr"}, unsubscribe="https://bakery.example/u?e={{ email }}")
-    assert str(msg["List-Unsubscribe"]).strip() == "<https://bakery.example/u?e=zoe%40exemple.fr>"
+def test_https_unsubscribe_is_one_click_when_the_page_accepts_it() -> None:
+    msg = message(
+        {"email": "zoe@exemple.fr", "unsubscribe_token": "a" * 24},
+        unsubscribe="https://bakery.example/u?e={{ email }}",
+        one_click=True,
+    )
+    # {{ email }} in the page's address carries the token instead of the address.
+    assert str(msg["List-Unsubscribe"]).split() == [
+        f"<mailto:hello+unsub-{'a' * 24}@bakery.example?subject=Unsubscribe>,",
+        f"<https://bakery.example/u?e={'a' * 24}>",
+    ]
     assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_https_unsubscribe_is_not_one_click_unless_the_page_accepts_it() -> None:
+    msg = message({"email": "zoe@exemple.fr"}, unsubscribe="https://bakery.example/u")
+    assert f"<https://bakery.example/u?token={SAMPLE_TOKEN}>" in str(msg["List-Unsubscribe"])
+    assert msg["List-Unsubscribe-Post"] is None
+
+
+def test_http_page_is_never_one_click() -> None:
+    msg = message(
+        {"email": "zoe@exemple.fr"}, unsubscribe="http://bakery.example/u", one_click=True
+    )
+    assert f"<http://bakery.example/u?token={SAMPLE_TOKEN}>" in str(msg["List-Unsubscribe"])
+    assert msg["List-Unsubscribe-Post"] is None
 
 
 def test_sample_contact_when_none_given() -> None:
@@ -98,7 +128,7 @@ def test_long_unsubscribe_url_is_not_encoded_as_an_encoded_word() -> None:
     )
     expected = (
         "List-Unsubscribe: <https://www.bakery.example/newsletter/unsubscribe/confirm"
-        "?list=monthly&e=jean.pierre%40example.com>\r\n"
+        f"?list=monthly&e={SAMPLE_TOKEN}>\r\n"
     )
     assert expected in _raw_headers(msg)
 
@@ -116,7 +146,10 @@ def test_unsubscribe_value_cannot_add_header_lines() -> None:
     )
     headers = _raw_headers(msg)
     assert "\r\nBcc:" not in headers
-    assert "List-Unsubscribe: <https://x.example/u%0D%0ABcc:%20all@b.example>" in headers
+    assert (
+        f"List-Unsubscribe: <https://x.example/u%0D%0ABcc:%20all@b.example?token={SAMPLE_TOKEN}>"
+        in headers
+    )
 
 
 def test_message_id_and_from_use_an_ascii_domain() -> None:

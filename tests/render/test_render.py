@@ -102,7 +102,10 @@ def test_missing_footer_is_added_with_a_warning() -> None:
     found = [f for f in rendered.findings if f.code == findings.FOOTER_MISSING]
     assert len(found) == 1 and found[0].block_id is None
     assert "footer" in findings.message(found[0]).lower()
-    assert "mailto:hello@bakery.example?subject=Unsubscribe%20" in rendered.html_for()
+    assert (
+        "mailto:hello+unsub-sampletokensampletokensa@bakery.example?subject=Unsubscribe"
+        in rendered.html_for()
+    )
 
 
 def test_unsafe_links_are_neutralised() -> None:
