@@ -460,9 +460,16 @@ class CampaignStore:
         """Make a paused, waiting, scheduled or interrupted campaign ready to run again.
 
         ``resend_unknown`` puts the deliveries whose fate is unknown back in the queue: the
-        user's explicit choice, since they may already have received the message.
+        user's explicit choice, since they may already have received the message (allowed on a
+        ``done`` campaign too). A ``done`` campaign is otherwise returned unchanged.
         """
-        campaign = self._check_active(campaign_id)
+        campaign = self.get(campaign_id)
+        if campaign.status == "done" and resend_unknown and campaign.counts.unknown:
+            pass  # a finished campaign may still send its unknown deliveries, if asked
+        elif campaign.status == "done":
+            return campaign  # nothing left to send
+        else:
+            self._check_active(campaign_id)
         self.recover(campaign_id)
         stamp = iso_utc(self.clock())
         with transaction(self.db.connection) as conn:
@@ -484,7 +491,7 @@ class CampaignStore:
                     "INSERT INTO delivery_events (delivery_id, at, kind, detail)",
                     [(i, stamp, "requeued", "resend unknown") for i in ids],
                 )
-            if campaign.status in ("paused", "waiting", "scheduled"):
+            if campaign.status in ("paused", "waiting", "scheduled", "done"):
                 conn.execute(
                     "UPDATE campaigns SET status = 'draft', pause_reason = '' WHERE id = ?",
                     (campaign_id,),

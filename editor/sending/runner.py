@@ -280,7 +280,7 @@ class CampaignRunner:
             from_name=self.account.from_name,
             from_email=self.account.from_email,
             reply_to=self.account.reply_to,
-            list_id=f"{campaign.uid}.{self._domain}",
+            list_id=" + ".join(campaign.lists),  # one List-Id per audience, stable over campaigns
             campaign_uid=campaign.uid,
         )
 
@@ -299,10 +299,8 @@ class CampaignRunner:
         return build
 
     def _message_id(self, delivery_id: int) -> str:
-        try:
-            from editor.sending.message import make_message_id
-        except ImportError:  # pragma: no cover - until the message module exists
-            return f"<{self._uid}.{delivery_id}@{self._domain}>"
+        from editor.sending.message import make_message_id
+
         return make_message_id(self._uid, delivery_id, self._domain)
 
     def _finish(self) -> Progress:
