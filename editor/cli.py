@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     from editor.sending.cli_accounts import add_parsers as _accounts_parsers
 
     _accounts_parsers(sub)
+    from editor.sending.cli_send import add_parsers as _send_parsers
+
+    _send_parsers(sub)
     return parser
 
 
