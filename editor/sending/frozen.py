@@ -19,12 +19,11 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from editor.feeds import FeedCache
 from editor.findings import Finding, Severity
 from editor.merge import MergeTagError, MergeTags, used_keys
 from editor.package import BulletinFile
 from editor.render.context import unsubscribe_mailto_template, unsubscribe_page
-from editor.render.engine import Rendered, Renderer
+from editor.render.engine import FeedSource, Rendered, Renderer
 from editor.render.mime import MessageError, image_bytes
 
 __all__ = [
@@ -90,7 +89,7 @@ class FrozenNewsletter:
         return [f for f in self.findings if f.severity == Severity.ERROR]
 
 
-def freeze(file: BulletinFile, feeds: FeedCache | None = None) -> FrozenNewsletter:
+def freeze(file: BulletinFile, feeds: FeedSource | None = None) -> FrozenNewsletter:
     """Render ``file`` once with the real renderer (posts from the feed cache) and freeze it.
 
     Raises :class:`FrozenError` when an image the HTML uses cannot be found, and

@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import html
 import mimetypes
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -65,6 +66,7 @@ _ATEXT = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]*")  # a phrase that needs 
 _DOT_ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
 _LOCAL = re.compile(r"[!#-;=?-~]+")  # printable ASCII, no space, quote, < or >
 _MESSAGE_ID = re.compile(r"<[!-;=?-~]+@[A-Za-z0-9.-]+>")  # printable ASCII, no < >
+MAX_NAME = 400  # characters of a display name kept (the line stays far below 998)
 MAX_WORD_BYTES = 45  # 60 base64 characters: "=?utf-8?b?" + 60 + "?=" = 72 ≤ 75
 
 
@@ -127,7 +129,8 @@ class MessageFactory:
 
     ``list_id`` is the whole List-Id value (see :func:`make_list_id`) or just the list's name,
     then made into one on the sender's domain. ``subject_prefix`` (« [TEST] ») goes before the
-    subject. Raises :class:`MessageError` when the sender's addresses are not usable.
+    subject. ``now`` gives the Date header's time (tests fix it). Raises
+    :class:`MessageError` when the sender's addresses are not usable.
     """
 
     def __init__(
@@ -140,8 +143,10 @@ class MessageFactory:
         list_id: str,
         campaign_uid: str,
         subject_prefix: str = "",
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         self.frozen = frozen
+        self._now = now or _utc_now
         self.campaign_uid = campaign_uid
         self.domain = _domain_of(from_email, _("the sender"))
         self.subject_prefix = " ".join(_CONTROL.sub(" ", subject_prefix).split())
@@ -152,7 +157,8 @@ class MessageFactory:
             lambda m: html.escape(cid_url(m.group(1))) if m.group(1) in known else m.group(0),
             r.html,
         )
-        self._html = _Template(tags, page)
+        # A body ends with a line break, as the email package writes it.
+        self._html = _Template(tags, page if page.endswith("\n") else page + "\n")
         self._text = _Template(tags, r.text)
         self._subject = _Template(tags, r.subject)
         self._unsubscribe = _Template(tags, r.unsubscribe)
@@ -168,20 +174,30 @@ class MessageFactory:
         static.append("X-Mailer: Bulletin")
         static.append("MIME-Version: 1.0")
         self._static_headers = CRLF.join(static) + CRLF
-        token = secrets.token_hex(12)
-        self._alt = f"=_bulletin_alt_{token}"
-        self._rel = f"=_bulletin_rel_{token}"
+        # "=_" never occurs in quoted-printable or base64 text, so the boundaries cannot
+        # collide with a body; derived from the campaign so a resumed campaign (or a frozen
+        # copy read back) makes the very same bytes.
+        mark = hashlib.sha256(f"bulletin:{campaign_uid}".encode()).hexdigest()[:24]
+        self._alt = f"=_bulletin_alt_{mark}"
+        self._rel = f"=_bulletin_rel_{mark}"
         self._images = self._image_parts()
 
     # -------------------------------------------------------------------------------- public
 
-    def build(self, recipient: Recipient, message_id: str) -> bytes:
-        """The whole message for ``recipient`` (RFC 5322, CRLF line ends, 7-bit)."""
+    def build(
+        self, recipient: Recipient, message_id: str, *, values: Mapping[str, Any] | None = None
+    ) -> bytes:
+        """The whole message for ``recipient`` (RFC 5322, CRLF line ends, 7-bit).
+
+        ``values``: merge values to use instead of the recipient's (a test sent to oneself
+        with a chosen contact's values); the token is always the recipient's.
+        """
         if not _MESSAGE_ID.fullmatch(message_id):
             raise MessageError(f"invalid Message-ID: {message_id!r}")
         if not is_token(recipient.token):
             raise MessageError(f"recipient {recipient.delivery_id} has no unsubscribe token")
-        values = recipient.values()
+        values = recipient.values() if values is None else dict(values)
+        values["unsubscribe_token"] = recipient.token
         unsubscribe = self._unsubscribe.fill(values, for_html=False)
         values["unsubscribe_url"] = unsubscribe
         mailto = self._mailto.fill(values, for_html=False)
@@ -199,7 +215,7 @@ class MessageFactory:
             encode_unstructured(subject, len("Subject: ")),
             CRLF,
             "Date: ",
-            format_datetime(datetime.now(UTC)),
+            format_datetime(self._now()),
             CRLF,
             "Message-ID: ",
             message_id,
@@ -279,6 +295,10 @@ class MessageFactory:
 # ----------------------------------------------------------------------------------- headers
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 def make_message_id(campaign_uid: str, delivery_id: int, domain: str) -> str:
     """``<c{campaign_uid}.{delivery_id}.{random}@{domain}>``, the domain in ASCII (IDNA).
 
@@ -323,12 +343,19 @@ def format_address(name: str, email: str, what: str = "") -> str:
 
 
 def _phrase(name: str) -> str:
-    """A display name as a header phrase: as is, quoted, or encoded words."""
-    if name.isascii() and len(name) <= 60 and "=?" not in name:
-        if _ATEXT.fullmatch(name):
+    """A display name as a header phrase: an atom run, a quoted string, or encoded words.
+
+    ASCII stays readable (quoted when it has specials, or ``=?`` that must not read as an
+    encoded word: RFC 2047 words are not decoded inside quotes). Non-ASCII becomes encoded
+    words; a long name takes several, folded, which RFC 2047 readers join again (Python's own
+    parser adds a space between them, as it does for what its email package writes).
+    """
+    if name.isascii():
+        name = name[:MAX_NAME]
+        if _ATEXT.fullmatch(name) and "=?" not in name:
             return name
         return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return f"{CRLF} ".join(_encoded_words(name))
+    return f"{CRLF} ".join(_encoded_words(name[:MAX_NAME]))
 
 
 def encode_unstructured(text: str, used: int) -> str:
