@@ -413,13 +413,9 @@ class CampaignStore:
 
     def due(self, now: datetime | None = None) -> builtins.list[int]:
         """Ids of the campaigns to start now: scheduled or waiting ones whose time has come."""
-        stamp = iso_utc(now or self.clock())
-        rows = self.db.connection.execute(
-            "SELECT id FROM campaigns WHERE status IN ('scheduled', 'waiting')"
-            " AND scheduled_at IS NOT NULL AND scheduled_at <= ? ORDER BY scheduled_at, id",
-            (stamp,),
-        ).fetchall()
-        return [int(row[0]) for row in rows]
+        from editor.sending.schedule import due_campaigns
+
+        return due_campaigns(self.db, now or self.clock())
 
     # -- state changes ------------------------------------------------------------------------
 
