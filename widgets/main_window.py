@@ -249,6 +249,7 @@ class MainWindow(QMainWindow):
             self.window_actions.save,
             self.window_actions.save_as,
             self.window_actions.save_template,
+            self.window_actions.send_test,
             *self.insert_actions,
         ):
             action.setEnabled(document is not None)
@@ -622,6 +623,16 @@ class MainWindow(QMainWindow):
     def _contacts_closed(self) -> None:
         self._contacts = None
 
+    def show_send_test(self) -> None:
+        """The "Send a test" dialog for the document being edited (modal)."""
+        from widgets.send_test_dialog import SendTestDialog
+
+        if self.session is None:
+            return
+        dialog = SendTestDialog(self.session, self)
+        dialog.exec()
+        dialog.deleteLater()
+
     def show_preferences(self) -> bool:
         """The preferences dialog; accepted choices apply to this window at once."""
         from widgets.preferences import PreferencesDialog
@@ -737,6 +748,8 @@ class MainWindow(QMainWindow):
         a.quit.triggered.connect(self.close)  # one window per process for now
         a.about.triggered.connect(self.about)
         a.contacts.triggered.connect(self.show_contacts)
+        a.send_test.triggered.connect(self.show_send_test)
+        a.send_test.setToolTip(_("Send this newsletter to yourself, as recipients will get it"))
         a.preferences.triggered.connect(self.show_preferences)
         a.show_compose.triggered.connect(self.show_compose)
         a.show_preview.triggered.connect(self.show_preview)
