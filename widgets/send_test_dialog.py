@@ -266,7 +266,7 @@ class SendTestDialog(QDialog):
             return  # an older search finished after a newer one started
         self._set_contacts(contacts)
         if not contacts:
-            self._show(_("No contact matches « {text} ».").format(text=text), _ERROR)
+            self._show(_("No contact matches “{text}”.").format(text=text), _ERROR)
         else:
             self.status.clear()
 
@@ -376,7 +376,7 @@ class SendTestDialog(QDialog):
             self._show(text, _OK)
         else:
             self._show(
-                _("Sent to {sent} of {total} addresses: see why below.").format(
+                _("{sent} of {total} sent: see below why the others failed.").format(
                     sent=sent, total=len(results)
                 ),
                 _ERROR,

@@ -67,7 +67,7 @@ class TestSendResult:
             detail=self.detail,
             code=self.code,
         )
-        return f"{self.address}: {diagnosis}"
+        return _("{address}: {problem}").format(address=self.address, problem=diagnosis)
 
 
 def parse_addresses(text: str) -> tuple[list[str], list[str]]:

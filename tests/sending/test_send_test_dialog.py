@@ -98,7 +98,7 @@ def test_send_with_a_contact_values_lists_each_address(
     assert "me@example.org" in dialog.result_list.item(0).text()
     assert "No such user" in dialog.result_list.item(1).text()
     assert dialog.progress.value() == 2
-    assert "1 of 2" in dialog.status.text()
+    assert "1 of 2 sent" in dialog.status.text()
     msg = email.message_from_bytes(smtp_server.wait_for_messages(1)[0][2], policy=policy.default)
     assert msg["Subject"] == "[TEST] Nouvelles pour Zoé — Lyon"
     assert dialog.send_button.isEnabled()  # ready for another go
