@@ -175,6 +175,10 @@ _CAMPAIGN_COLUMNS = (
     "id, uid, subject, status, pause_reason, created, scheduled_at, started_at, finished_at,"
     " account, lists, document, spread"
 )
+_MARK_SENT = (
+    "UPDATE deliveries SET state = 'sent', smtp_code = ?, smtp_reply = ?, updated_at = ?,"
+    " next_attempt_at = NULL, sent_at = ? WHERE id = ?"
+)
 _DELIVERY_REF = "id, campaign_id, contact_id, email, state, token, message_id"
 
 
@@ -560,12 +564,25 @@ class CampaignStore:
     # -- the runner's queue operations (each one committed transaction) ----------------------
 
     def claim(
-        self, campaign_id: int, make_message_id: Callable[[int], str], now: datetime
+        self,
+        campaign_id: int,
+        make_message_id: Callable[[int], str],
+        now: datetime,
+        *,
+        sent: tuple[int, int, str, datetime] | None = None,
     ) -> Claimed | None:
         """Take the next due queued delivery and mark it ``sending`` (committed) with its
-        Message-ID; None when nothing is due now."""
+        Message-ID; None when nothing is due now.
+
+        ``sent``: ``(delivery id, code, reply, when)`` of the worker's previous message, recorded
+        ``sent`` in the same transaction — one commit per message instead of two, and the
+        previous message is still recorded before the next one goes to the server.
+        """
         stamp = iso_utc(now)
         with self._claim_lock, transaction(self.db.connection) as conn:
+            if sent is not None:
+                done_id, code, reply, when = sent
+                conn.execute(_MARK_SENT, (code, reply, iso_utc(when), iso_utc(when), done_id))
             row = conn.execute(
                 "SELECT id, contact_id, email, merge, token, attempts FROM deliveries"
                 " WHERE campaign_id = ? AND state = 'queued'"

@@ -176,6 +176,7 @@ class CampaignRunner:
             "localhost"
         )
         self._uid = ""
+        self._local = threading.local()  # .pending: this worker's last "sent", not yet committed
 
     # -- control (thread-safe) ----------------------------------------------------------------
 
@@ -343,6 +344,7 @@ class CampaignRunner:
                 if not more:
                     break
         finally:
+            self._flush()
             if smtp is not None:
                 _quit(smtp)
             db.disconnect()
@@ -351,12 +353,16 @@ class CampaignRunner:
         """Send one message; returns the connection to reuse and whether to go on."""
         assert self._quota is not None and self._throttle is not None
         if not self._quota.take():
+            self._flush()
             self._halt("waiting" if self.store.get(self.campaign_id).spread else "paused", "quota")
             return smtp, False
+        if self._throttle.delay() > 0:
+            self._flush()  # never hold a "sent" back while waiting
         if not self._throttle.acquire(self._stop.is_set):
             self._quota.give_back()
             return smtp, False
-        claimed = self.store.claim(self.campaign_id, self._message_id, self.clock())
+        pending, self._local.pending = getattr(self._local, "pending", None), None
+        claimed = self.store.claim(self.campaign_id, self._message_id, self.clock(), sent=pending)
         if claimed is None:
             self._quota.give_back()
             self._throttle.give_back()
@@ -376,6 +382,13 @@ class CampaignRunner:
                 raise
         return self._send(smtp, claimed, data)
 
+    def _flush(self) -> None:
+        """Commit this worker's pending "sent" (see :meth:`CampaignStore.claim`)."""
+        pending, self._local.pending = getattr(self._local, "pending", None), None
+        if pending is not None:
+            delivery_id, code, reply, when = pending
+            self.store.finish(delivery_id, "sent", now=when, code=code, reply=reply)
+
     def _wait_for_retry(self) -> bool:
         """Nothing due now: wait (in short steps) for the next retry; False if none is left."""
         while not self._stop.is_set():
@@ -393,6 +406,7 @@ class CampaignRunner:
 
     def _open(self) -> smtplib.SMTP:
         """A new connection, retried a few times; a campaign-wide failure stops the run."""
+        self._flush()
         for attempt in range(CONNECT_TRIES):
             if self._stop.is_set():
                 raise _Stop
@@ -428,19 +442,30 @@ class CampaignRunner:
         self, smtp: smtplib.SMTP, claimed: Claimed, data: bytes
     ) -> tuple[smtplib.SMTP | None, bool]:
         sender = self.account.envelope_from or self.account.from_email
+        if not (_plain_address(sender) and _plain_address(claimed.email)):
+            self._record(claimed, "failed", None, "address with line breaks or angle brackets")
+            return smtp, True
+        utf8 = not (sender.isascii() and claimed.email.isascii())
+        if utf8 and not smtp.has_extn("smtputf8"):
+            self._record(claimed, "failed", None, "the server does not accept SMTPUTF8 addresses")
+            return smtp, True
         phase = "mail"
         try:
-            code, reply = smtp.mail(sender)
+            if utf8:
+                smtp.command_encoding = "utf-8"
+            smtp.putcmd("mail", f"FROM:<{sender}>{' SMTPUTF8' if utf8 else ''}")
+            code, reply = smtp.getreply()
             if code != 250:
                 return self._refused(smtp, claimed, phase, code, reply)
             phase = "rcpt"
-            code, reply = smtp.rcpt(claimed.email)
+            smtp.putcmd("rcpt", f"TO:<{claimed.email}>")
+            code, reply = smtp.getreply()
             if code not in (250, 251):
                 return self._refused(smtp, claimed, phase, code, reply)
             phase = "data"
-            code, reply = smtp.data(data)
+            code, reply = _data(smtp, data)
         except smtplib.SMTPDataError as exc:  # DATA itself refused: nothing was sent
-            return self._refused(smtp, claimed, "mail", exc.smtp_code, exc.smtp_error)
+            return self._refused(smtp, claimed, "data", exc.smtp_code, exc.smtp_error)
         except (OSError, smtplib.SMTPException) as exc:
             failure = failure_from(exc)
             _close(smtp)
@@ -504,9 +529,13 @@ class CampaignRunner:
         self, claimed: Claimed, state: str, code: int | None, reply: str, kind: str = ""
     ) -> None:
         detail = f"{kind}: {reply}" if kind else ""
-        self.store.finish(
-            claimed.id, state, now=self.clock(), code=code, reply=reply, detail=detail
-        )
+        if state == "sent":  # committed with the next claim, or by _flush
+            self._local.pending = (claimed.id, code, reply, self.clock())
+        else:
+            self._flush()
+            self.store.finish(
+                claimed.id, state, now=self.clock(), code=code, reply=reply, detail=detail
+            )
         if state == "failed":  # never handed over: it does not use the quota
             assert self._quota is not None
             self._quota.give_back()
@@ -560,6 +589,28 @@ class CampaignRunner:
                 return
             self._last_report = now
         self.progress(self._progress("sending"))
+
+
+def _plain_address(address: str) -> bool:
+    """Safe inside ``<…>`` of MAIL FROM / RCPT TO (no command injection, no empty address)."""
+    return bool(address) and not any(c in address for c in "<>\r\n\0 ")
+
+
+def _data(smtp: smtplib.SMTP, data: bytes) -> tuple[int, bytes]:
+    """``smtp.data(data)`` for bytes with CRLF line ends, with dot-stuffing by
+    ``bytes.replace`` instead of smtplib's multiline regex (a fifth of a millisecond per
+    60 KB message, measured). SMTPDataError when DATA itself is refused."""
+    smtp.putcmd("data")
+    code, reply = smtp.getreply()
+    if code != 354:
+        raise smtplib.SMTPDataError(code, reply)
+    stuffed = data.replace(b"\n.", b"\n..")
+    if stuffed.startswith(b"."):
+        stuffed = b"." + stuffed
+    if not stuffed.endswith(b"\r\n"):
+        stuffed += b"\r\n"
+    smtp.send(stuffed + b".\r\n")
+    return smtp.getreply()
 
 
 def _text(reply: bytes | str) -> str:
