@@ -44,7 +44,7 @@ from editor.merge import MergeTags, evaluate
 from editor.merge import _escape as escape_value
 from editor.render.engine import cid_url, content_id
 from editor.render.mime import MessageError, list_unsubscribe
-from editor.render.text import rewrap, underline
+from editor.render.text import RULE, rewrap, underline
 from editor.richtext import MARKER
 from editor.sending.frozen import FrozenNewsletter
 from editor.sending.tokens import ascii_domain, is_token
@@ -60,6 +60,7 @@ __all__ = [
 ]
 
 CRLF = "\r\n"
+_RULE_LINE = re.compile(rf"{RULE}[=-]")
 _IMAGE_SRC = re.compile(r"bulletin-image:([A-Za-z0-9_./-]+)")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]")
 _ATEXT = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]*")  # a phrase that needs no quotes
@@ -111,17 +112,98 @@ class _Template:
             last = m.end()
         self.parts.append(text[last:])
 
+        self._encoded: list[bytes] | None = None
+
     def fill(self, values: Mapping[str, Any], *, for_html: bool) -> str:
         """The text with every marker replaced as :func:`editor.merge.fill` would."""
         if not self.slots:
             return self.parts[0]
         parts = list(self.parts)
+        for index, value in self._values(values, for_html):
+            parts[index] = value
+        return "".join(parts)
+
+    def encode(self, values: Mapping[str, Any], *, for_html: bool) -> bytes:
+        """:meth:`fill`, quoted-printable encoded: the static parts were encoded once.
+
+        Each part is encoded on its own and ends with a soft line break (unless it ends a
+        line), so the parts join into valid quoted-printable that decodes to the filled text.
+        """
+        if self._encoded is None:
+            last = len(self.parts) - 1
+            self._encoded = [_qp_piece(part, i == last) for i, part in enumerate(self.parts)]
+        encoded = list(self._encoded)
+        for index, value in self._values(values, for_html):
+            encoded[index] = _qp_piece(value, False)
+        return b"".join(encoded)
+
+    def _values(self, values: Mapping[str, Any], for_html: bool) -> list[tuple[int, str]]:
         raw: dict[str, str] = {}
+        out = []
         for index, kind, key in self.slots:
             if key not in raw:
                 raw[key] = evaluate(self.tags, key, values)
-            parts[index] = escape_value(kind, raw[key], for_html)
-        return "".join(parts)
+            out.append((index, escape_value(kind, raw[key], for_html)))
+        return out
+
+
+class _TextPart:
+    """The text part's template: lines without merge tags wrapped once per campaign.
+
+    :func:`~editor.render.text.rewrap` works line by line and
+    :func:`~editor.render.text.underline` on a line and the rule line under it, so only the
+    lines holding a marker (with their rule line) need wrapping again per recipient; the rest
+    is done here once. The result is the same as wrapping the whole filled text.
+    """
+
+    def __init__(self, tags: MergeTags, text: str) -> None:
+        self.pieces: list[str | _Template] = []
+        lines = text.split("\n")
+        static: list[str] = []
+        i = 0
+        while i < len(lines):
+            group = lines[i : i + 2] if _is_rule(lines, i + 1) else lines[i : i + 1]
+            chunk = "\n".join(group)
+            if any(m.group(2) in tags.expressions for m in MARKER.finditer(chunk)):
+                if static:
+                    self.pieces.append(rewrap(underline("\n".join(static))))
+                    static = []
+                self.pieces.append(_Template(tags, chunk))
+            else:
+                static.append(chunk)
+            i += len(group)
+        if static:
+            self.pieces.append(rewrap(underline("\n".join(static))))
+
+        last = len(self.pieces) - 1
+        self._encoded = [
+            _qp_piece(piece if i == last else piece + "\n", i == last)
+            if isinstance(piece, str)
+            else b""
+            for i, piece in enumerate(self.pieces)
+        ]
+
+    def fill(self, values: Mapping[str, Any]) -> str:
+        return "\n".join(
+            piece
+            if isinstance(piece, str)
+            else rewrap(underline(piece.fill(values, for_html=False)))
+            for piece in self.pieces
+        )
+
+    def encode(self, values: Mapping[str, Any]) -> bytes:
+        """:meth:`fill`, quoted-printable encoded (the static lines were encoded once)."""
+        last = len(self.pieces) - 1
+        out = list(self._encoded)
+        for i, piece in enumerate(self.pieces):
+            if not isinstance(piece, str):
+                text = rewrap(underline(piece.fill(values, for_html=False)))
+                out[i] = _qp_piece(text if i == last else text + "\n", i == last)
+        return b"".join(out)
+
+
+def _is_rule(lines: list[str], index: int) -> bool:
+    return index < len(lines) and _RULE_LINE.fullmatch(lines[index]) is not None
 
 
 class MessageFactory:
@@ -159,7 +241,7 @@ class MessageFactory:
         )
         # A body ends with a line break, as the email package writes it.
         self._html = _Template(tags, page if page.endswith("\n") else page + "\n")
-        self._text = _Template(tags, r.text)
+        self._text = _TextPart(tags, r.text)
         self._subject = _Template(tags, r.subject)
         self._unsubscribe = _Template(tags, r.unsubscribe)
         self._mailto = _Template(tags, frozen.unsubscribe_mailto)
@@ -232,15 +314,13 @@ class MessageFactory:
             CRLF,
         ]
         head = "".join(lines).encode("ascii")
-        text = rewrap(underline(self._text.fill(values, for_html=False)))
-        page = self._html.fill(values, for_html=True)
         out = [
             head,
             b"--",
             self._alt.encode(),
             b'\r\nContent-Type: text/plain; charset="utf-8"\r\n'
             b"Content-Transfer-Encoding: quoted-printable\r\n\r\n",
-            quoted_printable(text),
+            self._text.encode(values),
             b"\r\n--",
             self._alt.encode(),
             b"\r\n",
@@ -255,7 +335,7 @@ class MessageFactory:
         out += [
             b'Content-Type: text/html; charset="utf-8"\r\n'
             b"Content-Transfer-Encoding: quoted-printable\r\n\r\n",
-            quoted_printable(page),
+            self._html.encode(values, for_html=True),
             b"\r\n",
             self._images,
             b"--",
@@ -426,6 +506,15 @@ def quoted_printable(text: str) -> bytes:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     encoded = binascii.b2a_qp(text.encode("utf-8"), quotetabs=False, istext=True, header=False)
     return encoded.replace(b"\n", b"\r\n")
+
+
+def _qp_piece(text: str, last: bool) -> bytes:
+    """One piece of a body, quoted-printable, ending with a soft line break unless it ends a
+    line or the body: pieces encoded apart then join into one valid encoding."""
+    encoded = quoted_printable(text)
+    if last or not encoded or encoded.endswith(b"\r\n"):
+        return encoded
+    return encoded + b"=\r\n"
 
 
 def _base64_lines(data: bytes) -> bytes:
