@@ -99,6 +99,7 @@ def build_message(
         msg.set_raw("List-Unsubscribe", header)
     if post:
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    msg["Precedence"] = "bulk"  # fewer out-of-office replies (see editor.sending.message)
     msg["X-Mailer"] = "Bulletin"
     msg.set_content(
         rendered.text_for(values), subtype="plain", charset="utf-8", cte="quoted-printable"

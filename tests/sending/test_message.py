@@ -173,6 +173,7 @@ def test_fast_message_matches_the_reference_path(values: dict[str, Any], page: s
         assert slow["Subject"] == subject
     assert fast["List-Unsubscribe"].split() == slow["List-Unsubscribe"].split()
     assert fast["List-Unsubscribe-Post"] == slow["List-Unsubscribe-Post"]
+    assert fast["Precedence"] == slow["Precedence"] == "bulk"
     for kind in ("plain", "html"):
         fast_body, slow_body = fast.get_body((kind,)), slow.get_body((kind,))
         assert fast_body is not None and slow_body is not None
@@ -225,7 +226,7 @@ def test_structure_headers_and_images() -> None:
     assert message_id.startswith("<c3f2a.7.") and message_id.endswith("@xn--bckerei-5wa.example>")
     assert msg["List-Id"] == "Boulangerie Martin <boulangerie-martin.boulangerie.example>"
     assert msg["X-Mailer"] == "Bulletin"
-    assert msg["Precedence"] is None and msg["Auto-Submitted"] is None
+    assert msg["Precedence"] == "bulk" and msg["Auto-Submitted"] is None
     assert "Bonjour Zoé Durand de Lyon" in plain.get_content()
     assert "Bonjour Zoé Durand de Lyon" in html
     assert "https://boulangerie.example/?m=zoe%40exemple.fr" in html
