@@ -147,6 +147,8 @@ def list_unsubscribe(url: str, mailto: str, *, one_click: bool) -> tuple[str, bo
         return value, one_click and url.startswith("https://")
     if url.startswith("mailto:"):
         return f"<{url}>", False
+    if mailto.startswith("mailto:"):  # the page's link was refused (unsafe): the mailto stays
+        return f"<{mailto}>", False
     return "", False
 
 

@@ -68,6 +68,7 @@ _ATEXT = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]*")  # a phrase that needs 
 _DOT_ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
 _LOCAL = re.compile(r"[!#-;=?-~]+")  # printable ASCII, no space, quote, < or >
 _MESSAGE_ID = re.compile(r"<[!-;=?-~]+@[A-Za-z0-9.-]+>")  # printable ASCII, no < >
+_LIST_ID = re.compile(r"(.*?)\s*<([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)>")
 MAX_NAME = 400  # characters of a display name kept (the line stays far below 998)
 MAX_WORD_BYTES = 45  # 60 base64 characters: "=?utf-8?b?" + 60 + "?=" = 72 ≤ 75
 
@@ -246,14 +247,13 @@ class MessageFactory:
         self._subject = _Template(tags, r.subject)
         self._unsubscribe = _Template(tags, r.unsubscribe)
         self._mailto = _Template(tags, frozen.unsubscribe_mailto)
-        if not list_id.strip().endswith(">"):
-            list_id = make_list_id(list_id, self.domain)
+        list_id = _list_id(list_id, self.domain)
         static = [
             "From: " + format_address(from_name, from_email, _("the sender")),
         ]
         if reply_to.strip():
             static.append("Reply-To: " + format_address("", reply_to, _("the reply-to address")))
-        static.append("List-Id: " + " ".join(_CONTROL.sub(" ", list_id).split()))
+        static.append("List-Id: " + list_id)
         static.append("Precedence: bulk")
         static.append("X-Mailer: Bulletin")
         static.append("MIME-Version: 1.0")
@@ -304,10 +304,9 @@ class MessageFactory:
             "Message-ID: ",
             message_id,
             CRLF,
-            "List-Unsubscribe: ",
-            header,
-            CRLF,
         ]
+        if header:
+            lines += ["List-Unsubscribe: ", header, CRLF]
         if post:
             lines += ["List-Unsubscribe-Post: List-Unsubscribe=One-Click", CRLF]
         lines += [
@@ -400,6 +399,17 @@ def make_list_id(name: str, domain: str) -> str:
     clean = " ".join(_CONTROL.sub(" ", name).split())
     label = f"<{slug}.{ascii_domain(domain)}>"
     return f"{_phrase(clean)} {label}" if clean else label
+
+
+def _list_id(value: str, domain: str) -> str:
+    """A caller's List-Id: a whole ``Name <label.domain>`` (its name encoded as needed) or a
+    list's name, made into one on the sender's domain."""
+    clean = " ".join(_CONTROL.sub(" ", value).split())
+    match = _LIST_ID.fullmatch(clean)
+    if match is None:
+        return make_list_id(clean, domain)
+    name = match.group(1).strip().strip('"')
+    return f"{_phrase(name)} <{match.group(2)}>" if name else f"<{match.group(2)}>"
 
 
 def format_address(name: str, email: str, what: str = "") -> str:

@@ -341,6 +341,36 @@ def test_address_formatting() -> None:
     assert make_list_id("", "b.example") == "<newsletter.b.example>"
 
 
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("Clients + Presse", "Clients + Presse <clients-presse.boulangerie.example>"),
+        ("Clients >", '"Clients >" <clients.boulangerie.example>'),
+        ('"News" <news.shop.example>', "News <news.shop.example>"),
+        ("Été <ete.shop.example>", "=?utf-8?b?w4l0w6k=?= <ete.shop.example>"),
+        (
+            "x\r\nBcc: y@evil.example",
+            '"x Bcc: y@evil.example" <x-bcc-y-evil-example.boulangerie.example>',
+        ),
+    ],
+)
+def test_list_id_from_a_name_or_a_whole_value(given: str, expected: str) -> None:
+    data = factory(freeze(document()), list_id=given).build(recipient(), "<a@b.example>")
+    assert raw_header(data, "List-Id") == expected
+    assert "Bcc" not in header_names(data)
+
+
+def test_unsafe_page_link_keeps_the_mailto_in_the_header() -> None:
+    file = document("{{ site }}")
+    token = new_token()
+    data = factory(freeze(file)).build(
+        recipient(token=token, fields={"city": "Lyon", "site": "javascript:alert(1)"}),
+        "<a@b.example>",
+    )
+    expected = f"<mailto:bonjour+unsub-{token}@boulangerie.example?subject=D%C3%A9sabonnement>"
+    assert raw_header(data, "List-Unsubscribe") == expected
+
+
 def test_quoted_printable_lines_and_line_ends() -> None:
     text = "a" * 200 + "\n.\nfin \r\nb\rc"
     out = quoted_printable(text)
