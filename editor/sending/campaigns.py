@@ -171,6 +171,27 @@ class Claimed:
     attempts: int
 
 
+class _ClaimRequest:
+    """One worker's claim waiting for the group commit (see :meth:`CampaignStore.claim`)."""
+
+    __slots__ = ("campaign_id", "done", "error", "make_message_id", "now", "result", "sent")
+
+    def __init__(
+        self,
+        campaign_id: int,
+        make_message_id: Callable[[int], str],
+        now: datetime,
+        sent: tuple[int, int, str, datetime] | None,
+    ) -> None:
+        self.campaign_id = campaign_id
+        self.make_message_id = make_message_id
+        self.now = now
+        self.sent = sent
+        self.result: Claimed | None = None
+        self.error: BaseException | None = None
+        self.done = False
+
+
 _CAMPAIGN_COLUMNS = (
     "id, uid, subject, status, pause_reason, created, scheduled_at, started_at, finished_at,"
     " account, lists, document, spread"
@@ -234,7 +255,9 @@ class CampaignStore:
     def __init__(self, db: Database, *, clock: Clock = utcnow) -> None:
         self.db = db
         self.clock = clock
-        self._claim_lock = threading.Lock()
+        self._group = threading.Condition()
+        self._waiting: builtins.list[_ClaimRequest] = []
+        self._leading = False
         self.recover_all()
 
     # -- creating -----------------------------------------------------------------------------
@@ -577,27 +600,64 @@ class CampaignStore:
         ``sent``: ``(delivery id, code, reply, when)`` of the worker's previous message, recorded
         ``sent`` in the same transaction — one commit per message instead of two, and the
         previous message is still recorded before the next one goes to the server.
+
+        Group commit: claims that arrive from other threads while one is being committed are
+        committed together by the next thread in (one transaction, one fsync for several
+        workers); every caller still returns only once its own claim is on disk.
         """
-        stamp = iso_utc(now)
-        with self._claim_lock, transaction(self.db.connection) as conn:
-            if sent is not None:
-                done_id, code, reply, when = sent
-                conn.execute(_MARK_SENT, (code, reply, iso_utc(when), iso_utc(when), done_id))
-            row = conn.execute(
-                "SELECT id, contact_id, email, merge, token, attempts FROM deliveries"
-                " WHERE campaign_id = ? AND state = 'queued'"
-                " AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT 1",
-                (campaign_id, stamp),
-            ).fetchone()
-            if row is None:
-                return None
-            delivery_id, contact_id, email, merge, token, attempts = row
-            message_id = make_message_id(delivery_id)
-            conn.execute(
-                "UPDATE deliveries SET state = 'sending', attempts = attempts + 1,"
-                " message_id = ?, updated_at = ? WHERE id = ?",
-                (message_id, stamp, delivery_id),
-            )
+        request = _ClaimRequest(campaign_id, make_message_id, now, sent)
+        group = self._group
+        with group:
+            self._waiting.append(request)
+            while not request.done:
+                if self._leading:
+                    group.wait()
+                    continue
+                self._leading = True
+                batch, self._waiting = self._waiting, []
+                group.release()
+                try:
+                    self._claim_batch(batch)
+                finally:
+                    group.acquire()
+                    self._leading = False
+                    for item in batch:
+                        item.done = True
+                    group.notify_all()
+        if request.error is not None:
+            raise request.error
+        return request.result
+
+    def _claim_batch(self, batch: builtins.list[_ClaimRequest]) -> None:
+        try:
+            with transaction(self.db.connection) as conn:
+                for request in batch:
+                    request.result = self._claim_one(conn, request)
+        except BaseException as exc:  # nothing of the batch was committed
+            for request in batch:
+                request.result, request.error = None, exc
+
+    @staticmethod
+    def _claim_one(conn: sqlite3.Connection, request: _ClaimRequest) -> Claimed | None:
+        stamp = iso_utc(request.now)
+        if request.sent is not None:
+            done_id, code, reply, when = request.sent
+            conn.execute(_MARK_SENT, (code, reply, iso_utc(when), iso_utc(when), done_id))
+        row = conn.execute(
+            "SELECT id, contact_id, email, merge, token, attempts FROM deliveries"
+            " WHERE campaign_id = ? AND state = 'queued'"
+            " AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT 1",
+            (request.campaign_id, stamp),
+        ).fetchone()
+        if row is None:
+            return None
+        delivery_id, contact_id, email, merge, token, attempts = row
+        message_id = request.make_message_id(delivery_id)
+        conn.execute(
+            "UPDATE deliveries SET state = 'sending', attempts = attempts + 1,"
+            " message_id = ?, updated_at = ? WHERE id = ?",
+            (message_id, stamp, delivery_id),
+        )
         values = json.loads(merge) if merge else {}
         return Claimed(
             delivery_id,

@@ -210,3 +210,37 @@ def test_a_crash_leaves_unknown_never_queued(tmp_path: Path) -> None:
         reopened.resume(c.id, resend_unknown=True)
         counts = reopened.counts(c.id)
         assert (counts.unknown, counts.queued) == (0, 4)
+
+
+def test_concurrent_claims_share_commits_but_never_a_delivery(tmp_path: Path) -> None:
+    import threading
+
+    with profile(tmp_path / "c.sqlite3", {"Readers": addresses(200)}) as store:
+        campaigns = CampaignStore(store.db)
+        c = campaigns.create(frozen(), lists=["Readers"], account="a", scheduled_at=None)
+        claimed: list[int] = []
+        lock = threading.Lock()
+
+        def worker() -> None:
+            previous = None
+            while True:
+                got = campaigns.claim(
+                    c.id, lambda i: f"<m{i}@example.org>", campaigns.clock(), sent=previous
+                )
+                if got is None:
+                    break
+                with lock:
+                    claimed.append(got.id)
+                previous = (got.id, 250, "OK", campaigns.clock())
+            if previous is not None:
+                campaigns.finish(previous[0], "sent", now=previous[3], code=250, reply="OK")
+            store.db.disconnect()
+
+        threads = [threading.Thread(target=worker) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(claimed) == len(set(claimed)) == 200
+        counts = campaigns.counts(c.id)
+        assert (counts.sent, counts.sending, counts.queued) == (200, 0, 0)
