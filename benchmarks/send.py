@@ -91,7 +91,7 @@ def _sink_main(port_queue: Any, counter: Synchronized[int]) -> None:
 class Sink:
     def __init__(self) -> None:
         ctx = multiprocessing.get_context("spawn")
-        self.counter: Synchronized[int] = ctx.Value("q", 0)  # type: ignore[assignment]
+        self.counter: Synchronized[int] = ctx.Value("q", 0)
         queue = ctx.Queue()
         self.process = ctx.Process(target=_sink_main, args=(queue, self.counter), daemon=True)
         self.process.start()

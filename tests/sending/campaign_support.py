@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import email
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -35,7 +35,7 @@ def addresses(n: int, prefix: str = "reader") -> list[str]:
     return [f"{prefix}{i:04d}@example.org" for i in range(n)]
 
 
-def profile(path: Path, lists: dict[str, Iterable[str]]) -> ContactStore:
+def profile(path: Path, lists: Mapping[str, Iterable[str]]) -> ContactStore:
     """A contacts store with these lists (name → addresses), everyone with consent."""
     store = ContactStore(path)
     for name, emails in lists.items():

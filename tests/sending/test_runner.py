@@ -31,7 +31,7 @@ def server() -> Iterator[SmtpServer]:
         yield running
 
 
-FAST = {"backoff": (0.0,), "connect_backoff": (0.0,)}
+NO_WAIT = (0.0,)  # retries and reconnections at once
 
 
 def setup(tmp_path: Path, n: int) -> tuple[ContactStore, CampaignStore, Campaign]:
@@ -103,7 +103,12 @@ def test_421_on_connect_is_retried(tmp_path: Path, server: SmtpServer) -> None:
     with store:
         server.refuse_next_connections = 2
         final = CampaignRunner(
-            campaigns, campaign.id, account(server.port, connections=1), None, **FAST
+            campaigns,
+            campaign.id,
+            account(server.port, connections=1),
+            None,
+            backoff=NO_WAIT,
+            connect_backoff=NO_WAIT,
         ).run()
         assert final.status == "done"
         assert set(exactly_once(server)) == set(addresses(5))
@@ -119,7 +124,12 @@ def test_451_and_452_mid_campaign_are_retried_and_delivered_once(
             6: "452 4.3.1 Insufficient storage",
         }
         final = CampaignRunner(
-            campaigns, campaign.id, account(server.port, connections=2), None, **FAST
+            campaigns,
+            campaign.id,
+            account(server.port, connections=2),
+            None,
+            backoff=NO_WAIT,
+            connect_backoff=NO_WAIT,
         ).run()
         assert (final.status, final.sent, final.failed) == ("done", 10, 0)
         assert set(exactly_once(server)) == set(addresses(10))
@@ -152,7 +162,12 @@ def test_a_drop_during_data_is_unknown_and_never_resent(tmp_path: Path, server: 
     with store:
         server.drop_messages = {4}
         final = CampaignRunner(
-            campaigns, campaign.id, account(server.port, connections=1), None, **FAST
+            campaigns,
+            campaign.id,
+            account(server.port, connections=1),
+            None,
+            backoff=NO_WAIT,
+            connect_backoff=NO_WAIT,
         ).run()
         assert (final.status, final.sent, final.unknown) == ("done", 7, 1)
         unknown = campaigns.deliveries(campaign.id, state="unknown")
@@ -180,7 +195,8 @@ def test_replies_slower_than_the_timeout(tmp_path: Path, server: SmtpServer) -> 
             account(server.port, connections=1, timeout=0.2),
             None,
             max_attempts=2,
-            **FAST,
+            backoff=NO_WAIT,
+            connect_backoff=NO_WAIT,
         ).run()
         assert (final.status, final.failed, final.sent) == ("done", 2, 0)
         rows = campaigns.deliveries(campaign.id, state="failed")
@@ -192,7 +208,12 @@ def test_authentication_failure_pauses(tmp_path: Path) -> None:
     store, campaigns, campaign = setup(tmp_path, 3)
     with store, SmtpServer(auth=("user", "secret")) as server:
         final = CampaignRunner(
-            campaigns, campaign.id, account(server.port, username="user"), "wrong", **FAST
+            campaigns,
+            campaign.id,
+            account(server.port, username="user"),
+            "wrong",
+            backoff=NO_WAIT,
+            connect_backoff=NO_WAIT,
         ).run()
         assert final.status == "paused" and final.reason.startswith("auth")
         assert "password" in pause_message(final.reason)
