@@ -610,6 +610,8 @@ def main(argv: list[str] | None = None) -> None:
             print_typing(typing, options.keys, options.spacing)
         if "memory" in options.parts:
             print_memory(bench_memory(path, home, options.edits), options.edits)
+        if hasattr(os, "getloadavg"):  # other work on the machine inflates the figures
+            print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
