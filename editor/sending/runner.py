@@ -107,6 +107,10 @@ def pause_message(reason: str) -> str:
         return _("The account's sending quota is used up.")
     if code == "user":
         return _("Paused.")
+    if code == "error":
+        return _("Sending stopped on an unexpected error ({detail}); resume to try again.").format(
+            detail=detail or "—"
+        )
     if code == "interrupted":
         return _("Bulletin stopped while sending (crash or closed): resume to send the rest.")
     return reason
@@ -341,10 +345,14 @@ class CampaignRunner:
                     smtp, more = self._one(smtp)
                 except _Stop:
                     break
+                except Exception as exc:  # a database error, a bug: pause, never lose track
+                    self.pause(f"error: {type(exc).__name__}: {exc}")
+                    break
                 if not more:
                     break
         finally:
-            self._flush()
+            with suppress(Exception):  # the database failed: recovery marks it unknown
+                self._flush()
             if smtp is not None:
                 _quit(smtp)
             db.disconnect()
@@ -361,8 +369,9 @@ class CampaignRunner:
         if not self._throttle.acquire(self._stop.is_set):
             self._quota.give_back()
             return smtp, False
-        pending, self._local.pending = getattr(self._local, "pending", None), None
+        pending = getattr(self._local, "pending", None)
         claimed = self.store.claim(self.campaign_id, self._message_id, self.clock(), sent=pending)
+        self._local.pending = None  # committed with the claim (kept for _flush if it failed)
         if claimed is None:
             self._quota.give_back()
             self._throttle.give_back()

@@ -319,3 +319,30 @@ def test_daily_quota_waits_for_the_next_day(tmp_path: Path, server: SmtpServer) 
         assert (final.status, final.sent) == ("done", 8)
         assert set(exactly_once(server)) == set(addresses(8))
         assert len(received_to(server.messages)) == 8
+
+
+def test_an_unexpected_error_pauses_without_losing_track(
+    tmp_path: Path, server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, campaigns, campaign = setup(tmp_path, 6)
+    with store:
+        real = campaigns.claim
+        calls = 0
+
+        def flaky(*args: object, **kwargs: object) -> object:
+            nonlocal calls
+            calls += 1
+            if calls == 3:
+                raise RuntimeError("disk on fire")
+            return real(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(campaigns, "claim", flaky)
+        final = CampaignRunner(
+            campaigns, campaign.id, account(server.port, connections=1), None
+        ).run()
+        assert final.status == "paused" and "disk on fire" in pause_message(final.reason)
+        counts = campaigns.counts(campaign.id)
+        assert counts.sending == 0 and counts.sent == 2 == len(server.messages)
+        monkeypatch.undo()
+        final = CampaignRunner(campaigns, campaign.id, account(server.port), None).run()
+        assert final.status == "done" and set(exactly_once(server)) == set(addresses(6))
