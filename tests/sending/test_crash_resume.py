@@ -1,4 +1,5 @@
-"""SIGKILL in the middle of a campaign, then ``bulletin resume``: no one lost, no one twice.
+"""SIGKILL (and Ctrl+C) in the middle of a campaign, then ``bulletin resume``: no one lost, no one
+twice.
 
 A real ``bulletin send … --yes`` process sends a few hundred messages to a real SMTP server
 (this test's thread) and is killed with SIGKILL partway; ``bulletin resume ID`` (another real
@@ -111,3 +112,50 @@ def test_sigkill_mid_campaign_then_resume(bulletin_home: Path, tmp_path: Path) -
                 assert states[address] == "unknown" and received[address] <= 1, address
         assert not any(received[g] for g in gone)
         assert max(received.values()) == 1  # nobody got it twice
+
+
+def test_ctrl_c_pauses_cleanly_then_resume_finishes(bulletin_home: Path, tmp_path: Path) -> None:
+    profile(bulletin_home / "contacts.sqlite3", {"Readers": addresses(ELIGIBLE)}).close()
+    doc = tmp_path / "news.bulletin"
+    save(create("monthly-en"), doc)
+    with SmtpServer() as server:
+        server.reply_delay = 0.01
+        AccountBook().save(account(server.port, connections=2))
+        sender = bulletin(
+            "send",
+            str(doc),
+            "--list",
+            "Readers",
+            "--account",
+            "local",
+            "--yes",
+            home=bulletin_home,
+        )
+        try:
+            assert sender.stdout is not None
+            campaign_id = int(sender.stdout.readline())
+            deadline = time.monotonic() + 60
+            while len(server.messages) < 30:
+                assert sender.poll() is None, sender.communicate()
+                assert time.monotonic() < deadline, "the campaign did not get going"
+                time.sleep(0.01)
+            sender.send_signal(signal.SIGINT)
+            _out, err = sender.communicate(timeout=60)
+        finally:
+            if sender.poll() is None:
+                sender.kill()
+                sender.communicate()
+        assert sender.returncode == 130, err
+        assert f"bulletin resume {campaign_id}" in err
+        with ContactStore() as check:
+            campaigns = CampaignStore(check.db)
+            paused = campaigns.get(campaign_id)
+            assert (paused.status, paused.pause_reason) == ("paused", "user")
+            counts = paused.counts
+        assert counts.sending == 0 and counts.unknown == 0  # in-flight messages finished
+        assert counts.sent == len(server.messages) < ELIGIBLE
+        server.reply_delay = 0.0
+        resumer = bulletin("resume", str(campaign_id), home=bulletin_home)
+        _out, err = resumer.communicate(timeout=120)
+        assert resumer.returncode == 0, err
+        assert sorted(server.recipients()) == addresses(ELIGIBLE)
