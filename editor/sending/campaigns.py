@@ -480,11 +480,12 @@ class CampaignStore:
         self.set_status(campaign_id, "scheduled", at=when)
 
     def resume(self, campaign_id: int, *, resend_unknown: bool = False) -> Campaign:
-        """Make a paused, waiting, scheduled or interrupted campaign ready to run again.
+        """Prepare a paused, waiting, scheduled or interrupted campaign to run again.
 
         ``resend_unknown`` puts the deliveries whose fate is unknown back in the queue: the
         user's explicit choice, since they may already have received the message (allowed on a
-        ``done`` campaign too). A ``done`` campaign is otherwise returned unchanged.
+        ``done`` campaign too). The status is left to the runner, which sets ``sending`` once it
+        holds the campaign's lock (so a campaign another process is sending is not disturbed).
         """
         campaign = self.get(campaign_id)
         if campaign.status == "done" and resend_unknown and campaign.counts.unknown:
@@ -513,11 +514,6 @@ class CampaignStore:
                     conn,
                     "INSERT INTO delivery_events (delivery_id, at, kind, detail)",
                     [(i, stamp, "requeued", "resend unknown") for i in ids],
-                )
-            if campaign.status in ("paused", "waiting", "scheduled", "done"):
-                conn.execute(
-                    "UPDATE campaigns SET status = 'draft', pause_reason = '' WHERE id = ?",
-                    (campaign_id,),
                 )
         return self.get(campaign_id)
 

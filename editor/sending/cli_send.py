@@ -345,7 +345,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
         account = _account(campaign.account)
         password = _password(account)
         campaign = campaigns.resume(args.id, resend_unknown=args.resend_unknown)
-        if campaign.status == "done":
+        if campaign.status == "done" and not campaign.counts.queued:
             _err(_("Campaign {id} is done: nothing left to send.").format(id=campaign.id))
             return 0
         _check_server(account, password)
@@ -381,6 +381,7 @@ def cmd_campaigns(args: argparse.Namespace) -> int:
 def cmd_run_due(args: argparse.Namespace) -> int:
     """Send every due campaign, one after another; 2 if any of them could not be sent."""
     from editor.cli import CliError
+    from editor.db import StoreError
 
     status = 0
     with _open() as (_store, campaigns):
@@ -391,9 +392,8 @@ def cmd_run_due(args: argparse.Namespace) -> int:
                 account = _account(campaign.account)
                 password = _password(account)
                 _check_server(account, password)
-                campaigns.resume(campaign_id)
                 code = _outcome(_run(campaigns, campaign_id, account, password), False)
-            except CliError as exc:
+            except (CliError, StoreError) as exc:  # e.g. the app is sending it right now
                 _err(f"bulletin: {exc}")
                 code = 2
             if code == EXIT_INTERRUPTED:

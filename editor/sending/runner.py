@@ -212,7 +212,9 @@ class CampaignRunner:
         """
         store = self.store
         campaign = store.get(self.campaign_id)
-        if campaign.status in ("done", "cancelled"):
+        if campaign.status == "cancelled" or (
+            campaign.status == "done" and not campaign.counts.queued
+        ):
             raise CampaignError(
                 _("Campaign {id} is already {status}.").format(
                     id=self.campaign_id,

@@ -159,7 +159,7 @@ def test_pause_resume_cancel_states(tmp_path: Path) -> None:
         c = campaigns.create(frozen(), lists=["Readers"], account="a", scheduled_at=None)
         campaigns.pause(c.id, "user")
         assert campaigns.get(c.id).status == "paused"
-        assert campaigns.resume(c.id).status == "draft"
+        assert campaigns.resume(c.id).status == "paused"  # the runner sets "sending"
         campaigns.cancel(c.id)
         assert campaigns.get(c.id).status == "cancelled"
         assert campaigns.get(c.id).finished_at is not None

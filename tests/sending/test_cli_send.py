@@ -174,3 +174,25 @@ def test_password_from_the_keychain_and_a_locked_one(
     for path in bulletin_home.rglob("*"):
         if path.is_file():
             assert password.encode() not in path.read_bytes(), path
+
+
+def test_run_due_leaves_a_campaign_another_process_is_sending(
+    bulletin_home: Path, doc: Path, server: SmtpServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from editor.sending.campaigns import CampaignLock
+
+    contacts(bulletin_home, 2)
+    AccountBook().save(account(server.port))
+    assert send(doc, "--yes", "--at", "2099-01-05T18:30") == 0
+    with ContactStore() as store:
+        store.connection.execute("UPDATE campaigns SET scheduled_at = '2020-01-01T00:00:00Z'")
+        lock = CampaignLock(store.db.path, 1)
+    assert lock.acquire()  # as the app would while sending it
+    try:
+        assert run(["run-due"]) == 2
+        assert "another Bulletin" in capsys.readouterr().err
+        assert server.messages == []
+    finally:
+        lock.release()
+    assert run(["run-due"]) == 0
+    assert sorted(server.recipients()) == addresses(2)
