@@ -234,6 +234,9 @@ class MessageFactory:
         self.campaign_uid = campaign_uid
         self.domain = _domain_of(from_email, _("the sender"))
         self.subject_prefix = " ".join(_CONTROL.sub(" ", subject_prefix).split())
+        # The campaign refused fields no contact has; one a contact lacks is empty for it
+        # (so `| default("ami")` applies), never an error in the middle of a campaign.
+        self._fields = sorted(frozen.merge_fields())
         r = frozen.rendered
         tags = r.tags
         known = set(r.images)
@@ -282,6 +285,8 @@ class MessageFactory:
             raise MessageError(f"recipient {recipient.delivery_id} has no unsubscribe token")
         values = recipient.values() if values is None else dict(values)
         values["unsubscribe_token"] = recipient.token
+        for name in self._fields:  # a field other contacts have: empty for this one
+            values.setdefault(name, "")
         unsubscribe = self._unsubscribe.fill(values, for_html=False)
         values["unsubscribe_url"] = unsubscribe
         mailto = self._mailto.fill(values, for_html=False)

@@ -309,6 +309,14 @@ def test_message_id_and_token_are_required_and_checked() -> None:
         fac.build(recipient(token=""), "<a@b.example>")
 
 
+def test_a_field_this_contact_lacks_is_empty_and_takes_its_default() -> None:
+    msg = parse(
+        factory(freeze(document())).build(recipient(first_name="", fields={}), "<a@b.example>")
+    )
+    assert msg["Subject"] == "Nouvelles pour vous —"
+    assert "Bonjour de !" in " ".join(msg.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+
+
 def test_bad_sender_is_refused_once_per_campaign() -> None:
     with pytest.raises(MessageError):
         factory(freeze(document()), from_email="not-an-address")
