@@ -32,7 +32,7 @@ import secrets
 import sqlite3
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -724,10 +724,6 @@ class CampaignStore:
                 " updated_at = ? WHERE id = ? AND state = 'sending'",
                 (iso_utc(now), delivery_id),
             )
-
-    def iter_campaign_ids(self) -> Iterator[int]:
-        for row in self.db.connection.execute("SELECT id FROM campaigns ORDER BY id"):
-            yield int(row[0])
 
 
 def status_label(status: str) -> str:

@@ -54,7 +54,7 @@ from editor.sending.campaigns import (
 )
 from editor.sending.connect import SmtpFailure, failure_from, open_connection
 from editor.sending.quotas import QuotaGate, usage
-from editor.sending.throttle import HOUR, Throttle
+from editor.sending.throttle import HOUR, Throttle, shared_throttle
 
 MAX_ATTEMPTS = 5
 BACKOFF: tuple[float, ...] = (60.0, 300.0, 900.0, 1800.0)  # seconds before retry n (then last)
@@ -264,19 +264,30 @@ class CampaignRunner:
             lock.release()
 
     def _seeded_throttle(self, now: datetime) -> Throttle:
-        """A throttle on the runner's clock, seeded with the account's sends of the last hour."""
-        rows = self.store.db.connection.execute(
-            "SELECT sent_at FROM deliveries WHERE account = ? AND sent_at >= ?",
-            (self.account.name, iso_utc(now - timedelta(seconds=HOUR))),
-        ).fetchall()
-        seed = [datetime.fromisoformat(r[0].replace("Z", "+00:00")).timestamp() for r in rows]
-        return Throttle(
-            self.account.rate_per_minute,
-            self.account.rate_per_hour,
-            clock=lambda: self.clock().timestamp(),
-            sleep=self.sleep,
-            seed=seed,
-        )
+        """The account's throttle, shared by every runner of this process that sends through
+        it (two campaigns of one account keep one rate), seeded when first made with the
+        account's sends of the last hour (so a restart does not reset the hourly window)."""
+        account = self.account
+        if not (account.rate_per_minute or account.rate_per_hour):
+            return Throttle()
+
+        def make() -> Throttle:
+            rows = self.store.db.connection.execute(
+                "SELECT sent_at FROM deliveries WHERE account = ? AND sent_at >= ?",
+                (account.name, iso_utc(now - timedelta(seconds=HOUR))),
+            ).fetchall()
+            seed = [datetime.fromisoformat(r[0].replace("Z", "+00:00")).timestamp() for r in rows]
+            return Throttle(
+                account.rate_per_minute,
+                account.rate_per_hour,
+                clock=lambda: self.clock().timestamp(),
+                sleep=self.sleep,
+                seed=seed,
+            )
+
+        limits = f"{account.rate_per_minute}/{account.rate_per_hour}"
+        key = "\n".join([str(self.store.db.path), account.name, limits])
+        return shared_throttle(key, make)
 
     def _default_builder(self) -> Callable[[Claimed], bytes]:
         from editor.sending.message import MessageFactory, Recipient

@@ -346,3 +346,28 @@ def test_an_unexpected_error_pauses_without_losing_track(
         monkeypatch.undo()
         final = CampaignRunner(campaigns, campaign.id, account(server.port), None).run()
         assert final.status == "done" and set(exactly_once(server)) == set(addresses(6))
+
+
+def test_two_campaigns_of_one_account_share_its_rate(tmp_path: Path, server: SmtpServer) -> None:
+    store = profile(tmp_path / "c.sqlite3", {"Readers": addresses(4)})
+    clock = FakeClock()
+    with store:
+        campaigns = CampaignStore(store.db, clock=clock.now)
+        first = campaigns.create(frozen(), lists=["Readers"], account="local", scheduled_at=None)
+        second = campaigns.create(frozen(), lists=["Readers"], account="local", scheduled_at=None)
+        acct = account(server.port, connections=1, rate_per_hour=5)
+        for campaign in (first, second):
+            CampaignRunner(
+                campaigns,
+                campaign.id,
+                acct,
+                None,
+                clock=clock.now,
+                monotonic=clock.monotonic,
+                sleep=clock.sleep,
+            ).run()
+        times = sorted(
+            clock_seconds(r[0]) for r in store.connection.execute("SELECT sent_at FROM deliveries")
+        )
+        assert len(times) == 8
+        assert times[5] - times[0] >= 3600  # the 6th message waited for the first one's hour
