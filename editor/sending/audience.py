@@ -189,6 +189,30 @@ def merge_findings(used: Iterable[str], custom: Iterable[str]) -> list[Finding]:
     ]
 
 
+def required_fields(frozen: object) -> set[str]:
+    """The contact fields the frozen newsletter's messages cannot do without: those its merge
+    tags read with no ``| default("…")`` (a tag with a default fills itself for a contact
+    without the field). ``frozen.merge_fields()`` (every field used) when the tags cannot be
+    read."""
+    method = getattr(frozen, "merge_fields", None)
+    used: set[str] = set(method()) if method is not None else set()
+    rendered = getattr(frozen, "rendered", None)
+    tags = getattr(rendered, "tags", None)
+    if rendered is None or tags is None:
+        return used
+    from editor.merge import used_keys
+
+    mailto = str(getattr(frozen, "unsubscribe_mailto", ""))
+    text = "".join([rendered.html, rendered.text, rendered.subject, rendered.unsubscribe, mailto])
+    required: set[str] = set()
+    for key in used_keys(text):
+        expression = tags.expressions.get(key)
+        tag = getattr(expression, "tag", None)
+        if tag is not None and not tag.has_default:
+            required.add(str(tag.field))
+    return required & used
+
+
 def known_fields(db: Database) -> list[str]:
     """Custom field names used by at least one contact."""
     rows = db.connection.execute(

@@ -741,11 +741,10 @@ def status_label(status: str) -> str:
 
 
 def _merge_fields_of(frozen: object) -> list[str]:
-    """The merge fields the frozen newsletter uses (``frozen.merge_fields()`` when offered)."""
-    method = getattr(frozen, "merge_fields", None)
-    if method is None:
-        return []
-    return [str(name) for name in method()]
+    """See :func:`editor.sending.audience.required_fields`."""
+    from editor.sending.audience import required_fields
+
+    return sorted(required_fields(frozen))
 
 
 def _delivery_row(

@@ -253,6 +253,7 @@ def _outcome(p: Progress, as_json: bool) -> int:
 
 def cmd_send(args: argparse.Namespace) -> int:
     from editor.package import load
+    from editor.sending.audience import required_fields
     from editor.sending.frozen import FrozenError, freeze
     from editor.sending.quotas import plan, usage
     from editor.sending.schedule import advice, parse_when
@@ -277,7 +278,7 @@ def cmd_send(args: argparse.Namespace) -> int:
 
         raise _fail(" ".join(message(f) for f in blocking))
     with _open() as (_store, campaigns):
-        summary = campaigns.preview(args.lists, sorted(frozen.merge_fields()))
+        summary = campaigns.preview(args.lists, sorted(required_fields(frozen)))
         if summary.blocked:
             from editor.findings import message
 

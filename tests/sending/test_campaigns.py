@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import multiprocessing
 from pathlib import Path
@@ -105,12 +106,34 @@ def test_unknown_merge_field_blocks_and_writes_nothing(tmp_path: Path) -> None:
     with profile(tmp_path / "c.sqlite3", {"Readers": addresses(3)}) as store:
         campaigns = CampaignStore(store.db)
         copy = frozen()
-        copy.merge_fields = lambda: {"first_name", "company"}  # type: ignore[method-assign]
+        marked = copy.rendered.tags.mark_text("Dear {{ company }}")
+        copy = dataclasses.replace(
+            copy, rendered=dataclasses.replace(copy.rendered, subject=marked)
+        )
         with pytest.raises(CampaignError, match="company"):
             campaigns.create(copy, lists=["Readers"], account="local", scheduled_at=None)
         assert campaigns.list() == []
         summary = campaigns.preview(["Readers"], ["company"])
         assert summary.blocked and summary.findings[0].code == "merge.unknown_field"
+
+
+def test_a_tag_with_a_default_does_not_block(tmp_path: Path) -> None:
+    from editor.sending.audience import required_fields
+
+    with profile(tmp_path / "c.sqlite3", {"Readers": addresses(2)}) as store:
+        campaigns = CampaignStore(store.db)
+        copy = frozen()
+        marked = copy.rendered.tags.mark_text('Hi {{ company | default("friend") }} {{ city }}')
+        copy = dataclasses.replace(
+            copy, rendered=dataclasses.replace(copy.rendered, text=copy.rendered.text + marked)
+        )
+        assert {"company", "city"} <= copy.merge_fields()
+        assert required_fields(copy) == {"city"}  # the starter's first_name has a default too
+        with pytest.raises(CampaignError, match="city") as refused:
+            campaigns.create(copy, lists=["Readers"], account="a", scheduled_at=None)
+        assert "company" not in str(refused.value)
+        store.update(store.get(addresses(2)[0]).id, fields={"city": "Lyon"})  # type: ignore[union-attr]
+        assert campaigns.create(copy, lists=["Readers"], account="a", scheduled_at=None).id
 
 
 def test_no_eligible_recipient_is_refused(tmp_path: Path) -> None:
