@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QTableWidget
 from pytestqt.qtbot import QtBot
 
 from editor.contacts.store import ContactStore
@@ -20,6 +20,13 @@ from widgets.background import BackgroundTask
 from widgets.campaigns_view import PAGE_SIZE, CampaignsView, running
 
 pytestmark = pytest.mark.gui
+
+
+def cell(table: QTableWidget, row: int, column: int) -> str:
+    item = table.item(row, column)
+    assert item is not None
+    return item.text()
+
 
 TIMEOUT = 30_000
 
@@ -73,7 +80,7 @@ def test_pause_then_resume_sends_everyone_exactly_once(
     campaign_id = make_campaign(bulletin_home, server.port, 20)
     view = make_view(qtbot)
     assert view.campaign_id == campaign_id  # the newest is selected
-    assert view.table.item(0, 1).text() == "not started"
+    assert cell(view.table, 0, 1) == "not started"
     assert view.resume_button.isEnabled() and not view.pause_button.isEnabled()
     view.resume_button.click()
     assert running(campaign_id) is not None
@@ -87,7 +94,7 @@ def test_pause_then_resume_sends_everyone_exactly_once(
     assert paused.status == "paused"
     assert 1 <= paused.counts.sent < 20 and paused.counts.queued == 20 - paused.counts.sent
     assert len(server.messages) == paused.counts.sent
-    assert view.table.item(0, 1).text() == "paused"
+    assert cell(view.table, 0, 1) == "paused"
     assert f"{paused.counts.remaining} remaining" in view.figures.text()
     assert view.status.text() == "Paused."
     assert view.resume_button.isEnabled()
@@ -98,7 +105,7 @@ def test_pause_then_resume_sends_everyone_exactly_once(
     done = stored(campaign_id)
     assert done.status == "done" and done.counts.sent == 20
     assert sorted(Counter(server.recipients()).values()) == [1] * 20
-    assert view.table.item(0, 3).text() == "20/20"
+    assert cell(view.table, 0, 3) == "20/20"
     assert view.status.text() == "Finished."
     assert not view.resume_button.isEnabled() and not view.cancel_button.isEnabled()
 
@@ -120,7 +127,7 @@ def test_cancel_stops_for_good_after_confirmation(
     cancelled = stored(campaign_id)
     assert cancelled.status == "cancelled"
     assert cancelled.counts.sent < 20 and len(server.messages) == cancelled.counts.sent
-    assert view.table.item(0, 1).text() == "cancelled"
+    assert cell(view.table, 0, 1) == "cancelled"
     assert not view.resume_button.isEnabled() and not view.cancel_button.isEnabled()
     # The ones never sent are still listed, as queued.
     view.state_filter.setCurrentIndex(view.state_filter.findData("queued"))
@@ -137,13 +144,13 @@ def test_results_filter_by_state_with_the_server_reply(
     view.resume()
     wait_ended(qtbot, campaign_id)
     assert stored(campaign_id).counts.failed == 1
-    assert view.table.item(0, 4).text() == "1"
+    assert cell(view.table, 0, 4) == "1"
     view.state_filter.setCurrentIndex(view.state_filter.findData("failed"))
     assert view.results.rowCount() == 1
-    assert refused in view.results.item(0, 0).text()
-    assert view.results.item(0, 1).text() == "Failed"
-    assert view.results.item(0, 2).text().startswith("550") and "No such mailbox" in (
-        view.results.item(0, 2).text()
+    assert refused in cell(view.results, 0, 0)
+    assert cell(view.results, 0, 1) == "Failed"
+    assert cell(view.results, 0, 2).startswith("550") and "No such mailbox" in (
+        cell(view.results, 0, 2)
     )
     view.state_filter.setCurrentIndex(view.state_filter.findData("sent"))
     assert view.results.rowCount() == 2
@@ -157,6 +164,6 @@ def test_results_are_paged(qtbot: QtBot, bulletin_home: Path, server: SmtpServer
     view.next_button.click()
     assert view.results.rowCount() == 5 and view.page_label.text() == "page 2"
     assert not view.next_button.isEnabled() and view.previous_button.isEnabled()
-    assert addresses(PAGE_SIZE + 5)[-1] in view.results.item(4, 0).text()
+    assert addresses(PAGE_SIZE + 5)[-1] in cell(view.results, 4, 0)
     view.previous_button.click()
     assert view.results.rowCount() == PAGE_SIZE

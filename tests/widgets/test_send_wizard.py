@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QTableWidget
 from pytestqt.qtbot import QtBot
 
 from editor.contacts.store import ContactStore
@@ -24,6 +25,13 @@ from widgets.send_wizard import SendWizard
 from widgets.session import EditSession
 
 pytestmark = pytest.mark.gui
+
+
+def cell(table: QTableWidget, row: int, column: int) -> str:
+    item = table.item(row, column)
+    assert item is not None
+    return item.text()
+
 
 TIMEOUT = 20_000
 
@@ -115,12 +123,10 @@ def test_send_now_creates_the_campaign_and_the_view_follows_it(
     assert sorted(Counter(server.recipients()).values()) == [1] * 5
     assert view.progress_bar.value() == view.progress_bar.maximum() == 5
     assert "5 sent" in view.figures.text() and "0 remaining" in view.figures.text()
-    assert view.table.item(0, 1).text() == "done"
-    assert view.table.item(0, 3).text() == "5/5"
+    assert cell(view.table, 0, 1) == "done"
+    assert cell(view.table, 0, 3) == "5/5"
     # The person on both lists is a skipped duplicate, shown with the reason.
-    rows = [
-        [view.results.item(r, c).text() for c in range(3)] for r in range(view.results.rowCount())
-    ]
+    rows = [[cell(view.results, r, c) for c in range(3)] for r in range(view.results.rowCount())]
     assert Counter(state for _who, state, _reply in rows) == {"Sent": 5, "Skipped": 1}
     assert all(reply.startswith("250") for _who, state, reply in rows if state == "Sent")
     assert [
