@@ -633,6 +633,14 @@ class MainWindow(QMainWindow):
         dialog.exec()
         dialog.deleteLater()
 
+    def show_accounts(self) -> None:
+        """The sending accounts dialog (modal)."""
+        from widgets.accounts_dialog import AccountsDialog
+
+        dialog = AccountsDialog(self)
+        dialog.exec()
+        dialog.deleteLater()
+
     def show_preferences(self) -> bool:
         """The preferences dialog; accepted choices apply to this window at once."""
         from widgets.preferences import PreferencesDialog
@@ -788,6 +796,14 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.toolbar.toggleViewAction())
         contacts_menu = bar.addMenu(_("C&ontacts"))
         contacts_menu.addAction(a.contacts)
+        self.sending_menu = bar.addMenu(_("&Sending"))
+        self.sending_menu.setObjectName("sendingMenu")
+        self.sending_menu.addAction(a.send_test)
+        self.sending_menu.addSeparator()
+        accounts = self.sending_menu.addAction(_("Sending &accounts…"))
+        accounts.setObjectName("accountsAction")
+        accounts.setToolTip(_("The SMTP services Bulletin sends through, and their passwords"))
+        accounts.triggered.connect(self.show_accounts)
         help_menu = bar.addMenu(_("&Help"))
         help_menu.addAction(a.about)
 

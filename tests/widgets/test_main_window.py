@@ -277,6 +277,7 @@ def test_file_menu_has_standard_shortcuts(window: MainWindow) -> None:
         "&Insert",
         "&View",
         "C&ontacts",
+        "&Sending",
         "&Help",
     ]
     assert a.contacts.shortcut() == QKeySequence("Ctrl+Shift+C")
@@ -375,3 +376,16 @@ def test_a_document_with_a_refused_merge_tag_is_shown_with_its_finding(
     assert errors == []
     codes = [f.code for f in window.warnings.findings]
     assert findings.MERGE_NOT_ALLOWED in codes
+
+
+def test_sending_menu_offers_a_test_send_and_opens_the_accounts_dialog(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from widgets.accounts_dialog import AccountsDialog
+
+    opened: list[AccountsDialog] = []
+    monkeypatch.setattr(AccountsDialog, "exec", lambda self: opened.append(self) or 0)
+    actions = {a.objectName(): a for a in window.sending_menu.actions()}
+    assert window.window_actions.send_test in window.sending_menu.actions()
+    actions["accountsAction"].trigger()
+    assert len(opened) == 1 and opened[0].parent() is window
