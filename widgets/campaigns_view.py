@@ -16,9 +16,10 @@ process or an authentication failure shows as such, with the reason in words.
 from __future__ import annotations
 
 import ssl
+from datetime import UTC, datetime
 from typing import ClassVar
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -180,6 +181,19 @@ def _item(text: str, tooltip: str = "") -> QTableWidgetItem:
     return item
 
 
+def _local(stamp: str | None) -> str:
+    """A stored UTC ISO stamp in the user's local time, to the minute."""
+    if not stamp:
+        return ""
+    try:
+        when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
 def _duration(seconds: float) -> str:
     minutes, secs = divmod(int(seconds), 60)
     hours, minutes = divmod(minutes, 60)
@@ -205,6 +219,12 @@ class CampaignsView(QWidget):
         self.campaign_id = 0
         self._page = 0
         self._run: CampaignRun | None = None
+        self._subject = ""
+        # While a run is followed, the results page is read again now and then (the progress
+        # signal only carries counts).
+        self._live = QTimer(self)
+        self._live.setInterval(1000)
+        self._live.timeout.connect(lambda: self._show_page(self._page))
 
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(
@@ -292,6 +312,7 @@ class CampaignsView(QWidget):
         self.results.setToolTip(_("What happened for each recipient, with the server's reply"))
         self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.results.verticalHeader().hide()
+        self.results.setWordWrap(False)
         self.results.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
 
         details = QWidget()
@@ -342,7 +363,7 @@ class CampaignsView(QWidget):
             tip = pause_message(campaign.pause_reason) if campaign.pause_reason else status
             self.table.setItem(row, 0, subject)
             self.table.setItem(row, 1, _item(status, tip))
-            self.table.setItem(row, 2, _item(campaign.created.replace("T", " ")[:16]))
+            self.table.setItem(row, 2, _item(_local(campaign.created)))
             self.table.setItem(row, 3, _item(f"{n.sent}/{n.recipients}"))
             self.table.setItem(row, 4, _item(str(n.failed)))
             if campaign.id == keep:
@@ -372,7 +393,7 @@ class CampaignsView(QWidget):
         self._show_campaign(int(item.data(Qt.ItemDataRole.UserRole)) if item else 0)
 
     def _show_campaign(self, campaign_id: int) -> None:
-        from editor.sending.campaigns import Campaign, status_label
+        from editor.sending.campaigns import Campaign
 
         if campaign_id != self.campaign_id:
             self._follow(None)
@@ -390,11 +411,7 @@ class CampaignsView(QWidget):
             widget.setVisible(True)
         campaign = self._store_call("get", campaign_id)
         assert isinstance(campaign, Campaign)
-        self.title.setText(
-            _("“{subject}” — {status}").format(
-                subject=campaign.subject, status=status_label(campaign.status)
-            )
-        )
+        self._subject = campaign.subject
         n = campaign.counts
         self._draw(
             Progress(
@@ -423,6 +440,9 @@ class CampaignsView(QWidget):
             run.progress.connect(self._draw)
             run.ended.connect(self._on_run_ended)
             run.failed.connect(self._on_run_failed)
+            self._live.start()
+        else:
+            self._live.stop()
 
     def _on_run_ended(self) -> None:
         self._follow(None)
@@ -433,8 +453,17 @@ class CampaignsView(QWidget):
 
     def _draw(self, p: Progress) -> None:
         """Show a progress snapshot (from the database or the live run)."""
+        from editor.sending.campaigns import status_label
+
         if p.campaign_id != self.campaign_id:
             return
+        status = status_label(p.status)
+        self.title.setText(_("“{subject}” — {status}").format(subject=self._subject, status=status))
+        row = self.table.currentRow()
+        if row >= 0 and self.table.item(row, 1) is not None:
+            self.table.item(row, 1).setText(status)  # type: ignore[union-attr]
+            self.table.item(row, 3).setText(f"{p.sent}/{p.total}")  # type: ignore[union-attr]
+            self.table.item(row, 4).setText(str(p.failed))  # type: ignore[union-attr]
         done = p.sent + p.failed + p.unknown
         self.progress_bar.setRange(0, max(p.total, 1))
         self.progress_bar.setValue(done)
@@ -504,9 +533,10 @@ class CampaignsView(QWidget):
             self.results.setItem(row, 0, _item(who))
             self.results.setItem(row, 1, _item(state_text))
             self.results.setItem(row, 2, _item(reply))
-            self.results.setItem(row, 3, _item((d.updated_at or "").replace("T", " ")[:19]))
+            self.results.setItem(row, 3, _item(_local(d.updated_at)))
         self.results.resizeColumnToContents(0)
         self.results.resizeColumnToContents(1)
+        self.results.resizeColumnToContents(3)
         self.previous_button.setEnabled(self._page > 0)
         self.next_button.setEnabled(more)
         self.page_label.setText(_("page {n}").format(n=self._page + 1))

@@ -324,6 +324,7 @@ class _ConfirmPage(QWizardPage):
         super().__init__()
         self._wizard = wizard
         self.setTitle(_("Confirm"))
+        self.setSubTitle(_("Check once more: a sent message cannot be called back."))
         self.setFinalPage(True)
         self.text = _label(name=_("What will happen"))
         self.status = _label(name=_("Status"))
