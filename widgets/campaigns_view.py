@@ -637,3 +637,62 @@ class CampaignsDialog(QDialog):
         self.resize(820, 620)
         if campaign_id:
             self.view.show_campaign(campaign_id)
+
+
+class DueCampaigns(QObject):
+    """Starts scheduled (and quota-waiting) campaigns when their time comes, while the app runs.
+
+    The main window makes one and keeps it; it looks every ``interval_ms`` (a minute) and at
+    once when asked (:meth:`check`). Campaigns already sending here are left alone; one whose
+    account is gone is skipped and reported.
+
+    Signals:
+        started(int): a due campaign began sending (open the campaigns view on it, or not).
+        failed(int, str): a due campaign could not start, in a sentence.
+    """
+
+    started = Signal(int)
+    failed = Signal(int, str)
+
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        book: AccountBook | None = None,
+        interval_ms: int = 60_000,
+    ) -> None:
+        super().__init__(parent)
+        self.book = book or AccountBook()
+        self.ssl_context: ssl.SSLContext | None = None
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.check)
+        self.timer.start()
+
+    def check(self) -> list[int]:
+        """Start every due campaign not already running here; their ids."""
+        from editor.contacts.store import ContactStore
+        from editor.db import StoreError
+        from editor.sending.accounts import AccountError
+        from editor.sending.campaigns import CampaignStore
+
+        out: list[int] = []
+        try:
+            with ContactStore() as store:
+                campaigns = CampaignStore(store.db)
+                due = [(cid, campaigns.get(cid).account) for cid in campaigns.due()]
+        except StoreError:
+            return out
+        for campaign_id, name in due:
+            if running(campaign_id) is not None:
+                continue
+            try:
+                account = self.book.get(name)
+            except AccountError as exc:
+                self.failed.emit(campaign_id, str(exc))
+                continue
+            run = start_campaign(campaign_id, account, ssl_context=self.ssl_context)
+            run.failed.connect(lambda message, cid=campaign_id: self.failed.emit(cid, message))
+            out.append(campaign_id)
+            self.started.emit(campaign_id)
+        return out

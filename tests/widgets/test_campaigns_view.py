@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from editor.sending.campaigns import Campaign, CampaignStore
 from tests.sending.campaign_support import account, addresses, frozen, profile
 from tests.smtp_server import SmtpServer
 from widgets.background import BackgroundTask
-from widgets.campaigns_view import PAGE_SIZE, CampaignsView, running
+from widgets.campaigns_view import PAGE_SIZE, CampaignsView, DueCampaigns, running
 
 pytestmark = pytest.mark.gui
 
@@ -167,3 +168,22 @@ def test_results_are_paged(qtbot: QtBot, bulletin_home: Path, server: SmtpServer
     assert addresses(PAGE_SIZE + 5)[-1] in cell(view.results, 4, 0)
     view.previous_button.click()
     assert view.results.rowCount() == PAGE_SIZE
+
+
+def test_due_campaigns_start_while_the_app_runs(
+    qtbot: QtBot, bulletin_home: Path, server: SmtpServer
+) -> None:
+    campaign_id = make_campaign(bulletin_home, server.port, 3)
+    with ContactStore() as store:
+        campaigns = CampaignStore(store.db)
+        campaigns.reschedule(campaign_id, datetime.now(UTC) + timedelta(hours=1))
+    watcher = DueCampaigns(interval_ms=3_600_000)
+    assert watcher.check() == []  # not yet due
+    with ContactStore() as store:
+        CampaignStore(store.db).reschedule(campaign_id, datetime.now(UTC) - timedelta(minutes=1))
+    with qtbot.waitSignal(watcher.started, timeout=TIMEOUT):
+        assert watcher.check() == [campaign_id]
+    assert watcher.check() == []  # already sending here: not started twice
+    wait_ended(qtbot, campaign_id)
+    assert stored(campaign_id).status == "done"
+    assert sorted(server.recipients()) == sorted(addresses(3))
