@@ -102,7 +102,7 @@ class InsertBlock:
             # Alone in an empty newsletter, the block gets the document's checks: ids well
             # formed and distinct, values usable, a column's children allowed there.
             Newsletter(blocks=[block]).validate()
-        check_target(doc, self.path, block)
+        check_target(doc, self.path, block, footer_rule=not self.verbatim)
         taken = {b.id for b in doc.walk()}
         clash = next((i for i in ids_of(block) if i in taken), None)
         if clash is not None:
@@ -115,18 +115,25 @@ def insert_new(doc: Newsletter, type_name: str, after: str | None = None) -> Ins
     """The command adding a new block of type ``type_name`` (fresh id, default values).
 
     It goes just after block ``after``, in the same container, or after the columns block
-    when a column cannot hold it; without ``after``, at the end of the top level but before a
-    final footer.
+    when a column cannot hold it; without ``after``, at the end of the top level. Either way
+    never after the footer, which ends the newsletter: a new footer goes at the very end (and
+    is refused when applied if the newsletter already has one).
     """
     block = block_from_json({"type": type_name})  # defaults and a fresh id; checks the type
+    end = len(doc.blocks)
+    if isinstance(block, FooterBlock):
+        return InsertBlock(BlockPath(end), block)
     if after is None:
-        last = len(doc.blocks)
-        footer_last = last and isinstance(doc.blocks[-1], FooterBlock)
-        return InsertBlock(BlockPath(last - 1 if footer_last else last), block)
-    path = locate(doc, after)
-    if path.columns_id is not None and isinstance(block, (ColumnsBlock, FooterBlock)):
-        path = locate(doc, path.columns_id)
-    return InsertBlock(path.at(path.index + 1), block)
+        path = BlockPath(end)
+    else:
+        path = locate(doc, after)
+        if path.columns_id is not None and isinstance(block, ColumnsBlock):
+            path = locate(doc, path.columns_id)
+        path = path.at(path.index + 1)
+    if path.is_top:
+        footer = next((i for i, b in enumerate(doc.blocks) if isinstance(b, FooterBlock)), end)
+        path = path.at(min(path.index, footer))
+    return InsertBlock(path, block)
 
 
 @dataclass(frozen=True)
@@ -153,10 +160,15 @@ class MoveBlock:
     blocks without the moving one. Within one container, moving the block at index 1 to index
     3 of ``[a, B, c, d, e]`` gives ``[a, c, d, B, e]``; the valid indexes there are 0 to 4.
     :func:`gap_to_path` converts a drop position counted with the block still in place.
+
+    ``verbatim`` (set on the inverse) puts the block back where it was without the footer
+    rule (:func:`editor.locate.check_footer_rule`): in a file that already broke it, undoing
+    a move must still give the document back exactly.
     """
 
     block_id: str
     to: BlockPath
+    verbatim: bool = False
 
     @property
     def label(self) -> str:
@@ -165,10 +177,10 @@ class MoveBlock:
     def apply(self, doc: Newsletter) -> Command:
         origin = locate(doc, self.block_id)
         block = block_at(doc, origin)
-        check_target(doc, self.to, block, moving=True)
+        check_target(doc, self.to, block, moving=True, footer_rule=not self.verbatim)
         container(doc, origin).pop(origin.index)
         container(doc, self.to).insert(self.to.index, block)
-        return MoveBlock(self.block_id, origin)
+        return MoveBlock(self.block_id, origin, verbatim=True)
 
 
 def gap_to_path(doc: Newsletter, block_id: str, gap: BlockPath) -> BlockPath:

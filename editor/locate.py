@@ -114,11 +114,20 @@ def check_index(index: int, last: int) -> None:
         )
 
 
-def check_target(doc: Newsletter, path: BlockPath, block: Block, *, moving: bool = False) -> None:
+def check_target(
+    doc: Newsletter,
+    path: BlockPath,
+    block: Block,
+    *,
+    moving: bool = False,
+    footer_rule: bool = True,
+) -> None:
     """Refuse to put ``block`` at ``path`` when the container cannot hold it there.
 
     ``moving`` says ``block`` is already in the document: the target index is then counted as
-    if it had left its container (see :class:`editor.commands.MoveBlock`).
+    if it had left its container (see :class:`editor.commands.MoveBlock`). ``footer_rule``
+    also applies :func:`check_footer_rule`; the inverses of commands turn it off, since they
+    put a block back where it already was.
     """
     if path.columns_id is not None:
         if path.columns_id in ids_of(block):
@@ -130,3 +139,30 @@ def check_target(doc: Newsletter, path: BlockPath, block: Block, *, moving: bool
     if moving and any(b is block for b in blocks):
         size -= 1
     check_index(path.index, size)
+    if footer_rule and path.is_top:
+        check_footer_rule([b for b in blocks if b is not block], path.index, block)
+
+
+def check_footer_rule(others: list[Block], index: int, block: Block) -> None:
+    """Refuse what would break "one footer, and it is last" in the top level.
+
+    ``others`` are the top-level blocks without ``block``, which would go at ``index``. Only
+    the block being placed is judged, so a file from an older version that already breaks the
+    rule (two footers, a block after the footer) can still be edited everywhere else.
+    """
+    if isinstance(block, FooterBlock):
+        if any(isinstance(b, FooterBlock) for b in others):
+            raise DocumentError(_("This newsletter already has a footer: it has only one."))
+        if index != len(others):
+            raise DocumentError(_("The footer always stays at the end of the newsletter."))
+    elif any(isinstance(b, FooterBlock) for b in others[:index]):
+        raise DocumentError(_("Nothing can go after the footer: it ends the newsletter."))
+
+
+def can_place(doc: Newsletter, path: BlockPath, block: Block, *, moving: bool = False) -> bool:
+    """Whether ``block`` may go at ``path`` (see :func:`check_target`), without raising."""
+    try:
+        check_target(doc, path, block, moving=moving)
+    except DocumentError:
+        return False
+    return True

@@ -162,7 +162,7 @@ def test_errors_speak_french(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", [BlockPath(0), BlockPath(3), BlockPath(5), BlockPath(2, "c1", 0), BlockPath(0, "c1", 1)]
+    "path", [BlockPath(0), BlockPath(3), BlockPath(4), BlockPath(2, "c1", 0), BlockPath(0, "c1", 1)]
 )
 def test_insert_then_undo(path: BlockPath) -> None:
     doc = small()
@@ -190,6 +190,9 @@ def test_insert_a_columns_block_with_children() -> None:
     ("path", "block", "message"),
     [
         (BlockPath(6), HeadingBlock(id="n"), "out of range"),
+        (BlockPath(5), HeadingBlock(id="n"), "Nothing can go after the footer"),
+        (BlockPath(5), FooterBlock(id="n"), "already has a footer"),
+        (BlockPath(0), FooterBlock(id="n"), "already has a footer"),
         (BlockPath(-1), HeadingBlock(id="n"), "out of range"),
         (BlockPath(3, "c1", 0), HeadingBlock(id="n"), "out of range"),
         (BlockPath(0, "c1", 2), HeadingBlock(id="n"), "has no column 3"),
@@ -230,11 +233,11 @@ def test_insert_refused_changes_nothing(path: BlockPath, block: Block, message: 
     [
         ("heading", None, BlockPath(4)),  # before the final footer
         ("text", "h1", BlockPath(1)),
-        ("footer", "f1", BlockPath(5)),
+        ("text", "f1", BlockPath(4)),  # after the footer: just before it
+        ("divider", "c1", BlockPath(3)),
         ("image", "i1", BlockPath(1, "c1", 0)),
         ("spacer", "s1", BlockPath(1, "c1", 1)),
         ("columns", "i1", BlockPath(3)),  # a column cannot hold it: after the columns block
-        ("footer", "s1", BlockPath(3)),
     ],
 )
 def test_insert_new(type_name: str, after: str | None, path: BlockPath) -> None:
@@ -243,6 +246,18 @@ def test_insert_new(type_name: str, after: str | None, path: BlockPath) -> None:
     assert (command.block.TYPE, command.path) == (type_name, path)
     roundtrip(doc, command)
     assert block_at(doc, path).id == command.block.id
+
+
+def test_a_new_footer_goes_last_and_a_second_one_is_refused() -> None:
+    doc = small()
+    for after in (None, "f1", "s1", "h1"):
+        command = insert_new(doc, "footer", after)
+        assert command.path == BlockPath(5)
+        unchanged(doc, command, "already has a footer")
+    RemoveBlock("f1").apply(doc)
+    command = insert_new(doc, "footer", "h1")
+    assert command.path == BlockPath(4)
+    roundtrip(doc, command)
 
 
 def test_insert_new_at_the_end_without_footer_and_unknown_type() -> None:
@@ -313,7 +328,7 @@ def test_move_index_is_the_final_position_in_the_same_container() -> None:
     assert ids(doc.blocks) == ["B", "a", "c", "d", "e"]
     unchanged(doc, MoveBlock("B", BlockPath(5)), "out of range")  # 0..4 without the block
     inverse = MoveBlock("B", BlockPath(0)).apply(doc)  # moving in place is a no-op
-    assert inverse == MoveBlock("B", BlockPath(0))
+    assert inverse == MoveBlock("B", BlockPath(0), verbatim=True)
     assert ids(doc.blocks) == ["B", "a", "c", "d", "e"]
 
 
@@ -341,7 +356,7 @@ def test_gap_to_path_counts_the_drop_with_the_block_in_place() -> None:
         # within a column
         ("i1", BlockPath(1, "c1", 0), [["h1", "t1", "c1", "d1", "f1"], ["b1", "i1"], ["s1"]]),
         # the columns block itself, with its children
-        ("c1", BlockPath(4), [["h1", "t1", "d1", "f1", "c1"], ["i1", "b1"], ["s1"]]),
+        ("c1", BlockPath(3), [["h1", "t1", "d1", "c1", "f1"], ["i1", "b1"], ["s1"]]),
     ],
 )
 def test_move_between_containers(block_id: str, to: BlockPath, layout: list[list[str]]) -> None:
@@ -365,10 +380,41 @@ def test_move_between_containers(block_id: str, to: BlockPath, layout: list[list
         ("h1", BlockPath(0, "d1", 0), "not a columns block"),
         ("h1", BlockPath(0, "h1", 0), "cannot be put inside itself"),
         ("zz", BlockPath(0), "No block has the id"),
+        ("f1", BlockPath(0), "footer always stays at the end"),
+        ("f1", BlockPath(3), "footer always stays at the end"),
+        ("h1", BlockPath(4), "Nothing can go after the footer"),
+        ("b1", BlockPath(5), "Nothing can go after the footer"),
+        ("c1", BlockPath(4), "Nothing can go after the footer"),
     ],
 )
 def test_move_refused_changes_nothing(block_id: str, to: BlockPath, message: str) -> None:
     unchanged(small(), MoveBlock(block_id, to), message)
+
+
+def test_the_footer_moves_only_to_the_end_and_in_place() -> None:
+    doc = small()
+    RemoveBlock("d1").apply(doc)
+    assert MoveBlock("f1", BlockPath(3)).apply(doc) == MoveBlock("f1", BlockPath(3), verbatim=True)
+    unchanged(doc, DuplicateBlock("f1", ("f2",)), "already has a footer")
+
+
+def test_a_file_that_breaks_the_footer_rule_still_undoes_exactly() -> None:
+    """An older file with a block after the footer and two footers: moving the stray blocks
+    into place works, and every undo gives the file back byte for byte."""
+    doc = Newsletter(
+        blocks=[
+            HeadingBlock(id="h"),
+            FooterBlock(id="f"),
+            TextBlock(id="t", html="<p>x</p>"),
+            FooterBlock(id="g"),
+        ]
+    )
+    roundtrip(doc, MoveBlock("t", BlockPath(0)))  # out from behind the footer
+    roundtrip(doc, RemoveBlock("g"))  # the undo puts the second footer back
+    roundtrip(doc, RemoveBlock("t"))
+    roundtrip(doc, InsertBlock(BlockPath(0), DividerBlock(id="d")))  # before both: fine
+    unchanged(doc, MoveBlock("h", BlockPath(2)), "after the footer")
+    unchanged(doc, InsertBlock(BlockPath(3), DividerBlock(id="d")), "after the footer")
 
 
 def test_columns_cannot_go_into_another_columns_block() -> None:
@@ -841,6 +887,12 @@ class Ops:
         return Composite("macro", tuple(steps))
 
 
+def keeps_footer_rule(doc: Newsletter) -> bool:
+    """One footer at most, last of the top level (columns never hold one: validated)."""
+    footers = [i for i, b in enumerate(doc.blocks) if isinstance(b, FooterBlock)]
+    return footers in ([], [len(doc.blocks) - 1])
+
+
 class BareStack:
     """A QUndoStack without Qt, wrapping each command one to one as the composer will.
 
@@ -856,6 +908,7 @@ class BareStack:
 
     def push(self, command: Command) -> None:
         before = dump(self.doc)
+        before_doc = from_json(json.loads(before))
         try:
             inverse = command.apply(self.doc)
         except DocumentError:
@@ -863,6 +916,8 @@ class BareStack:
             event(f"refused {type(command).__name__}")
             return
         event(f"applied {type(command).__name__}")
+        if keeps_footer_rule(before_doc):
+            assert keeps_footer_rule(self.doc), command  # no command breaks it
         after = dump(self.doc)
         self.doc.validate()
         assert dump(self.doc) == after  # valid, and validation does not touch it

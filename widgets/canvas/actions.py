@@ -19,7 +19,7 @@ from editor.clipboard import Clip, renew_ids
 from editor.commands import Command, Composite, DuplicateBlock, InsertBlock, MoveBlock, RemoveBlock
 from editor.document import Block, DocumentError, FooterBlock, ImageBlock, Newsletter
 from editor.i18n import _, ngettext
-from editor.locate import BlockPath, container, find_block, locate
+from editor.locate import BlockPath, can_place, container, find_block, locate
 from editor.package import PackageError
 from editor.settings import resources_dir
 from widgets.mime_types import BLOCKS_MIME
@@ -40,16 +40,20 @@ def moved_path(doc: Newsletter, block_id: str, step: int) -> BlockPath | None:
     """Where "move up" (-1) or "move down" (+1) takes a block; None at the top or bottom.
 
     Within its container the block swaps with its neighbour; at the edge of a column it steps
-    out, just before or after the columns block (so a keyboard user can take it out).
+    out, just before or after the columns block (so a keyboard user can take it out). None
+    too where the core would refuse the move (the footer stays last).
     """
     path = locate(doc, block_id)
     target = path.index + step
+    moved: BlockPath | None = None
     if 0 <= target < len(container(doc, path)):
-        return path.at(target)
-    if path.columns_id is not None:
+        moved = path.at(target)
+    elif path.columns_id is not None:
         outer = locate(doc, path.columns_id)
-        return outer.at(outer.index if step < 0 else outer.index + 1)
-    return None
+        moved = outer.at(outer.index if step < 0 else outer.index + 1)
+    if moved is None or not can_place(doc, moved, find_block(doc, block_id), moving=True):
+        return None  # e.g. past the footer, which ends the newsletter
+    return moved
 
 
 def paste_path(doc: Newsletter, selected: str, blocks: Sequence[Block]) -> BlockPath:
@@ -213,6 +217,8 @@ class BlockActions(QObject):
         doc = self.session.document
         for action in (self.duplicate, self.delete, self.cut, self.copy):
             action.setEnabled(bool(selected))
+        if selected and isinstance(doc.find(selected), FooterBlock):
+            self.duplicate.setEnabled(False)  # one footer per newsletter
         self.move_up.setEnabled(bool(selected) and moved_path(doc, selected, -1) is not None)
         self.move_down.setEnabled(bool(selected) and moved_path(doc, selected, 1) is not None)
         data = QApplication.clipboard().mimeData()

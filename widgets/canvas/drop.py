@@ -90,11 +90,17 @@ def _gap(container: Container, y: float) -> Drop:
     """The gap of ``container`` nearest ``y``: before the first card whose middle is below."""
     cards = container.cards
     index = next((i for i, slot in enumerate(cards) if y < slot.rect.middle), len(cards))
+    return gap_at(container, index)
+
+
+def gap_at(container: Container, index: int) -> Drop:
+    """The drop before card ``index`` of ``container`` (``len(cards)``: after the last)."""
+    cards = container.cards
     if not cards:
         at = container.rect.y + min(8, container.rect.height // 2)
     elif index == 0:
         at = cards[0].rect.y
-    elif index == len(cards):
+    elif index >= len(cards):
         at = cards[-1].rect.bottom
     else:
         at = (cards[index - 1].rect.bottom + cards[index].rect.y) // 2

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +81,7 @@ from widgets.canvas.actions import (
     read_clip,
 )
 from widgets.canvas.cards import Card, CardContext, column_areas
-from widgets.canvas.drop import Container, Drop, Rect, Slot, drop_target
+from widgets.canvas.drop import Container, Drop, Rect, Slot, drop_target, gap_at
 from widgets.inspector.image_panel import _read_and_prepare
 from widgets.mime_types import BLOCK_TYPE_MIME, BLOCKS_MIME
 from widgets.session import EditSession
@@ -484,18 +484,23 @@ class Canvas(QWidget):
                 return None, copy, _("These blocks cannot be dropped here.")
             into = all(b.IN_COLUMNS for b in clip.blocks)
             own = clip.source == self.token
-            return self._drop_at(pos, into), Qt.DropAction.MoveAction if own else copy, ""
+            moving = clip.blocks[0].id if own and len(clip.blocks) == 1 else ""
+            drop, refusal = self._fit(self._drop_at(pos, into), clip.blocks, moving)
+            return drop, Qt.DropAction.MoveAction if own else copy, refusal
         if data.hasFormat(BLOCK_TYPE_MIME):
             name = bytes(data.data(BLOCK_TYPE_MIME).data()).decode("utf-8", "replace")
             try:
                 kind = block_type(name)
+                block = block_from_json({"type": name})
             except DocumentError:
                 return None, copy, ""
-            return self._drop_at(pos, kind.cls.IN_COLUMNS), copy, ""
+            drop, refusal = self._fit(self._drop_at(pos, kind.cls.IN_COLUMNS), [block])
+            return drop, copy, refusal
         if data.hasUrls():
             files = [url.toLocalFile() for url in data.urls() if url.isLocalFile()]
             if files and all(Path(f).suffix.lower() in IMAGE_SUFFIXES for f in files):
-                return self._drop_at(pos, True), copy, ""
+                drop, refusal = self._fit(self._drop_at(pos, True), [ImageBlock(src="", alt="")])
+                return drop, copy, refusal
             names = ", ".join(Path(f).name for f in files) or _("This item")
             return (
                 None,
@@ -505,6 +510,44 @@ class Canvas(QWidget):
                 ).format(names=names),
             )
         return None, copy, ""
+
+    def _fit(
+        self, drop: Drop | None, blocks: Sequence[Block], moving: str = ""
+    ) -> tuple[Drop | None, str]:
+        """``drop``, or the nearest gap of its container where the core takes ``blocks``
+        (``moving``: the id of the one block moved), so the indicator never offers a place
+        the drop would be refused: nothing after the footer, a footer only last and once.
+        None, with the core's reason, when no gap of the container will do."""
+        if drop is None or not blocks:
+            return drop, ""
+        doc = self.session.document
+        if moving:
+            try:
+                blocks = [find_block(doc, moving)]  # the document's own (checks compare identity)
+            except DocumentError:
+                return None, ""
+        container = next(
+            c
+            for c in self.containers()
+            if c.columns_id == drop.path.columns_id
+            and (c.columns_id is None or c.column == drop.path.column)
+        )
+        pointed = drop.path.index
+        order = sorted(range(len(container.cards) + 1), key=lambda i: (abs(i - pointed), i))
+        refusal = ""
+        for index in order:
+            gap = drop.path.at(index)
+            try:
+                for block in blocks:
+                    if moving:
+                        check_target(doc, gap_to_path(doc, moving, gap), block, moving=True)
+                    else:
+                        check_target(doc, gap, block)
+            except DocumentError as exc:
+                refusal = refusal or str(exc)
+                continue
+            return (drop if index == pointed else gap_at(container, index)), ""
+        return None, refusal
 
     def _apply(self, data: QMimeData, gap: BlockPath) -> bool:
         """Do the drop at ``gap`` (counted with every block in place)."""
