@@ -133,6 +133,18 @@ def test_nothing_selected_shows_the_newsletter(inspector: Inspector, session: Ed
     assert editor(inspector.panel, "theme.text_color").value() == "#1f2937"
 
 
+def test_the_one_click_unsubscribe_box_sets_the_sender_flag_in_one_undo_step(
+    inspector: Inspector, session: EditSession
+) -> None:
+    box = editor(inspector.panel, "sender.one_click_unsubscribe")
+    assert not box.value() and not session.document.sender.one_click_unsubscribe
+    box.check.setChecked(True)
+    assert session.document.sender.one_click_unsubscribe
+    session.undo_stack.undo()
+    assert not session.document.sender.one_click_unsubscribe
+    assert not box.check.isChecked()  # the box re-read the document
+
+
 def test_typing_a_subject_is_one_undo_step_per_word(
     qtbot: QtBot, inspector: Inspector, session: EditSession, clock: list[float]
 ) -> None:

@@ -21,6 +21,7 @@ from editor.i18n import _, ngettext, number
 from widgets.inspector.editors import (
     ERROR_COLOR,
     Binding,
+    BoolEditor,
     ChoiceEditor,
     ColorEditor,
     FieldEditor,
@@ -160,6 +161,17 @@ class NewsletterPanel(QWidget):
             ),
             typed=True,
             check=link_problem,
+        )
+        self._add(
+            sender,
+            "sender.one_click_unsubscribe",
+            BoolEditor(
+                _("The page accepts one-click unsubscription"),
+                _(
+                    "Tick only if your page unsubscribes on a simple POST, without a click "
+                    "(RFC 8058): mail apps then show their own Unsubscribe button."
+                ),
+            ),
         )
 
         colours = self._group(layout, _("Colours"))
