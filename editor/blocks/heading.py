@@ -1,11 +1,20 @@
-"""Heading: one line of title text, level 1 to 3."""
+"""Heading: one line of title text, level 1 to 3, in the theme's heading colour or its own."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from editor.blocks.base import RULE, Align, Block, BlockType, DocumentError, aligned, check_align
+from editor.blocks.base import (
+    RULE,
+    Align,
+    Block,
+    BlockType,
+    DocumentError,
+    aligned,
+    check_align,
+    check_color,
+)
 from editor.i18n import _
 
 if TYPE_CHECKING:
@@ -18,15 +27,18 @@ class HeadingBlock(Block):
     text: str = ""
     level: int = 1
     align: Align = "left"
+    color: str = ""  # "" = the theme's heading colour (the same HTML as before the field)
 
     def validate(self) -> None:
         if self.level not in (1, 2, 3):
             raise DocumentError(_("A heading is level 1, 2 or 3."))
         check_align(self.align)
+        if self.color:
+            check_color(self.color, _("Heading"))
 
 
 def _view(block: HeadingBlock, ctx: RenderContext, width: int, pad: int) -> dict[str, Any]:
-    return aligned(block, text=ctx.tags.mark_text(block.text), level=block.level)
+    return aligned(block, text=ctx.tags.mark_text(block.text), level=block.level, color=block.color)
 
 
 def _text(block: HeadingBlock, ctx: RenderContext) -> str:

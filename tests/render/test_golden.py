@@ -55,6 +55,7 @@ BLOCKS: dict[str, Block] = {
     "heading": HeadingBlock(
         id="b", text='Hello {{ first_name | default("friend") }} & co', level=1, align="center"
     ),
+    "heading_color": HeadingBlock(id="b", text="Nos nouveautés", level=2, color="#9a3412"),
     "text": TextBlock(
         id="b",
         html="<p>Fresh <strong>bread</strong>, <em>every</em> <u>day</u>: "

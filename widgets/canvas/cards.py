@@ -323,7 +323,8 @@ def heading(block: Any, ctx: CardContext, card: Card) -> QWidget:
     size = round(theme.font_size * scale)
     empty = html.escape(_("Heading"))
     text = _text(block.text) or f'<span style="color:{HINT};">{empty}</span>'
-    style = _font(theme.heading_font, size, theme.heading_color, " font-weight:bold;")
+    colour = getattr(block, "color", "") or theme.heading_color
+    style = _font(theme.heading_font, size, colour, " font-weight:bold;")
     return _rich(f'<div align="{block.align}" style="{style}">{text}</div>', card)
 
 

@@ -62,6 +62,9 @@ class Field:
         translate_choices: the choices' captions are ``N_``-marked (False for "50 % / 50 %").
         follows: the document value used while this one is empty (``"theme.button.color"``),
             shown by the control.
+        contrast_on: for a colour of text, the document value of its background
+            (``"theme.content_background"``): the panel shows their WCAG contrast under it.
+        large: that text is large (headings): 3:1 is enough for it.
     """
 
     name: str
@@ -79,6 +82,8 @@ class Field:
     translate: bool = True
     translate_choices: bool = True
     follows: str = ""
+    contrast_on: str = ""
+    large: bool = False
 
     def caption(self) -> str:
         return _(self.label) if self.translate else self.label
@@ -114,6 +119,17 @@ SPECS: dict[str, tuple[Field, ...]] = {
                 (3, N_("Sub-section (level 3)")),
             ),
             help=N_("Level 1 for the newsletter's title, 2 and 3 for its sections."),
+        ),
+        Field(
+            "color",
+            Kind.COLOR,
+            N_("Colour"),
+            help=N_("The colour of this heading; « As in the theme » follows the theme's."),
+            optional=True,
+            none_label=THEME,
+            follows="theme.heading_color",
+            contrast_on="theme.content_background",
+            large=True,
         ),
         ALIGN,
     ),

@@ -7,17 +7,20 @@ an edit pushes ``SetBlockField`` (or the field's own command) with the merge key
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
+from editor.contrast import Legibility, contrast_ratio, legibility
 from editor.document import Newsletter
 from editor.findings import LINK_UNSAFE, Finding, fix
-from editor.i18n import _
+from editor.i18n import _, number
 from editor.urls import LINK_SCHEMES, is_safe_link
 from widgets.inspector.base import BlockPanel
 from widgets.inspector.editors import (
+    ERROR_COLOR,
     MISSING,
     Binding,
     BoolEditor,
@@ -54,6 +57,19 @@ def read_path(doc: Newsletter, path: str) -> Any:
     for step in path.split("."):
         owner = getattr(owner, step, MISSING)
     return owner
+
+
+def contrast_text(ratio: float, large: bool) -> str:
+    """« Contraste 4,8:1 — lisible » in the UI language."""
+    rating = legibility(ratio, large)
+    if rating is Legibility.GOOD:
+        verdict = _("readable")
+    elif rating is Legibility.LARGE_ONLY:
+        verdict = _("too faint for body text")
+    else:
+        verdict = _("hard to read")
+    shown = math.floor(ratio * 10) / 10  # never rounded up: 4.48 fails AA, so not "4.5"
+    return _("Contrast {ratio}:1 — {verdict}").format(ratio=number(shown, 1), verdict=verdict)
 
 
 def editor_for(field: Field) -> FieldEditor:
@@ -104,6 +120,8 @@ class FormPanel(BlockPanel):
         self.editors: dict[str, FieldEditor] = {}
         self.bindings: list[Binding] = []
         self._follows: list[tuple[ColorEditor, str]] = []  # empty colours show the theme's
+        self.contrast: dict[str, QLabel] = {}  # field name -> its contrast line
+        self._contrast: list[tuple[Field, QLabel]] = []
         for field in fields:
             self.add_field(field)
         self.empty_note = QLabel(_("This block has no settings."))
@@ -119,6 +137,19 @@ class FormPanel(BlockPanel):
         check = link_problem if field.kind is Kind.URL else None
         if field.follows and isinstance(editor, ColorEditor):
             self._follows.append((editor, field.follows))
+        if field.contrast_on and field.kind is Kind.COLOR:
+            line = QLabel()
+            line.setObjectName(f"{field.name}_contrast")
+            line.setAccessibleName(_("Contrast"))
+            line.setToolTip(
+                _(
+                    "WCAG contrast of this text on its background: at least 4.5:1 for body "
+                    "text, 3:1 for large text such as headings."
+                )
+            )
+            self.layout_.addWidget(line)
+            self.contrast[field.name] = line
+            self._contrast.append((field, line))
         self.bind(editor, field.name, field.make, field.kind in _TYPED, check)
         return editor
 
@@ -148,6 +179,24 @@ class FormPanel(BlockPanel):
         for editor, path in self._follows:
             value = read_path(self.session.document, path)
             editor.set_fallback(value if isinstance(value, str) else "")
+        for field, line in self._contrast:
+            self._show_contrast(field, line)
+
+    def _show_contrast(self, field: Field, line: QLabel) -> None:
+        """The contrast of the colour in use (the block's, else the one it follows)."""
+        doc = self.session.document
+        value = self.read_field(field.name)
+        if not value and field.follows:
+            value = read_path(doc, field.follows)
+        background = read_path(doc, field.contrast_on)
+        if not (isinstance(value, str) and value and isinstance(background, str) and background):
+            line.hide()
+            return
+        ratio = contrast_ratio(value, background)
+        line.setText(contrast_text(ratio, field.large))
+        good = legibility(ratio, field.large) is Legibility.GOOD
+        line.setStyleSheet("" if good else f"color: {ERROR_COLOR};")
+        line.show()
 
     def focus_editor(self) -> bool:
         for editor in self.editors.values():

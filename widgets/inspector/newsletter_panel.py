@@ -7,7 +7,6 @@ colours show how readable text is on its background (WCAG contrast, :mod:`editor
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +16,7 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidg
 from editor.commands import SetDocumentField
 from editor.contacts.emails import validate_address
 from editor.contrast import Legibility, contrast_ratio, legibility
-from editor.i18n import _, ngettext, number
+from editor.i18n import _, ngettext
 from widgets.inspector.editors import (
     ERROR_COLOR,
     Binding,
@@ -29,7 +28,7 @@ from widgets.inspector.editors import (
     IntEditor,
     LineEditor,
 )
-from widgets.inspector.form import link_problem, read_path
+from widgets.inspector.form import contrast_text, link_problem, read_path
 from widgets.session import EditSession
 
 SUBJECT_PHONE = 60  # characters of a subject most phones show before cutting it
@@ -84,19 +83,6 @@ def preheader_hint(preheader: str) -> str:
     else:
         advice = _("long: inboxes cut it after about {limit}").format(limit=PREHEADER_MAX)
     return _("{length} — {advice}").format(length=length, advice=advice)
-
-
-def contrast_text(ratio: float, large: bool) -> str:
-    """« Contraste 4,8:1 — lisible » in the UI language."""
-    rating = legibility(ratio, large)
-    if rating is Legibility.GOOD:
-        verdict = _("readable")
-    elif rating is Legibility.LARGE_ONLY:
-        verdict = _("too faint for body text")
-    else:
-        verdict = _("hard to read")
-    shown = math.floor(ratio * 10) / 10  # never rounded up: 4.48 fails AA, so not "4.5"
-    return _("Contrast {ratio}:1 — {verdict}").format(ratio=number(shown, 1), verdict=verdict)
 
 
 class NewsletterPanel(QWidget):
