@@ -144,7 +144,7 @@ class FormPanel(BlockPanel):
             line.setToolTip(
                 _(
                     "WCAG contrast of this text on its background: at least 4.5:1 for body "
-                    "text, 3:1 for large text such as headings."
+                    "text, 3:1 for large headings."
                 )
             )
             self.layout_.addWidget(line)
