@@ -174,6 +174,16 @@ def start_campaign(
     return run
 
 
+def pause_all(timeout: float = 30.0) -> bool:
+    """Pause every campaign sending in this process and wait for the messages in flight (the
+    main window calls it when closing: a run left going would hold the thread pool, and the
+    campaign resumes from where it stopped). False if one did not stop within ``timeout``."""
+    runs = list(CampaignRun._runs.values())
+    for run in runs:
+        run.pause()
+    return all(run.wait(timeout) for run in runs)
+
+
 def _item(text: str, tooltip: str = "") -> QTableWidgetItem:
     item = QTableWidgetItem(text)
     item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)

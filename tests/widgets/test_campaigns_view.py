@@ -18,7 +18,7 @@ from editor.sending.campaigns import Campaign, CampaignStore
 from tests.sending.campaign_support import account, addresses, frozen, profile
 from tests.smtp_server import SmtpServer
 from widgets.background import BackgroundTask
-from widgets.campaigns_view import PAGE_SIZE, CampaignsView, DueCampaigns, running
+from widgets.campaigns_view import PAGE_SIZE, CampaignsView, DueCampaigns, pause_all, running
 
 pytestmark = pytest.mark.gui
 
@@ -187,3 +187,18 @@ def test_due_campaigns_start_while_the_app_runs(
     wait_ended(qtbot, campaign_id)
     assert stored(campaign_id).status == "done"
     assert sorted(server.recipients()) == sorted(addresses(3))
+
+
+def test_pause_all_on_closing_leaves_a_campaign_to_resume(
+    qtbot: QtBot, bulletin_home: Path, server: SmtpServer
+) -> None:
+    server.reply_delay = 0.05
+    campaign_id = make_campaign(bulletin_home, server.port, 20)
+    view = make_view(qtbot)
+    view.resume()
+    qtbot.waitUntil(lambda: view.progress_bar.value() >= 1, timeout=TIMEOUT)
+    assert pause_all(timeout=TIMEOUT / 1000)
+    wait_ended(qtbot, campaign_id)
+    paused = stored(campaign_id)
+    assert paused.status == "paused" and paused.counts.queued > 0
+    assert len(server.messages) == paused.counts.sent
