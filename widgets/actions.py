@@ -67,9 +67,13 @@ def _undo_redo(action: QAction, key: Key, fallbacks: list[str], icon: str, tip: 
 
 def create_actions(parent: QWidget, undo_group: QUndoGroup) -> Actions:
     """The actions of one main window, owned by ``parent``."""
-    send_test = _action(parent, _("Send a &Test…"), tip=_("Available with sending"))
-    send_test.setIcon(QIcon(str(resources_dir() / "icons" / "actions" / "send.svg")))
-    send_test.setEnabled(False)  # its place in the toolbar is kept for the sending issue
+    send_test = _action(
+        parent,
+        _("Send a &Test…"),
+        tip=_("Send this newsletter to yourself, as recipients will get it"),
+    )
+    send_test.setIcon(QIcon(str(resources_dir() / "icons" / "actions" / "test-send.svg")))
+    send_test.setEnabled(False)  # until a newsletter is open
     preferences = _action(parent, _("&Preferences…"), Key.Preferences, "Ctrl+,")
     preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
     show_compose = _shortcut(

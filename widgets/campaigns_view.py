@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.i18n import N_, _
+from editor.i18n import N_, _, pgettext
 from editor.sending.accounts import Account, AccountBook
 from editor.sending.runner import Progress, pause_message
 from widgets.background import BackgroundTask
@@ -238,7 +238,13 @@ class CampaignsView(QWidget):
 
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(
-            [_("Subject"), _("Status"), _("Created"), _("Sent"), _("Failed")]
+            [
+                _("Subject"),
+                _("Status"),
+                _("Created"),
+                pgettext("column", "Sent"),
+                pgettext("column", "Failed"),
+            ]
         )
         self.table.setAccessibleName(_("Campaigns"))
         self.table.setToolTip(_("Every campaign, newest first; select one to follow it"))
@@ -410,7 +416,7 @@ class CampaignsView(QWidget):
             self._page = 0
         self.campaign_id = campaign_id
         if not campaign_id:
-            self.title.setText(_("No campaign yet: send one with Sending ▸ Send…"))
+            self.title.setText(_("No campaign yet: send one with Sending ▸ Send the Newsletter…"))
             for widget in (self.progress_bar, self.figures, self.status):
                 widget.setVisible(False)
             self._set_buttons("")

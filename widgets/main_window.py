@@ -60,6 +60,7 @@ from widgets.documents import (
 from widgets.language_menu import language_menu
 from widgets.outline import BLOCK_ID_ROLE, OutlineView
 from widgets.preview import DESKTOP_WIDTH, MOBILE_WIDTH, PreviewPane
+from widgets.sending_menu import SendingMenu
 from widgets.session import EditSession
 from widgets.start_dialog import StartDialog
 from widgets.warnings_list import WarningsList
@@ -253,6 +254,7 @@ class MainWindow(QMainWindow):
             *self.insert_actions,
         ):
             action.setEnabled(document is not None)
+        self.sending.set_enabled(document is not None)
         self._update_title()
         return True
 
@@ -633,6 +635,10 @@ class MainWindow(QMainWindow):
         dialog.exec()
         dialog.deleteLater()
 
+    def _current(self) -> tuple[EditSession | None, Path | None]:
+        """The session being edited and its file, for the Sending menu."""
+        return self.session, self._document.path if self._document else None
+
     def show_accounts(self) -> None:
         """The sending accounts dialog (modal)."""
         from widgets.accounts_dialog import AccountsDialog
@@ -681,7 +687,7 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.may_replace():
+        if not self.may_replace() or not self.sending.may_close():
             event.ignore()
             return
         self.autosaver.discard()  # a clean close: nothing to recover next time
@@ -757,7 +763,6 @@ class MainWindow(QMainWindow):
         a.about.triggered.connect(self.about)
         a.contacts.triggered.connect(self.show_contacts)
         a.send_test.triggered.connect(self.show_send_test)
-        a.send_test.setToolTip(_("Send this newsletter to yourself, as recipients will get it"))
         a.preferences.triggered.connect(self.show_preferences)
         a.show_compose.triggered.connect(self.show_compose)
         a.show_preview.triggered.connect(self.show_preview)
@@ -796,14 +801,10 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.toolbar.toggleViewAction())
         contacts_menu = bar.addMenu(_("C&ontacts"))
         contacts_menu.addAction(a.contacts)
-        self.sending_menu = bar.addMenu(_("&Sending"))
-        self.sending_menu.setObjectName("sendingMenu")
-        self.sending_menu.addAction(a.send_test)
-        self.sending_menu.addSeparator()
-        accounts = self.sending_menu.addAction(_("Sending &accounts…"))
-        accounts.setObjectName("accountsAction")
-        accounts.setToolTip(_("The SMTP services Bulletin sends through, and their passwords"))
-        accounts.triggered.connect(self.show_accounts)
+        self.sending = SendingMenu(self, a.send_test, self._current)
+        self.sending.accounts.triggered.connect(self.show_accounts)
+        self.sending_menu = self.sending.menu
+        bar.addMenu(self.sending_menu)
         help_menu = bar.addMenu(_("&Help"))
         help_menu.addAction(a.about)
 
@@ -847,5 +848,5 @@ class MainWindow(QMainWindow):
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         bar.addWidget(spacer)
-        bar.addAction(a.send_test)
+        bar.addActions([a.send_test, self.sending.send])
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)

@@ -9,8 +9,8 @@ from email import policy
 import pytest
 
 from editor.document import ImageBlock, TextBlock
-from editor.render.engine import Renderer
 from editor.render.context import unsubscribe_mailto_template
+from editor.render.engine import Renderer
 from editor.render.mime import MessageError, build_message
 from editor.sending.tokens import SAMPLE_TOKEN
 from tests.render.helpers import newsletter, png
