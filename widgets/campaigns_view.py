@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.i18n import N_, _, pgettext
+from editor.i18n import N_, _, ngettext, pgettext
 from editor.sending.accounts import Account, AccountBook
 from editor.sending.runner import Progress, pause_message
 from widgets.background import BackgroundTask
@@ -614,7 +614,15 @@ class CampaignsView(QWidget):
         if not self.campaign_id or self._run is not None:
             return
         try:
-            campaign = self._store_call("resume", self.campaign_id)
+            before = self._store_call("get", self.campaign_id)
+            assert isinstance(before, Campaign)
+            resend = False
+            if before.counts.unknown:
+                answer = ask_resend_unknown(self, before.counts.unknown)
+                if answer is None:
+                    return
+                resend = answer
+            campaign = self._store_call("resume", self.campaign_id, resend_unknown=resend)
             assert isinstance(campaign, Campaign)
             account = self.book.get(campaign.account)
         except (StoreError, AccountError) as exc:
@@ -627,6 +635,39 @@ class CampaignsView(QWidget):
         self._follow(run)
         self._set_buttons("sending")
         self._show_status(_("Sending…"), "")
+
+
+def ask_resend_unknown(parent: QWidget, n: int) -> bool | None:
+    """Whether Resume also resends the messages a crash left *unknown* (None: do not resume).
+
+    They may or may not have arrived; the safe default sends only the rest.
+    """
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(_("Resume the campaign"))
+    box.setText(
+        ngettext(
+            "{n} message was being sent when the campaign stopped: it may or may not have arrived.",
+            "{n} messages were being sent when the campaign stopped: they may or may not have "
+            "arrived.",
+            n,
+        ).format(n=n)
+    )
+    box.setInformativeText(
+        _("Resending may give some people the newsletter twice; not resending may miss a few.")
+    )
+    rest = box.addButton(_("Send the &rest only"), QMessageBox.ButtonRole.AcceptRole)
+    again = box.addButton(_("Resend &them too"), QMessageBox.ButtonRole.YesRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(rest)
+    box.exec()
+    clicked = box.clickedButton()
+    box.deleteLater()
+    if clicked is rest:
+        return False
+    if clicked is again:
+        return True
+    return None
 
 
 class CampaignsDialog(QDialog):

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox, QTableWidget
+from PySide6.QtWidgets import QMessageBox, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from editor.contacts.store import ContactStore
@@ -17,6 +17,7 @@ from editor.sending.accounts import AccountBook
 from editor.sending.campaigns import Campaign, CampaignStore
 from tests.sending.campaign_support import account, addresses, frozen, profile
 from tests.smtp_server import SmtpServer
+from widgets import campaigns_view
 from widgets.background import BackgroundTask
 from widgets.campaigns_view import PAGE_SIZE, CampaignsView, DueCampaigns, pause_all, running
 
@@ -202,3 +203,63 @@ def test_pause_all_on_closing_leaves_a_campaign_to_resume(
     paused = stored(campaign_id)
     assert paused.status == "paused" and paused.counts.queued > 0
     assert len(server.messages) == paused.counts.sent
+
+
+def crashed_with_unknown(home: Path, port: int, n: int, in_flight: int) -> int:
+    """A campaign whose run died with ``in_flight`` messages on the wire (marked unknown)."""
+    campaign_id = make_campaign(home, port, n)
+    with ContactStore() as store:
+        campaigns = CampaignStore(store.db)
+        campaigns.set_status(campaign_id, "sending")
+        now = datetime.now(UTC)
+        for _ in range(in_flight):
+            assert campaigns.claim(campaign_id, lambda d: f"<d{d}@example.org>", now)
+        assert campaigns.recover(campaign_id) == in_flight
+    return campaign_id
+
+
+@pytest.mark.parametrize(("resend", "expected"), [(False, 3), (True, 5)])
+def test_resume_after_a_crash_asks_about_messages_in_flight(
+    qtbot: QtBot,
+    bulletin_home: Path,
+    server: SmtpServer,
+    monkeypatch: pytest.MonkeyPatch,
+    resend: bool,
+    expected: int,
+) -> None:
+    campaign_id = crashed_with_unknown(bulletin_home, server.port, 5, 2)
+    asked: list[int] = []
+    answers: list[bool | None] = [None, resend]
+
+    def ask(parent: QWidget, n: int) -> bool | None:
+        asked.append(n)
+        return answers[len(asked) - 1]
+
+    monkeypatch.setattr(campaigns_view, "ask_resend_unknown", ask)
+    view = make_view(qtbot)
+    assert stored(campaign_id).status == "paused"
+    view.resume()  # Cancel: nothing happens
+    assert asked == [2] and running(campaign_id) is None and server.messages == []
+    view.resume()
+    wait_ended(qtbot, campaign_id)
+    done = stored(campaign_id)
+    assert len(server.messages) == expected
+    assert done.counts.sent == expected and done.counts.unknown == 5 - expected
+
+
+def test_the_resend_question_names_the_count_and_defaults_to_the_rest(qtbot: QtBot) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    seen: list[QMessageBox] = []
+
+    def click_default(box: QMessageBox) -> int:
+        seen.append(box)
+        default = box.defaultButton()
+        assert default is not None
+        default.click()
+        return 0
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(QMessageBox, "exec", click_default)
+        assert campaigns_view.ask_resend_unknown(parent, 3) is False
+    assert seen[0].text().startswith("3 messages were being sent when the campaign stopped")

@@ -88,7 +88,12 @@ def test_send_opens_the_wizard_on_the_newsletter_and_its_file(
     window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     seen: list[SendWizard] = []
-    monkeypatch.setattr(SendWizard, "exec", lambda self: seen.append(self) or 0)
+
+    def record(wizard: SendWizard) -> int:
+        seen.append(wizard)
+        return 0
+
+    monkeypatch.setattr(SendWizard, "exec", record)
     window.sending.send.trigger()
     assert len(seen) == 1
     wizard = seen[0]
