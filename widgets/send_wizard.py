@@ -291,9 +291,11 @@ class _SummaryPage(QWizardPage):
 
     def show_result(self, prep: Preparation) -> None:
         self.busy.hide()
-        lines: list[str] = []
+        lines = self._what(prep)
         if prep.summary is not None:
-            lines = prep.summary.lines()
+            lines += prep.summary.lines()
+            if not prep.summary.skipped_total:
+                lines.append(_("Nobody is skipped."))
         quota = prep.quota
         if quota is not None:
             u = quota.usage
@@ -313,6 +315,19 @@ class _SummaryPage(QWizardPage):
         self.problems.setText("\n".join(prep.problems))
         self.problems.setVisible(bool(prep.problems))
         self.completeChanged.emit()
+
+    def _what(self, prep: Preparation) -> list[str]:
+        """Subject and sender, as recipients will see them, then a blank line."""
+        frozen, account = prep.frozen, self._wizard.account_page.selected()
+        if frozen is None or account is None:
+            return []
+        name = account.from_name or frozen.sender_name
+        sender = f"{name} <{account.from_email}>" if name else account.from_email
+        return [
+            _("Subject: {subject}").format(subject=frozen.subject),
+            _("From: {sender}, through “{account}”").format(sender=sender, account=account.name),
+            "",
+        ]
 
     def isComplete(self) -> bool:
         prep = self._wizard.preparation

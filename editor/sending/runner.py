@@ -293,9 +293,11 @@ class CampaignRunner:
         from editor.sending.message import MessageFactory, Recipient
 
         campaign = self.store.get(self.campaign_id)
+        frozen = self.store.frozen(self.campaign_id)
         factory = MessageFactory(
-            self.store.frozen(self.campaign_id),
-            from_name=self.account.from_name,
+            frozen,
+            # The account's name, else the newsletter's sender name (as a test send does).
+            from_name=self.account.from_name or frozen.sender_name,
             from_email=self.account.from_email,
             reply_to=self.account.reply_to,
             list_id=" + ".join(campaign.lists),  # one List-Id per audience, stable over campaigns

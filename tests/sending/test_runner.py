@@ -371,3 +371,18 @@ def test_two_campaigns_of_one_account_share_its_rate(tmp_path: Path, server: Smt
         )
         assert len(times) == 8
         assert times[5] - times[0] >= 3600  # the 6th message waited for the first one's hour
+
+
+@pytest.mark.parametrize(("from_name", "shown"), [("", None), ("Les Nouvelles", "Les Nouvelles")])
+def test_from_name_is_the_account_s_else_the_newsletter_s(
+    tmp_path: Path, server: SmtpServer, from_name: str, shown: str | None
+) -> None:
+    store, campaigns, campaign = setup(tmp_path, 1)
+    newsletter_name = campaigns.frozen(campaign.id).sender_name
+    assert newsletter_name and newsletter_name != "Les Nouvelles"
+    with store:
+        sender = account(server.port, from_name=from_name)
+        assert CampaignRunner(campaigns, campaign.id, sender, None).run().sent == 1
+    parsed = email.message_from_bytes(server.messages[0][2], policy=policy.default)
+    assert parsed["From"].addresses[0].display_name == (shown or newsletter_name)
+    assert parsed["From"].addresses[0].addr_spec == "news@example.org"

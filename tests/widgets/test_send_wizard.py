@@ -104,7 +104,14 @@ def test_send_now_creates_the_campaign_and_the_view_follows_it(
 ) -> None:
     wizard = make_wizard(qtbot)
     to_summary(qtbot, wizard, "Readers", "Friends")
-    assert "5 people will receive it." in wizard.summary_page.text.text()
+    summary = wizard.summary_page.text.text().splitlines()
+    assert summary[:2] == [
+        f"Subject: {wizard.session.file.newsletter.subject}",
+        "From: Les Nouvelles <news@example.org>, through “local”",
+    ]
+    assert "5 people will receive it." in summary
+    assert "1 skipped: already in another chosen list." in summary
+    assert "Nobody is skipped." not in summary
     assert wizard.summary_page.isComplete()
     wizard.next()
     assert wizard.currentPage() is wizard.confirm_page
@@ -161,6 +168,7 @@ def test_schedule_later_stores_a_scheduled_campaign_and_sends_nothing(
     assert "Suggested:" in page.proposal.text()
     wizard.next()
     qtbot.waitUntil(lambda: wizard.preparation is not None, timeout=TIMEOUT)
+    assert "Nobody is skipped." in wizard.summary_page.text.text().splitlines()
     wizard.next()
     assert "will be sent on" in wizard.confirm_page.text.text()
     with qtbot.waitSignal(wizard.campaign_created, timeout=TIMEOUT) as created:
