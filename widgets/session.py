@@ -24,7 +24,6 @@ from editor.package import BulletinFile
 # Typing in one block merges into one undo step until a pause this long, or a word ends.
 MERGE_PAUSE_S = 1.0
 _TAGS = re.compile(r"<[^>]*>")
-_MERGE_ID = 0x42554C  # any constant: QUndoStack only merges commands with the same id()
 
 
 class DocumentCommand(QUndoCommand):
@@ -32,7 +31,10 @@ class DocumentCommand(QUndoCommand):
 
     The command is applied before it is pushed (so a refused command raises where the caller
     can show it, and nothing is pushed); the first ``redo`` that ``push`` makes is skipped.
-    Commands given the same ``merge_key`` (typing in one text field) merge into one step.
+    Commands given the same ``merge_key`` (typing in one text field) merge into one step:
+    :meth:`EditSession.push` merges them itself (:meth:`absorb`) instead of QUndoStack, because
+    PySide6 never frees a Python command that QUndoStack deleted after ``mergeWith`` (measured:
+    199 of 200 merged commands still alive after ``clear()``), which leaked every keystroke.
     """
 
     def __init__(
@@ -48,16 +50,15 @@ class DocumentCommand(QUndoCommand):
         self.stamp = time.monotonic()
         self._applied = True
 
-    def id(self) -> int:
-        return _MERGE_ID if self.merge_key else -1
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, DocumentCommand) or other.merge_key != self.merge_key:
+    def absorb(self, command: Command, merge_key: str | None, stamp: float) -> bool:
+        """Take ``command`` (already applied) into this step if it continues the same typing:
+        same field, within :data:`MERGE_PAUSE_S`, and this step did not end a word."""
+        if not merge_key or merge_key != self.merge_key:
             return False
-        if other.stamp - self.stamp > MERGE_PAUSE_S or _ends_word(self.command):
+        if stamp - self.stamp > MERGE_PAUSE_S or _ends_word(self.command):
             return False
         # Keep our inverse (the state before the first keystroke), take the latest command.
-        self.command, self.stamp = other.command, other.stamp
+        self.command, self.stamp = command, stamp
         return True
 
     def redo(self) -> None:
@@ -130,7 +131,17 @@ class EditSession(QObject):
         except DocumentError as exc:
             self.error.emit(str(exc))
             return False
-        self.undo_stack.push(DocumentCommand(self, command, inverse, merge_key))
+        stack = self.undo_stack
+        index = stack.index()
+        # Like QUndoStack: only onto the last step done, never onto the saved state.
+        if index == stack.count() and index > 0 and index != stack.cleanIndex():
+            top = stack.command(index - 1)
+            if isinstance(top, DocumentCommand) and top.absorb(
+                command, merge_key, time.monotonic()
+            ):
+                self.changed.emit()
+                return True
+        stack.push(DocumentCommand(self, command, inverse, merge_key))
         self.changed.emit()
         return True
 

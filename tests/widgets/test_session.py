@@ -76,3 +76,42 @@ def test_selection_falls_back_when_its_block_goes(qapp: QApplication) -> None:
     assert s.selected == "" and seen == ["t", "", "t", ""]
     s.undo_stack.undo()
     assert s.selected == ""
+
+
+def test_typing_never_merges_into_the_saved_state_nor_after_an_undo(
+    qapp: QApplication, monkeypatch  # type: ignore[no-untyped-def]
+) -> None:
+    s = make()
+    clock = [100.0]
+    monkeypatch.setattr(session_module.time, "monotonic", lambda: clock[0])
+    s.push(SetRichText("t", "<p>ab</p>"), merge_key="t.html")
+    s.mark_saved()
+    s.push(SetRichText("t", "<p>abc</p>"), merge_key="t.html")  # a new step after saving
+    assert s.undo_stack.count() == 2 and s.modified
+    s.undo_stack.undo()
+    assert not s.modified and s.document.blocks[1].html == "<p>ab</p>"  # type: ignore[attr-defined]
+    s.push(SetRichText("t", "<p>abd</p>"), merge_key="t.html")  # replaces the redo step
+    assert s.undo_stack.count() == 2 and s.modified
+    s.undo_stack.undo()
+    assert s.document.blocks[1].html == "<p>ab</p>"  # type: ignore[attr-defined]
+
+
+def test_merged_keystrokes_leave_nothing_behind(qapp: QApplication) -> None:
+    """PySide6 never frees a Python command QUndoStack merged away: the session merges itself."""
+    import gc
+
+    from widgets.session import DocumentCommand
+
+    def alive() -> int:
+        gc.collect()
+        return sum(isinstance(o, DocumentCommand) for o in gc.get_objects())
+
+    s = make()
+    before = alive()
+    text = "<p>a"
+    for char in "bonjour":
+        text += char
+        s.push(SetRichText("t", text + "</p>"), merge_key="t.html")
+    assert s.undo_stack.count() == 1 and alive() == before + 1
+    s.undo_stack.clear()
+    assert alive() == before
