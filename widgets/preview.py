@@ -9,9 +9,14 @@ documents over 2 MB, which a few photos reach quickly.
 Given an :class:`~widgets.session.EditSession`, the pane follows it: each ``changed`` restarts
 an 80 ms timer, then a copy of the document is rendered on a worker thread
 (:mod:`widgets.render_worker`) with the window's renderer; a result older than the last
-request is dropped. Each device has two web views stacked on each other: the new page loads in
-the one behind, gets the scroll position of the one in front, and only then comes to the front,
-so an edit never flashes a blank page or jumps back to the top.
+request is dropped. Once a page is shown, a new rendering replaces its document in place, with a
+script in Qt's application world, keeping the scroll position: no navigation, because each one
+costs QtWebEngine about 16 KB in our process for good (measured with a bare QWebEngineView:
+15–18 KB per load, history kept or cleared, unique URLs or not; an in-place update costs
+0.03 KB), which grew the app by megabytes over an afternoon of typing. The first page, and a
+reload (remote images allowed, a page that failed), load in the second web view stacked behind
+the first, get the front one's scroll position, and only then come to the front, so the user
+never sees a blank page or a jump back to the top.
 
 Privacy: each pane has its own off-the-record profile whose request interceptor refuses every
 http(s) request (remote images tell their server when and where the email is read) until the
@@ -21,6 +26,7 @@ user allows them for this newsletter; embedded images are ``data:`` URLs and alw
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -97,6 +103,53 @@ _LAYOUT: dict[str, tuple[str | None, bool, bool]] = {
 }
 _REMOTE_SCHEMES = frozenset({"http", "https", "ws", "wss", "ftp"})
 _FILE_NAME = re.compile(r"preview-(\d+)\.html")
+# What makes a page ask for something remote (links do not): images, backgrounds, CSS urls.
+_REMOTE_REFERENCE = re.compile(
+    r"""(?:\bsrc|\bbackground)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//""",
+    re.IGNORECASE,
+)
+
+# Turns the shown document into a new one, keeping the scroll position; true once done. Run in
+# Qt's application world: the page's own JavaScript is off. DOMParser makes inert nodes (no
+# script runs, none is in an email anyway); remote requests still go through the interceptor.
+# Only what differs is touched, node by node: typing changes a text node, and unchanged images
+# are not decoded again (replacing the whole document cost the web process ~650 KB per update
+# for a page with one photo, this ~30 KB, measured).
+_REPLACE_DOCUMENT = """(function (html) {
+  function morph(a, b) {
+    if (a.nodeType !== b.nodeType || a.nodeName !== b.nodeName) {
+      a.parentNode.replaceChild(document.importNode(b, true), a);
+      return;
+    }
+    if (a.nodeType === 3 || a.nodeType === 8) {
+      if (a.data !== b.data) a.data = b.data;
+      return;
+    }
+    if (a.nodeType !== 1) return;
+    var i, name;
+    for (i = a.attributes.length - 1; i >= 0; i--) {
+      name = a.attributes[i].name;
+      if (!b.hasAttribute(name)) a.removeAttribute(name);
+    }
+    for (i = 0; i < b.attributes.length; i++) {
+      name = b.attributes[i].name;
+      if (a.getAttribute(name) !== b.attributes[i].value) {
+        a.setAttribute(name, b.attributes[i].value);
+      }
+    }
+    var ac = a.childNodes, bc = b.childNodes;
+    for (i = 0; i < bc.length; i++) {
+      if (i < ac.length) morph(ac[i], bc[i]);
+      else a.appendChild(document.importNode(bc[i], true));
+    }
+    while (ac.length > bc.length) a.removeChild(a.lastChild);
+  }
+  var x = window.scrollX, y = window.scrollY;
+  var parsed = new DOMParser().parseFromString(html, "text/html");
+  morph(document.documentElement, parsed.documentElement);
+  window.scrollTo(x, y);
+  return true;
+})(%s)"""
 
 
 class RemoteBlocker(QWebEngineUrlRequestInterceptor):
@@ -196,6 +249,8 @@ class DevicePreview(QFrame):
         self.caption = QLabel(caption)
         self.caption.setObjectName("previewCaption")
         self._target = QUrl()
+        self._front_ok = False  # the front view holds a page that loaded: it can be updated
+        self.shown_url = QUrl()  # the page shown (the front view's URL is that of its load)
         self._views: list[QWebEngineView] = []
         self._stack = QStackedLayout()
         self._stack.setStackingMode(QStackedLayout.StackingMode.StackAll)
@@ -254,6 +309,34 @@ class DevicePreview(QFrame):
         """The URL loading behind (empty when none)."""
         return QUrl(self._target)
 
+    def show_page(self, url: QUrl, path: Path | None = None) -> None:
+        """Show the page at ``url`` (the file ``path``): its document replaces the front one in
+        place when that one loaded and nothing is loading, else it loads behind (:meth:`load`).
+        ``path`` None always loads. :attr:`swapped` says when it is shown."""
+        if path is None or not self._front_ok or not self._target.isEmpty():
+            self.load(url)
+            return
+        try:
+            html = path.read_text(encoding="utf-8")
+        except OSError:
+            self.load(url)
+            return
+        view = self.view
+        view.page().runJavaScript(
+            _REPLACE_DOCUMENT % json.dumps(html),
+            QWebEngineScript.ScriptWorldId.ApplicationWorld,
+            lambda result: self._replaced(view, url, result is True),
+        )
+
+    def _replaced(self, view: QWebEngineView, url: QUrl, ok: bool) -> None:
+        if not ok:  # the page went away meanwhile: load it the usual way
+            self._front_ok = False
+            self.load(url)
+            return
+        if view is self.view:
+            self.shown_url = QUrl(url)
+        self.swapped.emit(url, True)
+
     def load(self, url: QUrl) -> None:
         """Load ``url`` behind; :attr:`swapped` says when it is in front."""
         self._target = QUrl(url)
@@ -265,6 +348,8 @@ class DevicePreview(QFrame):
 
     def clear(self) -> None:
         self._target = QUrl()
+        self._front_ok = False
+        self.shown_url = QUrl()
         for view in self._views:
             view.setHtml("")
 
@@ -292,6 +377,8 @@ class DevicePreview(QFrame):
             return  # a newer page is on its way
         self._target = QUrl()
         self._stack.setCurrentWidget(view)
+        self._front_ok = ok
+        self.shown_url = QUrl(url)
         self.swapped.emit(url, ok)
 
 
@@ -343,6 +430,7 @@ class PreviewPane(QWidget):
         self._session: EditSession | None = None
         self._renderer: Renderer | None = None
         self._blocked_pages: set[str] = set()
+        self._reload = False  # the next page loads anew (remote images were allowed)
 
         # The profile is created first (the pages need it) but parented last, so it is deleted
         # after them: a profile deleted before its pages makes QtWebEngine complain.
@@ -536,6 +624,7 @@ class PreviewPane(QWidget):
             return
         self._blocker.allowed = allowed
         self._blocked_pages.clear()
+        self._reload = True  # images the page already refused are asked for again
         self._update_remote_bar()
         self.remote_images_allowed_changed.emit(allowed)
         self._refresh()
@@ -620,8 +709,14 @@ class PreviewPane(QWidget):
             return
         url = QUrl.fromLocalFile(str(result.path))
         self._showing = (result.generation, url, dict.fromkeys(devices))
+        path = None if self._reload else result.path
+        self._reload = False
+        if path is not None and not _REMOTE_REFERENCE.search(result.rendered.html):
+            # Updated in place, a page keeps its URL: it no longer asks for remote images.
+            for device in devices:
+                self._blocked_pages.discard(device.shown_url.toString())
         for device in devices:
-            device.load(url)
+            device.show_page(url, path)
 
     def _device_swapped(self, url: QUrl, ok: bool) -> None:
         device = self.sender()
@@ -646,10 +741,14 @@ class PreviewPane(QWidget):
 
     def _remote_blocked(self, page: QUrl) -> None:
         self._blocked_pages.add(page.toString())
+        # A page updated in place asks with the URL it was loaded from.
+        for device in self.devices:
+            if device.view.url() == page:
+                self._blocked_pages.add(device.shown_url.toString())
         self._update_remote_bar()
 
     def _update_remote_bar(self) -> None:
-        shown = {device.view.url().toString() for device in self._visible_devices()}
+        shown = {device.shown_url.toString() for device in self._visible_devices()}
         self.remote_bar.setVisible(not self._blocker.allowed and bool(shown & self._blocked_pages))
 
     def _allow_clicked(self) -> None:
@@ -730,10 +829,11 @@ class PreviewPane(QWidget):
         return Path(self._folder.path()) / f"preview-{generation}.html"
 
     def _remove_old_pages(self) -> None:
-        """Delete page files older than the one shown that no view is still loading."""
+        """Delete the page files up to the one shown that no view shows or is loading (a page
+        updated in place was read at once)."""
         keep = {d.view.url().toLocalFile() for d in self.devices}
         keep |= {d.loading.toLocalFile() for d in self.devices}
         for path in Path(self._folder.path()).glob("preview-*.html"):
             match = _FILE_NAME.fullmatch(path.name)
-            if match and int(match.group(1)) < self._shown_generation and str(path) not in keep:
+            if match and int(match.group(1)) <= self._shown_generation and str(path) not in keep:
                 path.unlink(missing_ok=True)

@@ -40,7 +40,7 @@ class TextBlock(Block):
         check_align(self.align)
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=64)
 def clean_rich_text(html: str) -> str:
     """:func:`richtext.clean`, remembered: the HTML and the text part both need it."""
     return richtext.clean(html)

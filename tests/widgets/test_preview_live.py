@@ -15,7 +15,7 @@ from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from pytestqt.qtbot import QtBot
 
-from editor.commands import SetRichText
+from editor.commands import RemoveBlock, SetRichText
 from editor.document import ImageBlock, Newsletter, TextBlock
 from editor.render.engine import Rendered, Renderer
 from editor.render.preview_modes import IMAGE_BOX_CLASS, lightness, parse_color
@@ -225,7 +225,7 @@ def test_the_scroll_position_survives_an_update(
     session.push(SetRichText(text_block(session).id, "<p>Un texte modifié</p>"))
     wait_current(qtbot, pane)
     now = pane.desktop.view
-    assert now is not front  # the new page came in the view that was behind
+    assert now is front  # the page was updated in place
     assert "Un texte modifié" in page_html(qtbot, now)
     assert page_value(qtbot, now, "window.scrollY") == 150
     assert now.page().scrollPosition().y() == 150
@@ -317,10 +317,32 @@ def test_a_pane_without_session_renders_nothing(qtbot: QtBot) -> None:
     assert pane.generation == 0
 
 
-def test_the_old_page_stays_in_front_until_the_new_one_has_loaded(
+def test_an_edit_updates_the_page_in_place_without_navigating(
     qtbot: QtBot, pane: PreviewPane, session: EditSession
 ) -> None:
-    """No blank page while typing: the new page loads behind and comes forward once loaded."""
+    """No blank page while typing, and nothing that accumulates per edit: the front page's
+    document is replaced in place; no view navigates (each navigation costs QtWebEngine memory
+    for good)."""
+    device = pane.desktop
+    front, old_url = device.view, device.view.url()
+    assert not old_url.isEmpty()
+    starts: list[QWebEngineView] = []
+    for view in (device.view, device.back):
+        view.loadStarted.connect(lambda view=view: starts.append(view))
+    for version in ("Nouvelle version", "Version suivante"):
+        session.push(SetRichText(text_block(session).id, f"<p>{version}</p>"))
+        wait_current(qtbot, pane)
+        assert version in page_html(qtbot, device.view)
+    assert starts == []
+    assert device.view is front and front.url() == old_url
+    assert device.shown_url != old_url and device.shown_url.fileName().startswith("preview-")
+    assert page_value(qtbot, front, "document.title") == session.document.subject
+
+
+def test_a_reload_keeps_the_old_page_in_front_until_the_new_one_has_loaded(
+    qtbot: QtBot, pane: PreviewPane
+) -> None:
+    """Allowing remote images loads the page anew: behind, and in front once loaded."""
     device = pane.desktop
     front, old_url = device.view, device.view.url()
     assert not old_url.isEmpty() and device.back.url() == old_url  # both views drew a page
@@ -331,8 +353,33 @@ def test_the_old_page_stays_in_front_until_the_new_one_has_loaded(
     device.back.loadFinished.connect(
         lambda _ok: seen.append((device.view is front, front.url() == old_url))
     )
-    session.push(SetRichText(text_block(session).id, "<p>Nouvelle version</p>"))
+    pane.set_remote_images_allowed(True)
     wait_current(qtbot, pane)
     assert seen and all(in_front and same for in_front, same in seen)
     assert device.view is not front and device.view.url() != old_url
-    assert "Nouvelle version" in page_html(qtbot, device.view)
+    assert device.shown_url == device.view.url()
+
+
+def test_the_remote_images_bar_follows_pages_updated_in_place(
+    qtbot: QtBot, image_server: tuple[str, list[str]]
+) -> None:
+    base, hits = image_server
+    bf = sample_file()
+    picture = ImageBlock(src=f"{base}/logo.png", alt="Logo", width=40)
+    bf.newsletter.blocks.insert(0, picture)
+    session = EditSession(bf)
+    pane = PreviewPane(session)
+    qtbot.addWidget(pane)
+    pane.resize(1300, 700)
+    pane.show()
+    wait_current(qtbot, pane)
+    qtbot.waitUntil(pane.remote_bar.isVisible, timeout=LOAD_TIMEOUT_MS)
+    front = pane.desktop.view
+    session.push(RemoveBlock(picture.id))
+    wait_current(qtbot, pane)
+    assert pane.desktop.view is front  # in place
+    qtbot.waitUntil(lambda: not pane.remote_bar.isVisible(), timeout=LOAD_TIMEOUT_MS)
+    session.undo_stack.undo()  # the remote picture is back: refused again, the bar again
+    wait_current(qtbot, pane)
+    qtbot.waitUntil(pane.remote_bar.isVisible, timeout=LOAD_TIMEOUT_MS)
+    assert pane.desktop.view is front and hits == []
