@@ -159,6 +159,14 @@ def check_footer_rule(others: list[Block], index: int, block: Block) -> None:
         raise DocumentError(_("Nothing can go after the footer: it ends the newsletter."))
 
 
+def unavailable_types(doc: Newsletter) -> dict[str, str]:
+    """Block types no new block of which can go anywhere in ``doc``, with why (the palette and
+    the Insert menu grey them out instead of refusing after the fact)."""
+    if any(isinstance(b, FooterBlock) for b in doc.blocks):
+        return {FooterBlock.TYPE: _("This newsletter already has a footer: it has only one.")}
+    return {}
+
+
 def can_place(doc: Newsletter, path: BlockPath, block: Block, *, moving: bool = False) -> bool:
     """Whether ``block`` may go at ``path`` (see :func:`check_target`), without raising."""
     try:

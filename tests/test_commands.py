@@ -991,3 +991,15 @@ def test_random_edits_of_generated_documents_unwind_exactly(
     doc: Newsletter, data: st.DataObject
 ) -> None:
     run_and_unwind(doc, data)
+
+
+def test_unavailable_types_name_a_second_footer_and_why() -> None:
+    from editor.blocks.footer import FooterBlock
+    from editor.document import Newsletter, TextBlock
+    from editor.locate import unavailable_types
+
+    assert unavailable_types(Newsletter(blocks=[TextBlock(id="t")])) == {}
+    with_footer = Newsletter(blocks=[TextBlock(id="t"), FooterBlock(id="f")])
+    assert unavailable_types(with_footer) == {
+        "footer": "This newsletter already has a footer: it has only one."
+    }

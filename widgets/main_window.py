@@ -43,6 +43,7 @@ from editor.commands import insert_new
 from editor.document import DocumentError
 from editor.feeds import FeedCache
 from editor.i18n import _
+from editor.locate import unavailable_types
 from editor.recent import add_recent, clear_recent, load_recent, remove_recent
 from editor.render.engine import GMAIL_CLIP_BYTES, Rendered, Renderer
 from editor.settings import data_dir, load_preferences
@@ -255,6 +256,7 @@ class MainWindow(QMainWindow):
         ):
             action.setEnabled(document is not None)
         self.sending.set_enabled(document is not None)
+        self._update_insertable()
         self._update_title()
         return True
 
@@ -353,6 +355,19 @@ class MainWindow(QMainWindow):
     def _document_changed(self) -> None:
         self._render_timer.start()
         self._update_title()
+        self._update_insertable()
+
+    def _update_insertable(self) -> None:
+        """Grey out the block types that cannot be added now (a second footer)."""
+        reasons = unavailable_types(self.session.document) if self.session else {}
+        set_unavailable = getattr(self.block_palette, "set_unavailable", None)
+        if callable(set_unavailable):
+            set_unavailable(reasons)
+        for action in self.insert_actions:
+            why = reasons.get(str(action.data()), "")
+            action.setEnabled(self.session is not None and not why)
+            if why:
+                action.setToolTip(why)
 
     def _refresh(self) -> None:
         """After edits have paused: the outline, and the preview when the window renders it."""

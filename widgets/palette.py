@@ -10,7 +10,7 @@ where it lands), and double-click or Enter asks the window to insert one
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QDrag, QIcon, QKeyEvent
@@ -112,6 +112,20 @@ class Palette(QWidget):
         if self.list.count():
             self.list.setCurrentRow(0)
 
+    def set_unavailable(self, reasons: Mapping[str, str]) -> None:
+        """Grey out the types that cannot be added now (type name → why, shown as tooltip)."""
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            name = item.data(TYPE_ROLE)
+            why = reasons.get(name, "")
+            flags = item.flags()
+            if why:
+                item.setFlags(flags & ~Qt.ItemFlag.ItemIsEnabled & ~Qt.ItemFlag.ItemIsDragEnabled)
+                item.setToolTip(why)
+            else:
+                item.setFlags(flags | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsDragEnabled)
+                item.setToolTip(_("Add a block: {label}").format(label=item.text()))
+
     def type_names(self) -> list[str]:
         """The type names shown, in order."""
         return [self.list.item(row).data(TYPE_ROLE) for row in range(self.list.count())]
@@ -125,7 +139,8 @@ class Palette(QWidget):
         return None
 
     def _request(self, item: QListWidgetItem) -> None:
-        self.insert_requested.emit(item.data(TYPE_ROLE))
+        if item.flags() & Qt.ItemFlag.ItemIsEnabled:
+            self.insert_requested.emit(item.data(TYPE_ROLE))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Enter and Return insert; single-click activation (some desktops) must not.

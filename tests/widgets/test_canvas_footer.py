@@ -124,3 +124,32 @@ def test_inserting_a_second_footer_from_the_palette_says_why(
     win.session.select("f1")  # a new block "after the footer" goes just before it
     assert win.insert_block("text")
     assert [b.TYPE for b in win.session.document.blocks][-2:] == ["text", "footer"]
+
+
+def test_the_palette_and_insert_menu_grey_out_a_second_footer(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    from editor.commands import RemoveBlock
+    from widgets.documents import OpenDocument
+    from widgets.main_window import MainWindow
+
+    discard = QMessageBox.StandardButton.Discard  # closing the edited window at teardown
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a: discard))
+    win = MainWindow(OpenDocument(sample_file()))
+    qtbot.addWidget(win)
+    assert win.session is not None
+    palette = win.block_palette
+    footer_item = palette.item_for("footer")  # type: ignore[attr-defined]
+    footer_action = next(a for a in win.insert_actions if a.data() == "footer")
+    assert not footer_item.flags() & Qt.ItemFlag.ItemIsEnabled
+    assert "already has a footer" in footer_item.toolTip()
+    assert not footer_action.isEnabled() and "already has a footer" in footer_action.toolTip()
+    palette.list.itemDoubleClicked.emit(footer_item)  # a greyed entry inserts nothing
+    assert win.session.undo_stack.count() == 0
+    assert win.session.push(RemoveBlock("f1"))  # no footer any more: available again
+    assert footer_item.flags() & Qt.ItemFlag.ItemIsEnabled and footer_action.isEnabled()
+    text_item = palette.item_for("text")  # type: ignore[attr-defined]
+    assert text_item.flags() & Qt.ItemFlag.ItemIsEnabled
