@@ -79,7 +79,8 @@ def test_selection_falls_back_when_its_block_goes(qapp: QApplication) -> None:
 
 
 def test_typing_never_merges_into_the_saved_state_nor_after_an_undo(
-    qapp: QApplication, monkeypatch  # type: ignore[no-untyped-def]
+    qapp: QApplication,
+    monkeypatch,  # type: ignore[no-untyped-def]
 ) -> None:
     s = make()
     clock = [100.0]
