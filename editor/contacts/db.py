@@ -133,10 +133,11 @@ def _v2(conn: sqlite3.Connection) -> None:
         conn.execute(f"DROP INDEX IF EXISTS {index}")
 
 
+from editor.inbox.inbox_db import _v4  # noqa: E402  (inbox messages, review: issue 11)
 from editor.sending.campaign_db import _v3  # noqa: E402  (campaigns, deliveries: issue 9)
 
 #: One function per schema version: ``MIGRATIONS[n]`` upgrades version ``n`` to ``n + 1``.
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3]
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
