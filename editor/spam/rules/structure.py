@@ -1,0 +1,234 @@
+"""Structure and headers: size and Gmail clipping, the text part, unsubscribing, the sender's
+identity, and the headers an ``.eml`` must carry."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from editor.findings import Severity
+from editor.i18n import _
+from editor.render.engine import GMAIL_CLIP_BYTES
+from editor.spam.registry import Hit, rule
+from editor.spam.view import Link, MessageView
+
+_UNSUB = re.compile(
+    r"unsubscri|d[ée]s\s?abonn|d[ée]sinscri|opt[\s-]?out|list-unsubscribe|"
+    r"manage (?:your )?(?:subscription|preferences)|vos préférences|abmelden|darse de baja",
+    re.IGNORECASE,
+)
+_ADDRESS = re.compile(
+    r"\b\d{1,4}(?:\s?(?:bis|ter|[a-z]))?,?\s+(?:rue|avenue|av\.|boulevard|bd|chemin|allée|"
+    r"place|impasse|route|quai|cours|square|street|st\.?|road|rd\.?|lane|drive|avenue|way|"
+    r"close|court)\b"
+    r"|\b(?:bp|cs)\s?\d{2,6}\b|\bcedex\b|\bp\.?\s?o\.?\s+box\b"
+    r"|\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b"  # UK postcode
+    r"|\b\d{5}\s+[A-ZÉÈ][\w'’ -]{2,}"  # French (and German) postcode + town
+    r"|\b[A-Z]{2}\s\d{5}(?:-\d{4})?\b",  # US state + ZIP
+    re.IGNORECASE,
+)
+_WORDS = re.compile(r"[^\W\d_]{3,}")
+PARTS_MIN_SHARE = 0.5
+
+
+def unsubscribe_links(view: MessageView) -> list[Link]:
+    """Links that unsubscribe (by their text, their address, or the newsletter's own link)."""
+    return [
+        link
+        for link in view.links
+        if (view.unsubscribe_url and link.href == view.unsubscribe_url)
+        or _UNSUB.search(link.text)
+        or _UNSUB.search(link.href)
+    ]
+
+
+def has_unsubscribe(view: MessageView) -> bool:
+    if unsubscribe_links(view):
+        return True
+    if view.html is None and view.plain and _UNSUB.search(view.plain):
+        return True
+    return bool(view.header("List-Unsubscribe"))
+
+
+@rule(
+    "gmail_clip",
+    1.5,
+    Severity.WARNING,
+    mirrors="",
+    message=lambda p: _("The HTML is {kb} KB: Gmail clips messages over 102 KB.").format(
+        kb=p["kb"]
+    ),
+    fix=lambda p: _("Remove some blocks or raw HTML."),
+)
+def gmail_clip(view: MessageView) -> Iterator[Hit]:
+    """HTML over 102 KB. Neither filter scores size, but Gmail shows "[Message clipped]" and
+    hides the rest (footer, unsubscribe link, open-tracking pixel) behind a link."""
+    if view.html_bytes > GMAIL_CLIP_BYTES:
+        yield Hit(params={"kb": view.html_bytes // 1024})
+
+
+@rule(
+    "unsubscribe_clipped",
+    1.5,
+    Severity.ERROR,
+    mirrors="",
+    message=lambda p: _("The unsubscribe link is after Gmail's clipping point."),
+    fix=lambda p: _("Shorten the message so the footer stays within the first 102 KB."),
+)
+def unsubscribe_clipped(view: MessageView) -> Iterator[Hit]:
+    """Over 102 KB and the first unsubscribe link lies beyond the clip point: Gmail readers
+    cannot find it, so they press "Report spam" instead, and Gmail's 2024 bulk-sender rules
+    require a visible, easy way to unsubscribe."""
+    if view.html is None or view.html_bytes <= GMAIL_CLIP_BYTES:
+        return
+    body = view.html.lower().find("<body")
+    m = _UNSUB.search(view.html, max(body, 0))
+    if m and len(view.html[: m.start()].encode()) > GMAIL_CLIP_BYTES:
+        links = unsubscribe_links(view)
+        yield Hit(links[0].block if links else None)
+
+
+@rule(
+    "text_part_missing",
+    0.5,
+    Severity.WARNING,
+    mirrors="SpamAssassin MIME_HTML_ONLY; rspamd MIME_HTML_ONLY",
+    message=lambda p: _("The message has no plain-text part."),
+    fix=lambda p: _("Send the HTML with a text version (Bulletin always adds one)."),
+)
+def text_part_missing(view: MessageView) -> Iterator[Hit]:
+    """An HTML message without text/plain alternative (SpamAssassin MIME_HTML_ONLY, rspamd
+    MIME_HTML_ONLY): bulk tools always send both. Only an ``.eml`` can tell."""
+    if view.kind == "eml" and view.html is not None and view.plain is None:
+        yield Hit()
+
+
+@rule(
+    "text_part_mismatch",
+    1.5,
+    Severity.WARNING,
+    mirrors="SpamAssassin MPART_ALT_DIFF; rspamd R_PARTS_DIFFER",
+    message=lambda p: _(
+        "The plain-text part says something else than the HTML ({percent}% of its words)."
+    ).format(percent=p["percent"]),
+    fix=lambda p: _("Make the text version carry the same content as the HTML."),
+)
+def text_part_mismatch(view: MessageView) -> Iterator[Hit]:
+    """The text part holds under half of the HTML's words (SpamAssassin MPART_ALT_DIFF up to
+    2.2, rspamd R_PARTS_DIFFER): spam shows filters one text and readers another."""
+    if view.html is None or not view.plain:
+        return
+    html_words = {w.lower() for w in _WORDS.findall(view.visible_text)}
+    if len(html_words) < 10:
+        return
+    text_words = {w.lower() for w in _WORDS.findall(view.plain)}
+    share = len(html_words & text_words) / len(html_words)
+    if share < PARTS_MIN_SHARE:
+        yield Hit(params={"percent": round(share * 100)})
+
+
+@rule(
+    "unsubscribe_missing",
+    3.0,
+    Severity.ERROR,
+    mirrors="",
+    message=lambda p: _("There is no unsubscribe link."),
+    fix=lambda p: _('Add a "Footer" block: it carries the unsubscribe link.'),
+)
+def unsubscribe_missing(view: MessageView) -> Iterator[Hit]:
+    """No way to unsubscribe (no link, no List-Unsubscribe header). Neither filter scores
+    it (SpamAssassin's URI_UNSUBSCRIBE is 0), but since February 2024 Gmail and Yahoo require
+    bulk senders to offer one, readers who cannot leave press "Report spam", and the law
+    (GDPR, CAN-SPAM, the French LCEN) requires it."""
+    if view.html is None and view.plain is None:
+        return
+    if not has_unsubscribe(view):
+        yield Hit()
+
+
+@rule(
+    "list_unsubscribe_missing",
+    1.5,
+    Severity.WARNING,
+    mirrors="rspamd HAS_LIST_UNSUB (its absence)",
+    message=lambda p: _("The message has no List-Unsubscribe header."),
+    fix=lambda p: _(
+        "Send it with Bulletin, which adds List-Unsubscribe (and one-click unsubscribe)."
+    ),
+)
+def list_unsubscribe_missing(view: MessageView) -> Iterator[Hit]:
+    """No List-Unsubscribe header in an ``.eml``. rspamd only credits its presence
+    (HAS_LIST_UNSUB), but Gmail and Yahoo require it, with RFC 8058 one-click, of anyone
+    sending over 5,000 messages a day since 2024, and show their own unsubscribe button."""
+    if view.kind == "eml" and view.header("List-Unsubscribe") is None:
+        yield Hit()
+
+
+@rule(
+    "postal_address_missing",
+    1.0,
+    Severity.WARNING,
+    mirrors="",
+    message=lambda p: _("The sender's postal address is missing."),
+    fix=lambda p: _("Write it in the footer: the law requires it and readers trust it."),
+)
+def postal_address_missing(view: MessageView) -> Iterator[Hit]:
+    """No postal address of the sender. Filters have no rule for it, but CAN-SPAM requires
+    one, the French LCEN and the GDPR require the sender's identity, and Gmail's bulk-sender
+    guidelines ask for it; messages without one look anonymous."""
+    if view.has_postal_address is not None:
+        if not view.has_postal_address:
+            yield Hit()
+        return
+    text = f"{view.visible_text}\n{view.plain or ''}"
+    if (view.html is not None or view.plain) and not _ADDRESS.search(text):
+        yield Hit()
+
+
+@rule(
+    "date_missing",
+    1.4,
+    Severity.WARNING,
+    mirrors="SpamAssassin MISSING_DATE; rspamd MISSING_DATE",
+    message=lambda p: _("The message has no Date header."),
+    fix=lambda p: _("Send it with a mail program that dates its messages."),
+)
+def date_missing(view: MessageView) -> Iterator[Hit]:
+    """No Date header (SpamAssassin MISSING_DATE up to 2.7, rspamd MISSING_DATE 1.0)."""
+    if view.kind == "eml" and not view.header("Date"):
+        yield Hit()
+
+
+@rule(
+    "message_id_missing",
+    1.0,
+    Severity.WARNING,
+    mirrors="SpamAssassin MISSING_MID; rspamd MISSING_MID",
+    message=lambda p: _("The message has no Message-ID header."),
+    fix=lambda p: _("Send it with a mail program that sets a Message-ID."),
+)
+def message_id_missing(view: MessageView) -> Iterator[Hit]:
+    """No Message-ID (SpamAssassin MISSING_MID up to 1.2, rspamd MISSING_MID 2.5)."""
+    if view.kind == "eml" and not view.header("Message-ID"):
+        yield Hit()
+
+
+@rule(
+    "title_subject_differ",
+    0.8,
+    Severity.INFO,
+    mirrors="SpamAssassin HTML_TITLE_SUBJ_DIFF",
+    message=lambda p: _('The HTML title "{title}" has nothing in common with the subject.').format(
+        title=p["title"]
+    ),
+    fix=lambda p: _("Use the subject as the page title."),
+)
+def title_subject_differ(view: MessageView) -> Iterator[Hit]:
+    """An HTML <title> sharing no word with the subject (SpamAssassin HTML_TITLE_SUBJ_DIFF,
+    up to 2.2): spam templates reused across campaigns keep a stale title."""
+    if not view.title or not view.subject:
+        return
+    title = {w.lower() for w in _WORDS.findall(view.title)}
+    subject = {w.lower() for w in _WORDS.findall(view.subject)}
+    if title and subject and not title & subject:
+        yield Hit(params={"title": view.title[:80]})
