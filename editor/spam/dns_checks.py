@@ -125,9 +125,17 @@ def _rule(
     fix: Callable[[Params], str],
 ) -> DnsRule:
     found = DnsRule(rule_id, points, severity)
-    findings.register(found.code, severity, message, fix)
+    findings.register(found.code, severity, lambda p: message(_Shown(p)), lambda p: fix(_Shown(p)))
     RULES[rule_id] = found
     return found
+
+
+class _Shown(dict[str, str | int]):
+    """A finding's parameters as worded: one that is missing reads "…" rather than failing
+    (a finding built elsewhere, say from an older cache, still shows)."""
+
+    def __missing__(self, key: str) -> str:
+        return "…"
 
 
 def _nothing_to_do(_p: Params) -> str:
