@@ -64,6 +64,8 @@ BAD: dict[str, Callable[[], MessageView]] = {
     "subject_too_long": _eml(subject="Autumn market news " * 6),
     "subject_too_short": _eml(subject="Hello"),
     "subject_punctuation": _eml(subject="Autumn market!!!"),
+    "subject_money": _eml(subject="Turn $250 into $12,000"),
+    "crypto_address": _eml(P + "<p>Send BTC to bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh</p>"),
     "subject_spam_phrase": _eml(subject="Act now: autumn market"),
     "subject_emoji": _eml(subject="🎃🍂🍁 Autumn market"),
     "subject_fake_reply": _eml(subject="Re: Autumn market"),

@@ -20,6 +20,7 @@ _CREDENTIALS = re.compile(
     r"card number|numéro de carte|bank details|coordonnées bancaires|pin))",
     re.IGNORECASE,
 )
+_BITCOIN = re.compile(r"\b(?:bc1[02-9ac-hj-np-z]{25,87}|[13][1-9A-HJ-NP-Za-km-z]{25,34})\b")
 _LOGIN = re.compile(
     r"\b(?:verify your (?:account|identity|email)|confirm your (?:account|identity)|"
     r"your account (?:has been|will be) (?:suspended|locked|closed|limited|disabled)|"
@@ -125,3 +126,26 @@ def visible_url_elsewhere(view: MessageView) -> Iterator[Hit]:
         if host and shown and registrable(shown) != registrable(host):
             yield Hit(link.block, {"shown": link.text[:80], "host": host})
             return
+
+
+@rule(
+    "crypto_address",
+    3.0,
+    Severity.ERROR,
+    mirrors="SpamAssassin PDS_BTC_ID; rspamd BITCOIN_ADDR, LEAKED_PASSWORD_SCAM",
+    message=lambda p: _("The message contains a bitcoin address: {address}.").format(
+        address=p["address"]
+    ),
+    fix=lambda p: _("Take payments through your site: a wallet address in a mail is a scam sign."),
+)
+def crypto_address(view: MessageView) -> Iterator[Hit]:
+    """A bitcoin address in the text: extortion and investment scams ask for payment that way
+    (SpamAssassin PDS_BTC_ID, rspamd BITCOIN_ADDR and LEAKED_PASSWORD_SCAM up to 7.0)."""
+    for run in view.runs:
+        m = _BITCOIN.search(run.text)
+        if m and not run.hidden:
+            yield Hit(run.block, {"address": m.group(0)})
+            return
+    m = _BITCOIN.search(view.plain or "") if view.html is None else None
+    if m:
+        yield Hit(params={"address": m.group(0)})

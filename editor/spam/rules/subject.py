@@ -17,6 +17,7 @@ _EMOJI = re.compile(
     "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\U0001f900-\U0001f9ff]"
 )
 _REPEATED_PUNCT = re.compile(r"[!?]{2,}|\${2,}|€{2,}")
+_MONEY = re.compile(r"[$£€]\s?\d|\d\s?(?:[$£€]|euros?\b|dollars?\b)", re.IGNORECASE)
 _TAG = re.compile(r"(\{\{.*?\}\}|\{%.*?%\})")
 _WORD = re.compile(r"\w+")
 
@@ -134,6 +135,23 @@ def subject_punctuation(view: MessageView) -> Iterator[Hit]:
     mark."""
     if view.subject:
         m = _REPEATED_PUNCT.search(view.subject)
+        if m:
+            yield Hit(params={"text": m.group(0)})
+
+
+@rule(
+    "subject_money",
+    0.8,
+    Severity.INFO,
+    mirrors="rspamd SUBJECT_HAS_CURRENCY; SpamAssassin SUBJ_DOLLARS",
+    message=lambda p: _('The subject names a sum of money: "{text}".').format(text=p["text"]),
+    fix=lambda p: _("Put prices in the message; a percentage or the offer's name reads better."),
+)
+def subject_money(view: MessageView) -> Iterator[Hit]:
+    """A currency amount in the subject (rspamd SUBJECT_HAS_CURRENCY 1.0, SpamAssassin
+    SUBJ_DOLLARS): money in the subject line is the hook of most scam and bulk offers."""
+    if view.subject:
+        m = _MONEY.search(view.subject)
         if m:
             yield Hit(params={"text": m.group(0)})
 
