@@ -89,6 +89,7 @@ def suspicious_tlds() -> frozenset[str]:
 # ------------------------------------------------------------------------------------ domains
 
 
+@functools.lru_cache(maxsize=4096)
 def host_of(url: str) -> str:
     """The lowercase host of an http(s) URL ("" for anything else or an unreadable one)."""
     try:
@@ -100,6 +101,7 @@ def host_of(url: str) -> str:
         return ""
 
 
+@functools.lru_cache(maxsize=4096)
 def registrable(host: str) -> str:
     """The registrable domain of ``host`` (``news.example.co.uk`` → ``example.co.uk``)."""
     host = host.rstrip(".").lower()
@@ -111,6 +113,7 @@ def registrable(host: str) -> str:
     return ".".join(labels[-2:])
 
 
+@functools.lru_cache(maxsize=4096)
 def is_ip(host: str) -> bool:
     """An IPv4 or IPv6 literal, including the decimal and hexadecimal forms browsers accept."""
     host = host.strip("[]")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import colorsys
+import functools
 import re
 from collections.abc import Iterator
 
 from editor.contrast import AA_LARGE, contrast_ratio, rgb
 from editor.findings import Severity
 from editor.i18n import _
-from editor.spam.lists import phrases
+from editor.spam.lists import normalise, phrases
 from editor.spam.registry import Hit, rule
 from editor.spam.view import MessageView, TextRun
 
@@ -17,29 +18,29 @@ PHRASES_CAP = 5.0  # one language's phrases never cost more than this in total
 SHOUT_MIN_LETTERS = 80
 TINY_PX = 8
 HUGE_PX = 32
+_NOT_LETTER = re.compile(r"[\W\d_]+")
 _EXCLAIM = re.compile(r"[!?]{3,}|!{2,}")
 _OBFUSCATED = re.compile("\\w[\u200b\u200c\u200d\u2060\u00ad]\\w")
 
 
-def _phrase_hits(view: MessageView, language: str) -> Iterator[Hit]:
-    found = phrases(language)
-    where: dict[str, str | None] = {}
-    points: dict[str, float] = {}
+def block_of(view: MessageView, needle: str) -> str | None:
+    """The block of the first visible run containing ``needle`` (normalised), None when the
+    text spans several runs."""
     for run in view.runs:
-        if not run.hidden:
-            for phrase, value in found.find(run.text).items():
-                where.setdefault(phrase, run.block)
-                points[phrase] = value
-    for phrase, value in found.find(view.visible_text).items():  # phrases across tags
-        where.setdefault(phrase, None)
-        points[phrase] = value
+        if not run.hidden and needle in normalise(run.text):
+            return run.block
+    return None
+
+
+def _phrase_hits(view: MessageView, language: str) -> Iterator[Hit]:
+    points = phrases(language).find(view.visible_text)
     total = 0.0
     for phrase in sorted(points, key=lambda p: (-points[p], p)):
         if total >= PHRASES_CAP:
             break
         value = min(points[phrase], PHRASES_CAP - total)
         total += value
-        yield Hit(where[phrase], {"phrase": phrase}, points=value)
+        yield Hit(block_of(view, phrase), {"phrase": phrase}, points=value)
 
 
 @rule(
@@ -84,10 +85,10 @@ def spam_phrase_fr(view: MessageView) -> Iterator[Hit]:
 def shouting(view: MessageView) -> Iterator[Hit]:
     """Half the letters or more in capitals (SpamAssassin UPPERCASE_50_75 and
     UPPERCASE_75_100, on bodies long enough to judge)."""
-    letters = [c for c in view.visible_text if c.isalpha()]
+    letters = _NOT_LETTER.sub("", view.visible_text)
     if len(letters) < SHOUT_MIN_LETTERS:
         return
-    upper = sum(1 for c in letters if c.isupper())
+    upper = sum(map(str.isupper, letters))
     ratio = upper / len(letters)
     if ratio >= 0.5:
         yield Hit(params={"percent": round(ratio * 100)}, points=1.5 if ratio >= 0.75 else 1.0)
@@ -158,10 +159,13 @@ def tiny_text(view: MessageView) -> Iterator[Hit]:
 
 
 def _contrast(run: TextRun) -> float | None:
-    if run.color is None:
-        return None
+    return None if run.color is None else _ratio(run.color, run.background)
+
+
+@functools.lru_cache(maxsize=1024)
+def _ratio(color: str, background: str) -> float | None:
     try:
-        return contrast_ratio(run.color, run.background)
+        return contrast_ratio(color, background)
     except ValueError:
         return None
 

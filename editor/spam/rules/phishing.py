@@ -9,6 +9,7 @@ from editor.findings import Severity
 from editor.i18n import _
 from editor.spam.lists import normalise
 from editor.spam.registry import Hit, rule
+from editor.spam.rules.content import block_of
 from editor.spam.view import MessageView
 
 _CREDENTIALS = re.compile(
@@ -65,16 +66,9 @@ def form(view: MessageView) -> Iterator[Hit]:
 def credentials_request(view: MessageView) -> Iterator[Hit]:
     """Asking for a password, PIN, card number, IBAN/RIB… in English or French (SpamAssassin
     FILL_THIS_FORM_FRAUD_PHISH and the TVD_PH_* phishing rules)."""
-    for run in view.runs:
-        if run.hidden:
-            continue
-        m = _CREDENTIALS.search(normalise(run.text))
-        if m:
-            yield Hit(run.block, {"text": m.group(0)})
-            return
     m = _CREDENTIALS.search(normalise(view.visible_text or view.plain or ""))
     if m:
-        yield Hit(params={"text": m.group(0)})
+        yield Hit(block_of(view, m.group(0)), {"text": m.group(0)})
 
 
 @rule(
@@ -88,16 +82,9 @@ def credentials_request(view: MessageView) -> Iterator[Hit]:
 def login_wording(view: MessageView) -> Iterator[Hit]:
     """ "Verify your account", "votre compte sera suspendu"…: the wording of credential
     phishing, in English and French (SpamAssassin's TVD_PH_* rules cover the English)."""
-    for run in view.runs:
-        if run.hidden:
-            continue
-        m = _LOGIN.search(normalise(run.text))
-        if m:
-            yield Hit(run.block, {"text": m.group(0)})
-            return
     m = _LOGIN.search(normalise(view.visible_text or view.plain or ""))
     if m:
-        yield Hit(params={"text": m.group(0)})
+        yield Hit(block_of(view, m.group(0)), {"text": m.group(0)})
 
 
 @rule(
@@ -141,11 +128,6 @@ def visible_url_elsewhere(view: MessageView) -> Iterator[Hit]:
 def crypto_address(view: MessageView) -> Iterator[Hit]:
     """A bitcoin address in the text: extortion and investment scams ask for payment that way
     (SpamAssassin PDS_BTC_ID, rspamd BITCOIN_ADDR and LEAKED_PASSWORD_SCAM up to 7.0)."""
-    for run in view.runs:
-        m = _BITCOIN.search(run.text)
-        if m and not run.hidden:
-            yield Hit(run.block, {"address": m.group(0)})
-            return
-    m = _BITCOIN.search(view.plain or "") if view.html is None else None
+    m = _BITCOIN.search(view.visible_text or view.plain or "")
     if m:
-        yield Hit(params={"address": m.group(0)})
+        yield Hit(block_of(view, m.group(0).lower()), {"address": m.group(0)})
