@@ -210,3 +210,11 @@ def test_cli_check_exit_0_for_a_bad_score(tmp_path: Path) -> None:
     path = tmp_path / "p.html"
     path.write_text(page('<img src="https://x.example/a.png">'), encoding="utf-8")
     assert cli.run(["check", str(path)]) == 0
+
+
+def test_every_spam_code_is_worded_even_without_its_parameters() -> None:
+    from editor.spam.registry import all_rules
+
+    for r in all_rules():
+        finding = findings.Finding.of(r.code)
+        assert findings.message(finding) and findings.fix(finding)
