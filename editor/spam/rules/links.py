@@ -128,11 +128,12 @@ def http_link(view: MessageView) -> Iterator[Hit]:
 
 
 def _http_message(p: Params) -> str:
-    count = int(p["count"])
+    count = p["count"]
+    n = count if isinstance(count, int) else 1
     return ngettext(
         "{count} link uses plain http: {url}",
         "{count} links use plain http, e.g. {url}",
-        count,
+        n,
     ).format(count=count, url=p["url"])
 
 
