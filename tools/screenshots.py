@@ -138,11 +138,6 @@ class Studio:
         dialog.show()
         dialog.thumbnails.wait(TIMEOUT_MS)
         pause(400)  # the thumbnails' ready signals are queued to this thread
-        # Until the grid is laid out again, a starter hidden by the language filter paints its
-        # thumbnail over the first tile (a gallery bug, reported); a relayout clears it.
-        for tiles in (dialog.starters, dialog.templates):
-            tiles.doItemsLayout()
-        pause(200)
         image = dialog.grab().toImage()
         dialog.close()
         dialog.deleteLater()

@@ -96,6 +96,7 @@ class StartDialog(QDialog):
         self.thumbnails = ThumbnailMaker(self)
         self.thumbnails.ready.connect(self._thumbnail_ready)
         self._tiles: dict[str, QListWidgetItem] = {}
+        self._waiting_icons: dict[int, QIcon] = {}  # id(hidden tile) → its thumbnail
 
         heading = QLabel(_("Start from a template"))
         font = heading.font()
@@ -299,6 +300,8 @@ class StartDialog(QDialog):
             item = self.starters.item(row)
             hidden = bool(wanted) and item.data(LANGUAGE_ROLE) != wanted
             item.setHidden(hidden)
+            if not hidden and id(item) in self._waiting_icons:
+                item.setIcon(self._waiting_icons.pop(id(item)))
             if not hidden and first is None:
                 first = item
         current = self.starters.currentItem()
@@ -316,14 +319,22 @@ class StartDialog(QDialog):
         self._tiles[key] = item
         cached = self.thumbnails.request(ThumbnailJob(key, content, loader))
         if cached is not None:
-            item.setIcon(QIcon(QPixmap(str(cached))))
+            self._set_icon(item, QIcon(QPixmap(str(cached))))
+
+    def _set_icon(self, item: QListWidgetItem, icon: QIcon) -> None:
+        """Give a tile its thumbnail; a hidden tile gets it when shown, since an icon-mode list
+        paints a hidden item's new icon over its first tile until the next layout."""
+        if item.isHidden():
+            self._waiting_icons[id(item)] = icon
+        else:
+            item.setIcon(icon)
 
     def _thumbnail_ready(self, key: str, path: str) -> None:
         item = self._tiles.get(key)
         if item is None or not path:
             return
         try:
-            item.setIcon(QIcon(QPixmap(path)))
+            self._set_icon(item, QIcon(QPixmap(path)))
         except RuntimeError:  # the tile went (templates listed again) before its thumbnail came
             self._tiles.pop(key, None)
 

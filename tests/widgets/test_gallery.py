@@ -33,8 +33,14 @@ def visible(dialog: StartDialog) -> list[str]:
     ]
 
 
+def show_all(dialog: StartDialog) -> None:
+    """Every language: hidden tiles get their thumbnail only when shown."""
+    dialog.language.setCurrentIndex(dialog.language.findData(""))
+
+
 def test_thumbnails_are_drawn_once_and_cached(qtbot: QtBot, starters_folder: Path) -> None:
     dialog = gallery(qtbot)
+    show_all(dialog)
     tiles = dialog.starters
     qtbot.waitUntil(
         lambda: all(not tiles.item(i).icon().isNull() for i in range(tiles.count())),
@@ -48,6 +54,7 @@ def test_thumbnails_are_drawn_once_and_cached(qtbot: QtBot, starters_folder: Pat
     stamps = [p.stat().st_mtime_ns for p in cached]
     # A second gallery finds them in the cache at once: no drawing, icons already there.
     again = gallery(qtbot)
+    show_all(again)
     assert all(not again.starters.item(i).icon().isNull() for i in range(2))
     assert [p.stat().st_mtime_ns for p in sorted(thumbnails_dir().glob("*.png"))] == stamps
 
@@ -106,3 +113,23 @@ def test_gallery_screenshot_paints(qtbot: QtBot, starters_folder: Path) -> None:
     dialog.show()
     dialog.thumbnails.wait()
     assert not dialog.grab().isNull()
+
+
+def test_a_hidden_starter_gets_its_thumbnail_when_shown(qtbot: QtBot) -> None:
+    """An icon-mode list paints a hidden tile's new icon over its first tile: hidden tiles
+    receive their thumbnail only once the filter shows them."""
+    dialog = gallery(qtbot)
+    dialog.thumbnails.wait()
+    tiles = dialog.starters
+    qtbot.waitUntil(
+        lambda: all(
+            not tiles.item(i).icon().isNull()
+            for i in range(tiles.count())
+            if not tiles.item(i).isHidden()
+        ),
+        timeout=30_000,
+    )
+    hidden = [tiles.item(i) for i in range(tiles.count()) if tiles.item(i).isHidden()]
+    assert hidden and all(item.icon().isNull() for item in hidden)
+    dialog.language.setCurrentIndex(dialog.language.findData("fr"))
+    assert all(not item.icon().isNull() for item in hidden)
