@@ -116,12 +116,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{len(rows)} messages")
     print(f"Spearman(SpamAssassin, rspamd content)      = {filters_agreement(rows):.3f}")
     print(f"Spearman(Bulletin points, filters' consensus) = {bulletin_agreement(rows):.3f}")
+    points = [r.report.points for r in rows]
     print(
-        f"Spearman(Bulletin, SpamAssassin) = {spearman([r.report.points for r in rows], [r.spamassassin for r in rows]):.3f}"
-    )  # noqa: E501
-    print(
-        f"Spearman(Bulletin, rspamd)       = {spearman([r.report.points for r in rows], [r.rspamd for r in rows]):.3f}"
-    )  # noqa: E501
+        f"Spearman(Bulletin, SpamAssassin) = {spearman(points, [r.spamassassin for r in rows]):.3f}"
+    )
+    print(f"Spearman(Bulletin, rspamd)       = {spearman(points, [r.rspamd for r in rows]):.3f}")
     bad = violations(rows)
     print(
         f"\nFlagged by a filter (SA >= {SA_FLAG:g} or rspamd >= {RSPAMD_FLAG:g}) but > 5/10 here: "
