@@ -80,6 +80,7 @@ _BOUNCE_SUBJECT = re.compile(
     r"unzustellbar|delivery has failed|rejected",
     re.IGNORECASE,
 )
+FLUFL_BYTES = 256 * 1024  # bytes of a message flufl.bounce's detectors look at
 log = logging.getLogger(__name__)
 
 
@@ -141,7 +142,7 @@ def classify(raw: bytes) -> Classification:
         log.debug("unparseable message", exc_info=True)
         return Classification(kind="unrecognised", detail="unparseable message")
     try:
-        return _classify(msg, base)
+        return _classify(raw, msg, base)
     except RecursionError:
         return replace(base, detail="message nested too deeply")
     except Exception:
@@ -149,7 +150,7 @@ def classify(raw: bytes) -> Classification:
         return replace(base, detail="unreadable message structure")
 
 
-def _classify(msg: Message, base: Classification) -> Classification:
+def _classify(raw: bytes, msg: Message, base: Classification) -> Classification:
     complaint = _complaint(msg, base)
     if complaint is not None:
         return complaint
@@ -161,7 +162,8 @@ def _classify(msg: Message, base: Classification) -> Classification:
     auto = auto_reply_reason(msg)
     if (token or tagged) and not auto.startswith("Auto-Submitted"):
         return _unsubscribe(msg, base, token, "reply to the List-Unsubscribe address")
-    failures = _flufl_failures(msg)
+    # flufl.bounce's heuristics cost about 0.5 s per MB of text; a report is at the start
+    failures = _flufl_failures(msg if len(raw) <= FLUFL_BYTES else parse(raw[:FLUFL_BYTES]))
     if failures:
         return _bounce(msg, base, failures, "non-standard bounce (flufl.bounce)")
     if status.found:  # a DSN naming no failed recipient (a success notice, or half-written)

@@ -17,7 +17,7 @@ from email.parser import HeaderParser
 
 #: Bytes of a message looked at when classifying: reports and their quoted originals fit far
 #: below this; a 40 MB message with attachments is read only this far.
-MAX_CLASSIFY_BYTES = 4 * 1024 * 1024
+MAX_CLASSIFY_BYTES = 2 * 1024 * 1024
 MAX_PARTS = 200  # MIME parts walked at most
 MAX_DEPTH = 8  # nesting of multipart/message parts followed at most
 MAX_TEXT = 256 * 1024  # characters of one decoded text part kept for pattern searches
@@ -50,16 +50,41 @@ def headers(msg: Message, name: str) -> list[str]:
 
 
 def header_text(value: object) -> str:
+    """A header value as text: encoded words decoded in their charset, raw 8-bit bytes read as
+    UTF-8 (else Latin-1), unknown charsets tolerated, control characters flattened."""
     if value is None:
         return ""
     try:
-        if isinstance(value, email.header.Header):
-            text = str(value)
-        else:
-            text = str(email.header.make_header(email.header.decode_header(str(value))))
-    except Exception:  # unknown charset, broken encoded word: keep it raw
-        text = str(value)
-    return " ".join(_CONTROL.sub(" ", text).split())
+        source = value if isinstance(value, email.header.Header) else str(value)
+        chunks = email.header.decode_header(source)
+    except Exception:  # broken encoded word: keep it raw
+        chunks = [(str(value), None)]
+    text = "".join(_chunk_text(chunk, charset) for chunk, charset in chunks)
+    return " ".join(_CONTROL.sub(" ", _unescape(text)).split())
+
+
+def _chunk_text(chunk: bytes | str, charset: str | None) -> str:
+    if isinstance(chunk, str):
+        return chunk
+    for encoding in (charset if charset and charset != "unknown-8bit" else "", "utf-8"):
+        if encoding:
+            try:
+                return chunk.decode(encoding)
+            except (LookupError, UnicodeDecodeError, ValueError):
+                continue
+    return chunk.decode("latin-1")
+
+
+def _unescape(text: str) -> str:
+    """Raw 8-bit bytes in a header (mail clients send UTF-8 unencoded) come out of the compat32
+    parser as surrogate escapes: read them back as UTF-8, else Latin-1."""
+    if not any("\udc80" <= c <= "\udcff" for c in text):
+        return text
+    data = text.encode("utf-8", "surrogateescape")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
 
 
 def addresses(values: list[str]) -> list[str]:
