@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     from editor.sending.cli_send import add_parsers as _send_parsers
 
     _send_parsers(sub)
+    from editor.inbox.cli_inbox import add_parsers as _inbox_parsers
+
+    _inbox_parsers(sub)
     from editor.spam.cli_check import add_parsers as _check_parsers
 
     _check_parsers(sub)

@@ -257,6 +257,10 @@ class ImapServer:
         except OSError:
             return ""
 
+    def certificate_pem(self) -> str:
+        """The server's self-signed certificate (PEM), for a client in another process."""
+        return self._cert_pem.decode("ascii")
+
     def ssl_context_for_clients(self) -> ssl.SSLContext:
         """A client context that trusts this server's self-signed certificate (and only it)."""
         return ssl.create_default_context(cadata=self._cert_pem.decode("ascii"))
