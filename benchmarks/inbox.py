@@ -5,15 +5,18 @@ Run: ``uv run python benchmarks/inbox.py [--messages 10000]``.
 1. dovecot on 127.0.0.1 (``tests/imap_server.py``: its own configuration in a temporary folder),
    its INBOX filled by writing maildir files directly (APPENDing 10,000 messages would measure
    dovecot, not Bulletin): a mix of RFC 3464 bounces quoting the original's headers (70 %), ARF
-   complaints (10 %), « unsubscribe » replies (10 %) and out-of-office replies (10 %), each
-   about 6 KB, for as many contacts in a profile database.
+   complaints (10 %), « unsubscribe » replies (10 %) and out-of-office replies (10 %), 4.4 KB
+   on average, for as many contacts in a profile database.
 2. ``sync_mailbox`` over TLS in a child process: time, messages per second and peak RSS
    (``resource.getrusage``), against the child's RSS once everything is imported (the
    baseline). Then a second sync of the same mailbox (nothing new: it must read nothing).
 3. ``import_messages`` of the same messages as one mbox file, in another child process.
 
-Measured here (2 shared cores, 10,000 messages of 6.1 KB, 6 December 2026): see the figures
-printed; README's « Reading bounces » section quotes them.
+Measured here (2 shared cores, 6 December 2026), 10,000 messages: sync 8.5-11.7 s
+(850-1,180 msg/s, 9,000 contacts changed), peak RSS 67 MB against 35 MB once imported; the
+second sync reads nothing in 0.03 s; mbox import 9.0-9.9 s, peak 67 MB. Memory grows only with
+the tally's list of changes (about 0.9 KB per message all told): 76 MB for 20,000, 95 MB for
+40,000 (873 msg/s).
 """
 
 from __future__ import annotations
