@@ -24,7 +24,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "unsubscribe_subject": "Unsubscribe",
         "reason": "You are receiving this email because you subscribed to our newsletter.",
         "no_posts": "The latest posts will appear here once the feed has been fetched.",
-        "unsubscribe_text": "To stop receiving our emails",
+        "unsubscribe_text": "Unsubscribe from this newsletter",
         "image": "Image",
         "date_format": "{month} {day}, {year}",
         "months": "January February March April May June July August September October "
