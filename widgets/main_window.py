@@ -63,14 +63,16 @@ from widgets.outline import BLOCK_ID_ROLE, OutlineView
 from widgets.preview import DESKTOP_WIDTH, MOBILE_WIDTH, PreviewPane
 from widgets.sending_menu import SendingMenu
 from widgets.session import EditSession
+from widgets.spam_panel import SpamPanel
 from widgets.start_dialog import StartDialog
 from widgets.warnings_list import WarningsList
 
 APP_NAME = "Bulletin"
 PALETTE_WIDTH = 220
 INSPECTOR_WIDTH = 380  # the rich-text toolbar in full, in French too
+SPAM_WIDTH = 300  # the spam score's dial and its sentences, beside the warnings
 LAYOUT_FILE = "layout.ini"
-LAYOUT_VERSION = 1  # bump when docks are added or renamed: an older saved state is ignored
+LAYOUT_VERSION = 2  # bump when docks are added or renamed: an older saved state is ignored
 RENDER_DELAY_MS = 250  # the preview (until it renders by itself) and outline after an edit
 
 
@@ -164,9 +166,21 @@ class MainWindow(QMainWindow):
         self._warnings_dock = self._dock(
             "warnings", _("Warnings"), self.warnings, Qt.DockWidgetArea.BottomDockWidgetArea
         )
+        self.spam_panel = SpamPanel(self.warnings, self.preview)
+        self._spam_dock = self._dock(
+            "spam", _("Spam score"), self.spam_panel, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self.splitDockWidget(self._warnings_dock, self._spam_dock, Qt.Orientation.Horizontal)
+        self.spam_panel.findings_requested.connect(self._show_warnings)
+        self.warnings.changed.connect(self._count_warnings)
         self.resizeDocks([self._palette_dock], [PALETTE_WIDTH], Qt.Orientation.Horizontal)
         self.resizeDocks([self._inspector_dock], [INSPECTOR_WIDTH], Qt.Orientation.Horizontal)
         self.resizeDocks([self._warnings_dock], [110], Qt.Orientation.Vertical)
+        self.resizeDocks(
+            [self._warnings_dock, self._spam_dock],
+            [DESKTOP_WIDTH - SPAM_WIDTH, SPAM_WIDTH],
+            Qt.Orientation.Horizontal,
+        )
         self.size_label = QLabel()
         self.statusBar().addPermanentWidget(self.size_label)
 
@@ -295,6 +309,7 @@ class MainWindow(QMainWindow):
             self.preview.set_session(session)
             if session is None:
                 self._rendered_changed(None)
+        self.spam_panel.set_session(session)
         self.centre.setCurrentIndex(max(0, current))
         self._install_block_actions()
 
@@ -402,9 +417,15 @@ class MainWindow(QMainWindow):
 
     def _set_findings(self, rendered: Rendered | None) -> None:
         self.warnings.set_findings(rendered.findings if rendered else [])
+        self._update_size(rendered)
+
+    def _count_warnings(self) -> None:
         count = len(self.warnings.findings)
         self._warnings_dock.setWindowTitle(_("Warnings") + (f" ({count})" if count else ""))
-        self._update_size(rendered)
+
+    def _show_warnings(self) -> None:
+        self._warnings_dock.show()
+        self._warnings_dock.raise_()
 
     def _session_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 10_000)
@@ -811,6 +832,7 @@ class MainWindow(QMainWindow):
             self._outline_dock,
             self._inspector_dock,
             self._warnings_dock,
+            self._spam_dock,
         ):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addAction(self.toolbar.toggleViewAction())
