@@ -5,8 +5,10 @@ It mirrors ``bulletin send`` (:mod:`editor.sending.cli_send`): the newsletter is
 and inlined once) and the audience summarised on the thread pool, since a big list or a feed
 block takes a moment; blocking findings (an unknown merge tag, nobody eligible) keep Finish
 disabled and say why; the account's daily and monthly quotas are shown with a warning when the
-campaign would exceed one (it is then spread over several days). On Finish the connection is
-checked (a campaign that goes now) and the campaign created, also off the UI thread; nothing is
+campaign would exceed one (it is then spread over several days). The spam score is computed there
+too, on the frozen rendering (:class:`widgets.spam_panel.SpamSummary`): critical spam findings
+keep Finish disabled until the user ticks « Send anyway ». On Finish the connection is checked
+(a campaign that goes now) and the campaign created, also off the UI thread; nothing is
 stored when either fails. The frozen copy is what was summarised, so later edits to the document
 do not change what is sent.
 """
@@ -43,8 +45,10 @@ from editor.sending.accounts import Account, AccountBook, AccountError
 from editor.sending.audience import AudienceSummary
 from editor.sending.frozen import FrozenNewsletter
 from editor.sending.quotas import QuotaPlan
+from editor.spam.model import SpamReport
 from widgets.background import BackgroundTask
 from widgets.session import EditSession
+from widgets.spam_panel import SpamSummary, spam_report
 
 _ERROR = "#b91c1c"
 _WARN = "#b45309"
@@ -58,6 +62,7 @@ class Preparation:
     summary: AudienceSummary | None = None
     quota: QuotaPlan | None = None
     problems: list[str] = field(default_factory=list)  # blocking, in sentences
+    spam: SpamReport | None = None
 
     @property
     def ok(self) -> bool:
@@ -275,11 +280,14 @@ class _SummaryPage(QWizardPage):
         self.warnings.setStyleSheet(f"color: {_WARN};")
         self.problems = _label(name=_("What blocks the send"))
         self.problems.setStyleSheet(f"color: {_ERROR};")
+        self.spam = SpamSummary()
+        self.spam.override.toggled.connect(lambda _on: self.completeChanged.emit())
         layout = QVBoxLayout(self)
         layout.addWidget(self.busy)
         layout.addWidget(self.text)
         layout.addWidget(self.warnings)
         layout.addWidget(self.problems)
+        layout.addWidget(self.spam)
         layout.addStretch(1)
 
     def initializePage(self) -> None:
@@ -287,6 +295,7 @@ class _SummaryPage(QWizardPage):
         self.text.setText(_("Preparing the summary…"))
         self.warnings.clear()
         self.problems.clear()
+        self.spam.show_report(None)
         self._wizard.prepare()
 
     def show_result(self, prep: Preparation) -> None:
@@ -314,6 +323,7 @@ class _SummaryPage(QWizardPage):
         self.warnings.setVisible(bool(self.warnings.text()))
         self.problems.setText("\n".join(prep.problems))
         self.problems.setVisible(bool(prep.problems))
+        self.spam.show_report(prep.spam)
         self.completeChanged.emit()
 
     def _what(self, prep: Preparation) -> list[str]:
@@ -331,7 +341,7 @@ class _SummaryPage(QWizardPage):
 
     def isComplete(self) -> bool:
         prep = self._wizard.preparation
-        return prep is not None and prep.ok and not self._wizard.is_busy()
+        return prep is not None and prep.ok and self.spam.cleared() and not self._wizard.is_busy()
 
 
 class _ConfirmPage(QWizardPage):
@@ -504,6 +514,8 @@ class SendWizard(QWizard):
         account = self.account_page.selected()
         if self.is_busy() or prep is None or not prep.ok or account is None:
             return
+        if not self.summary_page.spam.cleared():
+            return
         frozen = prep.frozen
         assert frozen is not None
         lists = self.lists_page.checked()
@@ -569,7 +581,8 @@ class SendWizard(QWizard):
 def _prepare(
     file: BulletinFile, feeds: object, lists: list[str], account: Account | None
 ) -> Preparation:
-    """Freeze, summarise and weigh the quotas, as ``bulletin send`` does (worker thread)."""
+    """Freeze, summarise, score and weigh the quotas, as ``bulletin send`` does (worker
+    thread)."""
     from editor.contacts.store import ContactStore
     from editor.findings import message
     from editor.merge import MergeTagError
@@ -583,6 +596,7 @@ def _prepare(
     except (FrozenError, MergeTagError) as exc:
         return Preparation(problems=[str(exc)])
     prep = Preparation(frozen=frozen)
+    prep.spam = spam_report(file, frozen.rendered, account.host if account else None)
     prep.problems += [message(f) for f in frozen.blocking()]
     with ContactStore() as store:
         campaigns = CampaignStore(store.db)

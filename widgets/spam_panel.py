@@ -19,24 +19,28 @@ older than the document while a newer one is on its way.
 from __future__ import annotations
 
 import copy
+import logging
 import math
 from collections.abc import Callable
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from editor import findings
 from editor.document import Newsletter
-from editor.findings import Finding
+from editor.findings import Finding, Severity
 from editor.i18n import _, ngettext, number
+from editor.package import BulletinFile
 from editor.render.engine import Rendered
 from editor.spam.fixes import fix_for, has_fix
-from editor.spam.model import SpamReport
+from editor.spam.model import ScoredFinding, SpamReport
 from widgets.background import BackgroundTask
 from widgets.session import EditSession
 from widgets.warnings_list import WarningsList
+
+log = logging.getLogger(__name__)
 
 CHECK_DELAY_MS = 400
 """Quiet time after the last shown rendering before the check runs."""
@@ -422,6 +426,81 @@ class SpamPanel(QWidget):
         if command is None:
             return False
         return session.push(command)
+
+
+def critical(report: SpamReport | None) -> list[ScoredFinding]:
+    """The findings that block a send until the user overrides them (error severity)."""
+    if report is None:
+        return []
+    return [f for f in report.findings if f.finding.severity == Severity.ERROR]
+
+
+def spam_report(file: BulletinFile, rendered: Rendered, smtp_host: str | None) -> SpamReport | None:
+    """The send wizard's check of the frozen rendering (worker thread); None when the check
+    itself failed (a bug: it is logged, and sending is not held up by it)."""
+    from editor.spam.check import check_newsletter
+
+    try:
+        return check_newsletter(file.newsletter, rendered, images=file.images, smtp_host=smtp_host)
+    except Exception:
+        log.exception("spam check failed")
+        return None
+
+
+class SpamSummary(QWidget):
+    """The send wizard's spam score: the score, the critical findings and « Send anyway ».
+
+    Attributes:
+        override: the « Send anyway » box, shown only when something is critical.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.report: SpamReport | None = None
+        self.score = QLabel()
+        self.score.setWordWrap(True)
+        self.score.setAccessibleName(_("Spam score"))
+        self.critical = QLabel()
+        self.critical.setWordWrap(True)
+        self.critical.setAccessibleName(_("Critical spam problems"))
+        self.critical.setStyleSheet(f"color: {BAND_COLOURS['bad']};")
+        self.override = QCheckBox(_("Send &anyway, despite these problems"))
+        self.override.setAccessibleName(_("Send anyway"))
+        self.override.setToolTip(
+            _("Spam filters are likely to reject or hide this newsletter; fix it first if you can")
+        )
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.score)
+        layout.addWidget(self.critical)
+        layout.addWidget(self.override)
+        self.show_report(None)
+
+    def show_report(self, report: SpamReport | None) -> None:
+        """Show ``report`` (None: nothing, and « Send anyway » unticked)."""
+        self.report = report
+        blocking = critical(report)
+        self.override.setChecked(False)
+        self.override.setVisible(bool(blocking))
+        self.critical.setVisible(bool(blocking))
+        self.score.setVisible(report is not None)
+        if report is None:
+            self.score.clear()
+            self.critical.clear()
+            return
+        self.score.setText(
+            _("Spam score: {score}/10 (10 is best). {verdict}").format(
+                score=number(report.score, 1), verdict=verdict(report.score)
+            )
+        )
+        self.score.setStyleSheet(f"color: {BAND_COLOURS[band(report.score)]};")
+        lines = [_("Critical, fix these before sending (Spam score panel, Warnings):")]
+        lines += [f"• {findings.message(f.finding)} {findings.fix(f.finding)}" for f in blocking]
+        self.critical.setText("\n".join(lines) if blocking else "")
+
+    def cleared(self) -> bool:
+        """Nothing critical, or the user chose to send anyway."""
+        return not critical(self.report) or self.override.isChecked()
 
 
 def _escape(text: str) -> str:
