@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-SHOTS = ("main-preview", "gallery", "inspector-image", "inspector-text")
+SHOTS = ("main-preview", "gallery", "inspector-image", "inspector-text", "spam-panel")
 """The screenshots, in README's order."""
 WINDOW_SIZE = (1600, 940)
 GALLERY_SIZE = (980, 700)
@@ -129,6 +129,34 @@ class Studio:
         pause(400)
         return self.window.grab().toImage()
 
+    def spam_panel(self) -> Any:
+        """The Compose tab after the subject was shouted: the spam score and its findings, two
+        with « Fix » (the subject edit is undone afterwards)."""
+        from editor.commands import SetDocumentField
+
+        shouted = {
+            "en": "LAST CHANCE: 50% OFF EVERYTHING!!!",
+            "fr": "DERNIÈRE CHANCE : -50 % SUR TOUT !!!",
+        }[self.lang]
+        self.session.push(SetDocumentField("subject", shouted))
+        self.window.show_compose()
+        panel = self.window.spam_panel
+
+        def scored() -> bool:
+            report = panel.report
+            return (
+                report is not None
+                and not panel.checker.busy
+                and any(f.rule == "subject_all_caps" for f in report.findings)
+            )
+
+        self.settle_preview()
+        wait_until(scored)
+        pause(400)
+        image = self.window.grab().toImage()
+        self.session.undo_stack.undo()
+        return image
+
     def gallery(self) -> Any:
         """The start gallery, every thumbnail drawn."""
         from widgets.start_dialog import StartDialog
@@ -160,6 +188,7 @@ def take(names: list[str], lang: str, out: Path) -> list[Path]:
             "gallery": studio.gallery,
             "inspector-image": lambda: studio.inspector("image"),
             "inspector-text": lambda: studio.inspector("text"),
+            "spam-panel": studio.spam_panel,
         }
         written = []
         try:
