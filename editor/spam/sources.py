@@ -35,17 +35,21 @@ def from_newsletter(
     """The view of a newsletter as its message would be sent (sample values for merge tags)."""
     images = images or {}
     html = rendered.html_for(None, preview=True)
-    by_cid: dict[str, tuple[int | None, str | None]] = {}
     image_blocks = _image_blocks(newsletter)
+    by_cid: dict[str, tuple[int | None, str]] = {}  # cid: URL → (size, the picture's reference)
     for ref in rendered.images:
         data = images.get(ref)
-        by_cid[f"cid:{content_id(ref)}"] = (
-            None if data is None else len(data),
-            image_blocks.get(ref),
-        )
+        by_cid[f"cid:{content_id(ref)}"] = (None if data is None else len(data), ref)
+    seen: dict[str, int] = {}
 
     def image_info(src: str) -> tuple[int | None, str | None]:
-        return by_cid.get(src, (None, image_blocks.get(src)))
+        # Called in document order, which is the blocks' order: the n-th <img> of a picture is
+        # the n-th image block showing it (two blocks may show the same picture).
+        size, ref = by_cid.get(src, (None, src))
+        blocks = image_blocks.get(ref, [])
+        index = seen.get(ref, 0)
+        seen[ref] = index + 1
+        return size, (blocks[min(index, len(blocks) - 1)] if blocks else None)
 
     found = scan(html, image_info)
     links = _refine_links(newsletter, found.links)
@@ -180,12 +184,12 @@ def _address(value: str | None) -> str | None:
     return next((addr.strip().lower() for _name, addr in pairs if "@" in addr), "")
 
 
-def _image_blocks(newsletter: Newsletter) -> dict[str, str]:
-    """Image reference (or URL) → the image block showing it (first one wins)."""
-    out: dict[str, str] = {}
+def _image_blocks(newsletter: Newsletter) -> dict[str, list[str]]:
+    """Image reference (or URL) → the image blocks showing it, in document order."""
+    out: dict[str, list[str]] = {}
     for block in newsletter.walk():
         if isinstance(block, ImageBlock) and block.src:
-            out.setdefault(block.src, block.id)
+            out.setdefault(block.src, []).append(block.id)
     return out
 
 

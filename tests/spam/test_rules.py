@@ -8,6 +8,7 @@ from email.message import EmailMessage
 
 import pytest
 
+import editor.spam.rules  # noqa: F401  (fills RULES, also when a test runs alone)
 from editor.document import ImageBlock
 from editor.render.engine import Renderer
 from editor.spam.check import eml_view
@@ -172,6 +173,22 @@ def test_findings_name_their_block() -> None:
     view = from_newsletter(doc.newsletter, rendered, doc.images)
     found = RULES["image_no_alt"].check(view)
     assert [f.finding.block_id for f in found] == [image.id]
+
+
+def test_two_blocks_showing_the_same_picture_are_told_apart() -> None:
+    """The n-th <img> of a picture is the n-th image block showing it: the finding names the
+    copy without alt text, not the first one."""
+    import dataclasses
+
+    doc = starter()
+    first = next(b for b in doc.newsletter.walk() if isinstance(b, ImageBlock))
+    assert first.alt
+    copy = dataclasses.replace(first, id="copy-without-alt", alt="")
+    doc.newsletter.blocks.insert(doc.newsletter.blocks.index(first) + 1, copy)
+    rendered = Renderer(doc.images).render(doc.newsletter)
+    view = from_newsletter(doc.newsletter, rendered, doc.images)
+    found = RULES["image_no_alt"].check(view)
+    assert [f.finding.block_id for f in found] == ["copy-without-alt"]
 
 
 def test_links_in_columns_name_the_child_block() -> None:
