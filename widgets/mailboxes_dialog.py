@@ -1,0 +1,486 @@
+"""The mailboxes dialog: list, edit, test and remove the IMAP mailboxes Bulletin reads.
+
+Modelled on :mod:`widgets.accounts_dialog`. Settings go to
+:class:`editor.inbox.mailboxes.MailboxBook`; the password goes to the OS keychain only when the
+user presses Save (an empty field keeps the stored one). "Test connection" runs
+:func:`editor.inbox.imap_connect.test_mailbox` on the thread pool (a keychain unlock prompt or a
+server timeout must not freeze the window) and shows the precise diagnosis and its hint.
+Removing a mailbox also forgets its keychain entry and its sync bookmarks, so a new mailbox of
+the same name starts afresh. "Check for bounces now" asks the owner (the Inbox menu) to sync.
+"""
+
+from __future__ import annotations
+
+import ssl
+from contextlib import suppress
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from editor.i18n import _
+from editor.inbox import mailboxes
+from editor.inbox.imap_connect import ImapDiagnosis, test_mailbox
+from editor.inbox.mailboxes import Mailbox, MailboxBook, MailboxError, Processed, Security
+from editor.sending import secrets
+from editor.sending.accounts import AccountBook, AccountError, is_loopback
+from widgets.background import BackgroundTask
+
+
+def _line(name: str, tip: str, placeholder: str = "") -> QLineEdit:
+    edit = QLineEdit()
+    edit.setAccessibleName(name)
+    edit.setToolTip(tip)
+    edit.setPlaceholderText(placeholder)
+    return edit
+
+
+def forget_sync_state(name: str) -> None:
+    """Drop the mailbox's bookmarks in the contacts database (nothing there: nothing to do)."""
+    from editor.contacts.store import ContactStore
+    from editor.inbox.imap_sync import forget_state
+
+    with ContactStore() as store, store.db.transaction() as conn:
+        forget_state(conn, name)
+
+
+class MailboxesDialog(QDialog):
+    """Lists the mailboxes and edits one at a time (see the module doc).
+
+    Signals:
+        mailboxes_changed(): after a mailbox was saved or removed.
+        tested(object): the :class:`ImapDiagnosis` of a finished connection test.
+        sync_requested(str): "Check for bounces now" on the named (saved) mailbox.
+
+    ``ssl_context`` (None: the system's trusted CAs) is what the test uses; tests set it to
+    trust their own server.
+    """
+
+    mailboxes_changed = Signal()
+    tested = Signal(object)
+    sync_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, *, book: MailboxBook | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Mailboxes"))
+        self.book = book or MailboxBook()
+        self.ssl_context: ssl.SSLContext | None = None
+        self._task: BackgroundTask | None = None
+        self._current = ""  # the name of the mailbox being edited, "" = a new one
+        self._insecure_confirmed = False
+
+        # -- list
+        self.mailboxes = QListWidget()
+        self.mailboxes.setAccessibleName(_("Mailboxes"))
+        self.mailboxes.setToolTip(_("The mailboxes where bounces and replies arrive"))
+        self.mailboxes.currentItemChanged.connect(self._on_selected)
+        self.new_button = QPushButton(_("&New"))
+        self.new_button.setAccessibleName(_("New mailbox"))
+        self.new_button.setToolTip(_("Add a mailbox"))
+        self.new_button.setShortcut(QKeySequence.StandardKey.New)
+        self.new_button.clicked.connect(self.new_mailbox)
+        self.remove_button = QPushButton(_("&Remove"))
+        self.remove_button.setAccessibleName(_("Remove mailbox"))
+        self.remove_button.setToolTip(
+            _("Remove the selected mailbox, its saved password and what Bulletin remembers of it")
+        )
+        self.remove_button.clicked.connect(self.remove_mailbox)
+        list_buttons = QHBoxLayout()
+        list_buttons.addWidget(self.new_button)
+        list_buttons.addWidget(self.remove_button)
+        left = QVBoxLayout()
+        left.addWidget(self.mailboxes)
+        left.addLayout(list_buttons)
+
+        # -- form
+        self.name = _line(_("Mailbox name"), _("A name of your choice, to pick the mailbox"))
+        self.host = _line(
+            _("Server"), _("The IMAP server's name, as your provider gives it"), "imap.example.org"
+        )
+        self.port = QSpinBox()
+        self.port.setRange(1, 65535)
+        self.port.setValue(993)
+        self.port.setAccessibleName(_("Port"))
+        self.port.setToolTip(_("Usually 993 for TLS, 143 for STARTTLS"))
+        self.security = QComboBox()
+        self.security.addItem("TLS", "tls")
+        self.security.addItem("STARTTLS", "starttls")
+        self.security.addItem(_("None (this computer only)"), "none")
+        self.security.setAccessibleName(_("Security"))
+        self.security.setToolTip(
+            _("TLS encrypts from the start, STARTTLS right after connecting; none reads in clear")
+        )
+        self.username = _line(_("User name"), _("The login for the server, often your address"))
+        self.password = _line(
+            _("Password"), _("Stored in the system keychain when you save, never in a file")
+        )
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.folder = _line(_("Folder"), _("The folder to read; INBOX is the main one"), "INBOX")
+        self.account = QComboBox()
+        self.account.setAccessibleName(_("Sending account"))
+        self.account.setToolTip(_("The sending account whose bounces and replies arrive here"))
+        self.processed = QComboBox()
+        self.processed.addItem(_("Flag them (they stay where they are)"), "flag")
+        self.processed.addItem(_("Move them to a folder"), "move")
+        self.processed.setAccessibleName(_("Processed messages"))
+        self.processed.setToolTip(_("What Bulletin does with a message once read; never deletes"))
+        self.processed.currentIndexChanged.connect(self._update_processed)
+        self.move_to = _line(
+            _("Move to folder"), _("The folder processed messages go to"), "Bulletin"
+        )
+        self.mark_read = QCheckBox(_("Also mark them as read"))
+        self.mark_read.setAccessibleName(_("Mark processed messages as read"))
+
+        form = QFormLayout()
+        form.addRow(_("Na&me:"), self.name)
+        form.addRow(_("Ser&ver:"), self.host)
+        form.addRow(_("&Port:"), self.port)
+        form.addRow(_("Securit&y:"), self.security)
+        form.addRow(_("&User name:"), self.username)
+        form.addRow(_("Pass&word:"), self.password)
+        form.addRow(_("&Folder:"), self.folder)
+        form.addRow(_("Sending &account:"), self.account)
+        form.addRow(_("Processed &messages:"), self.processed)
+        form.addRow(_("Move &to:"), self.move_to)
+        form.addRow("", self.mark_read)
+        self._form = form
+        box = QGroupBox(_("Mailbox"))
+        box.setLayout(form)
+
+        self.test_button = QPushButton(_("&Test connection"))
+        self.test_button.setAccessibleName(_("Test connection"))
+        self.test_button.setToolTip(_("Connect, log in and open the folder; nothing is changed"))
+        self.test_button.clicked.connect(self.test)
+        self.check_button = QPushButton(_("&Check for bounces now"))
+        self.check_button.setAccessibleName(_("Check for bounces now"))
+        self.check_button.setToolTip(_("Read the new messages of the saved mailbox"))
+        self.check_button.clicked.connect(self._check_now)
+        self.save_button = QPushButton(_("&Save"))
+        self.save_button.setAccessibleName(_("Save mailbox"))
+        self.save_button.setToolTip(_("Save the mailbox; the password goes to the keychain"))
+        self.save_button.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_button.clicked.connect(self.save)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumHeight(8)
+        self.busy.setTextVisible(False)
+        self.busy.setAccessibleName(_("Testing the connection"))
+        self.busy.hide()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status.setAccessibleName(_("Result"))
+        actions = QHBoxLayout()
+        actions.addWidget(self.test_button)
+        actions.addWidget(self.check_button)
+        actions.addStretch(1)
+        actions.addWidget(self.save_button)
+
+        right = QVBoxLayout()
+        right.addWidget(box)
+        right.addLayout(actions)
+        right.addWidget(self.busy)
+        right.addWidget(self.status)
+        right.addStretch(1)
+        body = QHBoxLayout()
+        body.addLayout(left, 1)
+        body.addLayout(right, 2)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body)
+        layout.addWidget(close)
+
+        self._fill_accounts()
+        self.reload()
+
+    # -- list
+
+    def _fill_accounts(self) -> None:
+        self.account.clear()
+        self.account.addItem(_("(none)"), "")
+        try:
+            names = AccountBook().names()
+        except AccountError:
+            names = []
+        for name in names:
+            self.account.addItem(name, name)
+
+    def reload(self, select: str = "") -> None:
+        """Read the mailboxes again and select ``select`` (else the first, else a new form)."""
+        self.mailboxes.blockSignals(True)
+        self.mailboxes.clear()
+        try:
+            listed = self.book.list()
+        except MailboxError as exc:
+            listed = []
+            self._show_error(str(exc))
+        for mailbox in listed:
+            item = QListWidgetItem(mailbox.name)
+            item.setData(Qt.ItemDataRole.UserRole, mailbox.name)
+            item.setToolTip(f"{mailbox.username}@{mailbox.host}:{mailbox.port} — {mailbox.folder}")
+            self.mailboxes.addItem(item)
+        self.mailboxes.blockSignals(False)
+        names = [m.name for m in listed]
+        if select in names:
+            self.mailboxes.setCurrentRow(names.index(select))
+        elif names:
+            self.mailboxes.setCurrentRow(0)
+        else:
+            self.new_mailbox()
+        self.remove_button.setEnabled(bool(names))
+
+    def _on_selected(self, item: QListWidgetItem | None, _previous: object = None) -> None:
+        if item is None:
+            return
+        try:
+            mailbox = self.book.get(item.data(Qt.ItemDataRole.UserRole))
+        except MailboxError as exc:
+            self._show_error(str(exc))
+            return
+        self.load(mailbox)
+
+    def new_mailbox(self) -> None:
+        """An empty form for a new mailbox (TLS on 993, INBOX, flag processed messages)."""
+        self.mailboxes.blockSignals(True)
+        self.mailboxes.setCurrentRow(-1)
+        self.mailboxes.blockSignals(False)
+        self.load(Mailbox(name="", host="", port=993, security="tls", username=""))
+        self.name.setFocus()
+
+    def load(self, mailbox: Mailbox) -> None:
+        """Show ``mailbox`` in the form (the password field stays empty)."""
+        self._current = mailbox.name
+        self.name.setText(mailbox.name)
+        self.host.setText(mailbox.host)
+        self.port.setValue(mailbox.port)
+        self.security.setCurrentIndex(max(0, self.security.findData(mailbox.security)))
+        self.username.setText(mailbox.username)
+        self.password.clear()
+        self.password.setPlaceholderText(
+            _("Leave empty to keep the saved password") if mailbox.name else ""
+        )
+        self.folder.setText(mailbox.folder)
+        index = self.account.findData(mailbox.account)
+        if index < 0:  # an account removed since: keep the name rather than lose it
+            self.account.addItem(mailbox.account, mailbox.account)
+            index = self.account.count() - 1
+        self.account.setCurrentIndex(index)
+        self.processed.setCurrentIndex(max(0, self.processed.findData(mailbox.processed)))
+        self.move_to.setText(mailbox.move_to)
+        self.mark_read.setChecked(mailbox.mark_read)
+        self._insecure_confirmed = mailbox.insecure_confirmed
+        self.check_button.setEnabled(bool(mailbox.name))
+        self._update_processed()
+        self.status.clear()
+
+    def _update_processed(self) -> None:
+        moving = self.processed.currentData() == "move"
+        self._form.setRowVisible(self.move_to, moving)
+        self._form.setRowVisible(self.mark_read, not moving)
+
+    # -- form
+
+    def mailbox_from_form(self) -> Mailbox:
+        """The mailbox the form describes (not validated)."""
+        security: Security = self.security.currentData() or "tls"
+        processed: Processed = self.processed.currentData() or "flag"
+        return Mailbox(
+            name=self.name.text().strip(),
+            host=self.host.text().strip(),
+            port=self.port.value(),
+            security=security,
+            username=self.username.text().strip(),
+            folder=self.folder.text().strip() or "INBOX",
+            account=str(self.account.currentData() or ""),
+            processed=processed,
+            move_to=self.move_to.text().strip() if processed == "move" else "",
+            mark_read=self.mark_read.isChecked() and processed == "flag",
+            insecure_confirmed=self._insecure_confirmed,
+        )
+
+    def _checked_mailbox(self) -> Mailbox | None:
+        """The form's mailbox, validated, the unencrypted case confirmed; None if not."""
+        mailbox = self.mailbox_from_form()
+        if mailbox.security == "none" and not is_loopback(mailbox.host):
+            if not mailbox.insecure_confirmed and not self._confirm_insecure(mailbox.host):
+                self._show_error(_("Choose TLS or STARTTLS to read a mailbox on another computer."))
+                return None
+            mailbox = replace(mailbox, insecure_confirmed=True)
+            self._insecure_confirmed = True
+        else:
+            mailbox = replace(mailbox, insecure_confirmed=False)
+        try:
+            mailbox.validate()
+        except MailboxError as exc:
+            self._show_error(str(exc))
+            return None
+        return mailbox
+
+    def _confirm_insecure(self, host: str) -> bool:
+        answer = QMessageBox.question(
+            self,
+            _("Unencrypted connection"),
+            _(
+                "Without TLS or STARTTLS, the password and every message travel unencrypted "
+                "from {host}: anyone on the network can read them. Connect this way anyway?"
+            ).format(host=host),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def save(self) -> bool:
+        """Validate, store the password (if typed) in the keychain, then the settings."""
+        mailbox = self._checked_mailbox()
+        if mailbox is None:
+            return False
+        previous = self._current
+        renamed = bool(previous) and previous != mailbox.name
+        try:
+            if mailbox.name != previous and mailbox.name in self.book.names():
+                raise MailboxError(
+                    _('A mailbox named "{name}" already exists.').format(name=mailbox.name)
+                )
+            if self.password.text():
+                mailboxes.set_password(mailbox.name, self.password.text())
+            elif renamed:
+                # The saved password follows the mailbox to its new name.
+                with suppress(secrets.PasswordMissing):
+                    mailboxes.set_password(mailbox.name, mailboxes.get_password(previous))
+            elif not previous:
+                raise MailboxError(_("Type the password of the mailbox."))
+            self.book.save(mailbox)
+            if renamed:
+                self.book.remove(previous)
+                forget_sync_state(previous)
+        except (MailboxError, secrets.KeychainError) as exc:
+            self._show_error(str(exc))
+            return False
+        self.password.clear()
+        self.reload(select=mailbox.name)
+        self._show_ok(_('Mailbox "{name}" saved.').format(name=mailbox.name))
+        self.mailboxes_changed.emit()
+        return True
+
+    def remove_mailbox(self) -> None:
+        """Remove the selected mailbox, its keychain entry and bookmarks, after a confirmation."""
+        item = self.mailboxes.currentItem()
+        if item is None:
+            return
+        name = item.data(Qt.ItemDataRole.UserRole)
+        answer = QMessageBox.question(
+            self,
+            _("Remove the mailbox"),
+            _(
+                'Remove the mailbox "{name}" and its saved password? The messages on the server '
+                "are not touched, and what Bulletin already did stays done."
+            ).format(name=name),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.book.remove(name)
+            forget_sync_state(name)
+        except MailboxError as exc:
+            self._show_error(str(exc))
+            return
+        except Exception as exc:  # the database: the mailbox itself is gone already
+            self.reload()
+            self._show_error(str(exc))
+            self.mailboxes_changed.emit()
+            return
+        self.reload()
+        self._show_ok(_('Mailbox "{name}" removed.').format(name=name))
+        self.mailboxes_changed.emit()
+
+    def _check_now(self) -> None:
+        if self._current:
+            self.sync_requested.emit(self._current)
+
+    # -- connection test
+
+    def test(self) -> None:
+        """Test the form's settings off the UI thread; the diagnosis shows in the status line."""
+        if self._task is not None:
+            return
+        mailbox = self._checked_mailbox()
+        if mailbox is None:
+            return
+        typed = self.password.text()
+        stored_name = self._current
+        context = self.ssl_context
+
+        def work() -> ImapDiagnosis:
+            password = typed
+            if not password and stored_name:
+                password = mailboxes.get_password(stored_name)
+            return test_mailbox(mailbox, password, ssl_context=context)
+
+        self.busy.show()
+        for button in (self.test_button, self.save_button, self.check_button):
+            button.setEnabled(False)
+        self.status.setText(_("Testing the connection to {host}…").format(host=mailbox.host))
+        self.status.setStyleSheet("")
+        task = BackgroundTask(work)
+        task.succeeded.connect(self._on_tested)
+        task.failed.connect(self._on_test_error)
+        task.finished.connect(self._on_test_finished)
+        self._task = task
+        task.start()
+
+    def _on_tested(self, diagnosis: ImapDiagnosis) -> None:
+        if diagnosis.ok:
+            self._show_ok(diagnosis.message)
+        else:
+            self._show_error(f"{diagnosis.message}\n{diagnosis.hint}")
+        self.tested.emit(diagnosis)
+
+    def _on_test_error(self, error: BaseException) -> None:
+        self._show_error(str(error))
+
+    def _on_test_finished(self) -> None:
+        self._task = None
+        self.busy.hide()
+        self.test_button.setEnabled(True)
+        self.save_button.setEnabled(True)
+        self.check_button.setEnabled(bool(self._current))
+
+    def is_testing(self) -> bool:
+        return self._task is not None
+
+    # -- status
+
+    def _show_error(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet("color: #b91c1c;")
+
+    def _show_ok(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet("color: #15803d;")
+
+    def done(self, result: int) -> None:
+        if self._task is not None:
+            self._task.wait(1)  # its result is dropped with the dialog; don't block for long
+        super().done(result)
