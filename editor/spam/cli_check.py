@@ -33,6 +33,19 @@ def add_parsers(sub: Any) -> None:
         action="store_true",
         help=_("also check the sender domain's SPF, DKIM, DMARC and MX records"),
     )
+    p.add_argument(
+        "--account",
+        metavar="NAME",
+        help=_("the sending account it will go through (its server counts for some checks)"),
+    )
+    p.add_argument(
+        "--dkim-selector",
+        dest="dkim_selectors",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help=_("a DKIM selector to look up with --dns; repeatable"),
+    )
     p.set_defaults(func=cmd_check)
 
 
@@ -44,9 +57,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         loaded = load(args.file)
     except CheckError as exc:
         raise CliError(str(exc)) from exc
+    if args.account:
+        loaded.view.smtp_host = _account_host(args.account)
     extra: list[ScoredFinding] = []
     if args.dns:
-        extra = _dns(loaded.sender_domain, loaded.view.smtp_host)
+        extra = _dns(loaded.sender_domain, loaded.view.smtp_host, args.dkim_selectors)
     spamd = _spamd(loaded.message, args.spamd) if args.spamd else None
     report = check_view(loaded.view, extra)
     report.spamd = spamd
@@ -67,14 +82,26 @@ def _spamd(message: bytes, address: str) -> SpamdReport:
         raise CliError(str(exc)) from exc
 
 
-def _dns(domain: str, smtp_host: str | None) -> list[ScoredFinding]:
+def _account_host(name: str) -> str:
+    from editor.cli import CliError
+    from editor.sending.accounts import AccountBook, AccountError
+
+    try:
+        return AccountBook().get(name).host
+    except AccountError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _dns(domain: str, smtp_host: str | None, selectors: list[str]) -> list[ScoredFinding]:
     from editor.cli import CliError
     from editor.spam.dns_checks import DnsCheckError, check_sender_domain
 
     if not domain:
         raise CliError(_("--dns needs a sender address, and this file has none."))
     try:
-        return check_sender_domain(domain, smtp_host=smtp_host or "")
+        return check_sender_domain(
+            domain, smtp_host=smtp_host or "", dkim_selectors=tuple(selectors)
+        )
     except DnsCheckError as exc:
         raise CliError(str(exc)) from exc
 

@@ -92,3 +92,35 @@ def test_spamd_not_running_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture
     path.write_bytes(eml())
     assert cli.run(["check", str(path), "--spamd", f"127.0.0.1:{port}"]) == 2
     assert capsys.readouterr().err.startswith("bulletin: ")
+
+
+def test_dkim_selectors_given_are_looked_up(
+    tmp_path: Path, loopback_dns: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "m.eml"
+    path.write_bytes(eml())
+    args = ["check", str(path), "--json", "--dns", "--dkim-selector", "s1"]
+    assert cli.run(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    missing = [f for f in data["findings"] if f["id"] == "dns_dkim_missing"]
+    assert missing and "s1" in missing[0]["message"]
+
+
+def test_the_account_s_server_counts_for_the_free_mail_rule(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from editor.sending.accounts import AccountBook
+    from tests.sending.campaign_support import account
+
+    AccountBook().save(account(2525, host="smtp.sendgrid.net", security="starttls"))
+    path = tmp_path / "m.eml"
+    path.write_bytes(eml(sender="boulangerie.martin@gmail.com"))
+
+    def freemail_points(*extra: str) -> float:
+        assert cli.run(["check", str(path), "--json", *extra]) == 0
+        data = json.loads(capsys.readouterr().out)
+        return sum(f["points"] for f in data["findings"] if f["id"].startswith("freemail"))
+
+    assert freemail_points("--account", "local") > freemail_points()
+    assert cli.run(["check", str(path), "--account", "nobody"]) == 2
+    assert capsys.readouterr().err.startswith("bulletin: ")
