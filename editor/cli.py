@@ -85,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     from editor.spam.cli_check import add_parsers as _check_parsers
 
     _check_parsers(sub)
+    from editor.cli_report import add_parsers as _report_parsers
+
+    _report_parsers(sub)
     return parser
 
 
