@@ -290,9 +290,16 @@ class CampaignsView(QWidget):
         self.refresh_button.setToolTip(_("Read the campaigns again (F5)"))
         self.refresh_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
         self.refresh_button.clicked.connect(self.refresh)
+        self.report_button = QPushButton(_("Rep&ort…"))
+        self.report_button.setAccessibleName(_("Campaign report"))
+        self.report_button.setToolTip(
+            _("Figures, bounces, complaints and unsubscribes, with charts")
+        )
+        self.report_button.clicked.connect(self.open_report)
         controls = QHBoxLayout()
         for button in (self.pause_button, self.resume_button, self.cancel_button):
             controls.addWidget(button)
+        controls.addWidget(self.report_button)
         controls.addStretch(1)
         controls.addWidget(self.refresh_button)
 
@@ -514,6 +521,7 @@ class CampaignsView(QWidget):
 
     def _set_buttons(self, status: str) -> None:
         live = self._run is not None
+        self.report_button.setEnabled(bool(self.campaign_id))
         self.pause_button.setEnabled(live or status in ("scheduled", "waiting"))
         self.resume_button.setEnabled(
             not live and status in ("draft", "paused", "waiting", "scheduled", "sending")
@@ -562,6 +570,14 @@ class CampaignsView(QWidget):
         self.page_label.setText(_("page {n}").format(n=self._page + 1))
 
     # ---------------------------------------------------------------------------------- actions
+
+    def open_report(self) -> QWidget | None:
+        """The selected campaign's report, in its own window."""
+        if not self.campaign_id:
+            return None
+        from widgets.report_view import open_report
+
+        return open_report(self.campaign_id)
 
     def pause(self) -> None:
         """Pause the selected campaign: the live run after its messages in flight, or a
