@@ -439,11 +439,11 @@ def export_csv(db: Database, campaign_id: int, path: Path) -> int:
         return write_csv(db, campaign_id, handle)
 
 
-def percent(rate: float | None) -> str:
-    """A rate for people: "1.25 %" (two decimals), "–" when there is none."""
+def percent(rate: float | None, decimals: int = 2) -> str:
+    """A rate for people: "1.25 %" ("1,25 %" in French), "–" when there is none."""
     if rate is None:
         return "–"
-    text = f"{rate * 100:.2f}"
+    text = f"{rate * 100:.{decimals}f}"
     if language() == "fr":
         text = text.replace(".", ",")
     return f"{text}\u00a0%"
@@ -479,16 +479,16 @@ def warnings(report: CampaignReport) -> list[str]:
     if report.complaints_over_ceiling:
         out.append(
             _(
-                "The complaint rate is {rate}: above the 0.3 % Gmail and Yahoo allow; "
+                "The complaint rate is {rate}: above the {ceiling} Gmail and Yahoo allow; "
                 "their filters may send your next campaigns to spam."
-            ).format(rate=percent(report.complaint_rate))
+            ).format(rate=percent(report.complaint_rate), ceiling=percent(COMPLAINT_CEILING, 1))
         )
     if report.bounces_over_ceiling:
         out.append(
             _(
-                "The permanent bounce rate is {rate}: above 2 %; clean the list before the "
-                "next campaign."
-            ).format(rate=percent(report.hard_bounce_rate))
+                "The permanent bounce rate is {rate}: above {ceiling}; clean the list before "
+                "the next campaign."
+            ).format(rate=percent(report.hard_bounce_rate), ceiling=percent(BOUNCE_CEILING, 0))
         )
     return out
 
