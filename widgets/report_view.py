@@ -56,6 +56,7 @@ from editor.reports import (
     warnings,
 )
 from editor.sending.campaigns import CampaignError, status_label
+from widgets.campaigns_view import _local as local_time
 
 _ARROWS = {"up": "↑", "down": "↓", "same": "→", "": ""}
 _BAD = "#b91c1c"
@@ -240,7 +241,7 @@ class ReportView(QWidget):
         self.setWindowTitle(_("Report: {subject}").format(subject=c.subject))
         self.title.setText(
             _("{subject} — {status}, created {created}").format(
-                subject=c.subject, status=status_label(c.status), created=c.created
+                subject=c.subject, status=status_label(c.status), created=local_time(c.created)
             )
         )
         alerts = warnings(report)
@@ -298,7 +299,7 @@ class ReportView(QWidget):
             subject = _item(row.subject, status_label(row.status))
             subject.setData(Qt.ItemDataRole.UserRole, row.id)
             table.setItem(r, 0, subject)
-            table.setItem(r, 1, _item(row.created))
+            table.setItem(r, 1, _item(local_time(row.created)))
             table.setItem(
                 r,
                 2,

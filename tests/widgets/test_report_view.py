@@ -13,7 +13,10 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QTableWidget
 from pytestqt.qtbot import QtBot
 
 from editor.contacts.model import DB_NAME
+from editor.contacts.store import ContactStore
+from editor.sending.campaigns import CampaignStore
 from editor.settings import data_dir
+from tests.sending.campaign_support import frozen
 from tests.test_reports import READERS, Sent, feed_inbox, send_campaign
 from widgets import report_view
 from widgets.campaigns_view import CampaignsView
@@ -72,6 +75,29 @@ def test_dashboard_tab(qtbot: QtBot, sent: Sent) -> None:
     assert view.dashboard.rowCount() == 1
     assert cell(view.dashboard, 0, 2) == "8"  # nothing before: no arrow
     assert "25.00" in cell(view.dashboard, 0, 3)
+
+
+def test_dashboard_arrows_and_double_click(qtbot: QtBot, sent: Sent) -> None:
+    with ContactStore() as store:
+        later = CampaignStore(store.db).create(
+            frozen(), lists=["VIP"], account="local", scheduled_at=None
+        )
+        store.connection.execute(
+            "UPDATE deliveries SET state = 'sent', sent_at = '2026-04-06T09:00:00Z'"
+            " WHERE campaign_id = ? AND state = 'queued'",
+            (later.id,),
+        )
+    view = ReportView(sent.campaign_id)
+    qtbot.addWidget(view)
+    assert view.dashboard.rowCount() == 2
+    assert cell(view.dashboard, 0, 2) == "2 ↓"  # reader0000 bounced: skipped the second time
+    rate = view.dashboard.item(0, 3)
+    assert rate is not None and rate.text() == "0.00\u00a0% ↓"
+    assert rate.foreground().color().name() == "#15803d"  # fewer bounces: good news
+    assert rate.toolTip() == "Lower than the campaign before"
+    view.dashboard.cellDoubleClicked.emit(0, 0)
+    assert view.campaign_id == later.id and view.tabs.currentIndex() == 0
+    assert figure(view, "Sent") == "2"
 
 
 def test_exports(qtbot: QtBot, sent: Sent, tmp_path: Path) -> None:
