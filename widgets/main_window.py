@@ -58,6 +58,7 @@ from widgets.documents import (
     show_error,
     show_unexpected,
 )
+from widgets.inbox_menu import InboxMenu
 from widgets.language_menu import language_menu
 from widgets.outline import BLOCK_ID_ROLE, OutlineView
 from widgets.preview import DESKTOP_WIDTH, MOBILE_WIDTH, PreviewPane
@@ -842,6 +843,8 @@ class MainWindow(QMainWindow):
         self.sending.accounts.triggered.connect(self.show_accounts)
         self.sending_menu = self.sending.menu
         bar.addMenu(self.sending_menu)
+        self.inbox = InboxMenu(self)
+        bar.addMenu(self.inbox.menu)
         help_menu = bar.addMenu(_("&Help"))
         help_menu.addAction(a.about)
 

@@ -6,6 +6,7 @@ import mailbox as stdlib_mailbox
 import os
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -19,6 +20,9 @@ from tests import mail_samples
 from tests.imap_server import ImapServer, imap_server
 from tests.keychain import Keychain, keychain
 from widgets.inbox_sync import InboxSyncDialog, import_dialog, sync_dialog
+
+if TYPE_CHECKING:
+    from widgets.main_window import MainWindow
 
 __all__ = ["imap_server", "keychain"]
 
@@ -155,3 +159,57 @@ def test_cancel_stops_the_import_and_keeps_what_was_done(
     assert isinstance(total, Tally) and total.already_processed == 200
     with ContactStore() as store:
         assert mail_samples.statuses(store) == mail_samples.EXPECTED
+
+
+def test_the_inbox_menu_checks_a_mailbox_and_counts_the_messages_to_review(
+    qtbot: QtBot,
+    window: MainWindow,
+    imap_server: ImapServer,
+    keychain: Keychain,
+    bulletin_home: Path,
+) -> None:
+    mail_samples.contacts_store(bulletin_home / "contacts.sqlite3").close()
+    odd = (
+        b"From: MAILER-DAEMON@mx.example.net\r\nSubject: Undeliverable: La lettre\r\n"
+        b"Message-ID: <odd-1@mx>\r\n\r\nYour message could not be handed over.\r\n"
+    )
+    imap_server.append_many([*mail_samples.messages(), odd])
+    add_mailbox(imap_server)
+    inbox = window.inbox
+    assert inbox.menu in [a.menu() for a in window.menuBar().actions()]
+    assert [a.text() for a in inbox.menu.actions() if a.text()] == [
+        "&Mailboxes…",
+        "&Check for bounces now",
+        "&Import a mailbox file…",
+        "Messages to &review…",
+    ]
+    inbox.fill_check_menu()
+    (entry,) = inbox.check_menu.actions()
+    assert entry.text() == "Bounces"
+    inbox.ssl_context = imap_server.ssl_context_for_clients()
+    entry.trigger()
+    dialog = inbox.sync_window
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.tally is not None or bool(dialog.error), timeout=WAIT_MS)
+    assert dialog.tally is not None and dialog.tally.unrecognised == 1
+    assert inbox.review.text() == "Messages to &review (1)…"
+    assert "1 message waits for your review" in window.statusBar().currentMessage()
+    with ContactStore() as store:
+        assert mail_samples.statuses(store) == mail_samples.EXPECTED
+    dialog.accept()
+
+    review = inbox.show_review()
+    assert review.table.rowCount() == 1
+    review.close()
+
+
+def test_a_message_file_inside_a_maildir_imports_the_whole_maildir(tmp_path: Path) -> None:
+    from widgets.inbox_menu import mail_store_path
+
+    box = stdlib_mailbox.Maildir(tmp_path / "Export")
+    key = box.add(b"Subject: x\r\n\r\nx\r\n")
+    box.close()
+    (message,) = (tmp_path / "Export").rglob(f"{key}*")
+    assert mail_store_path(message) == tmp_path / "Export"
+    mbox = write_mbox(tmp_path / "a.mbox", [b"Subject: x\r\n\r\nx\r\n"])
+    assert mail_store_path(mbox) == mbox

@@ -278,6 +278,7 @@ def test_file_menu_has_standard_shortcuts(window: MainWindow) -> None:
         "&View",
         "C&ontacts",
         "&Sending",
+        "In&box",
         "&Help",
     ]
     assert a.contacts.shortcut() == QKeySequence("Ctrl+Shift+C")
