@@ -402,7 +402,7 @@ class SpamPanel(QWidget):
             return _("Nothing lowers the score. 10 is best.")
         fixable = sum(1 for f in costly if has_fix(f.finding))
         text = ngettext(
-            "One problem takes {points} off the score (10 is best).",
+            "{count} problem takes {points} off the score (10 is best).",
             "{count} problems take {points} off the score (10 is best).",
             len(costly),
         ).format(count=len(costly), points=number(min(report.points, 10.0), 1))
