@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QWidget
 
 from editor.i18n import _, ngettext
 from widgets.inbox_sync import InboxSyncDialog, import_dialog, sync_dialog
@@ -138,14 +138,16 @@ class InboxMenu(QObject):
         """The mailboxes dialog (modal, not blocking tests: opened with ``open``)."""
         dialog = MailboxesDialog(self._window)
         dialog.ssl_context = self.ssl_context
-        dialog.sync_requested.connect(self.check)
+        # Parented to the (modal) mailboxes dialog, so the sync window takes input above it.
+        dialog.sync_requested.connect(lambda name: self.check(name, parent=dialog))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog
 
-    def check(self, name: str) -> InboxSyncDialog:
+    def check(self, name: str, parent: QWidget | None = None) -> InboxSyncDialog:
         """Read the named mailbox's new messages, in a dialog with progress and Cancel."""
-        return self._run(sync_dialog(self._window, name, ssl_context=self.ssl_context))
+        owner = parent or self._window
+        return self._run(sync_dialog(owner, name, ssl_context=self.ssl_context))
 
     def _import_triggered(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(

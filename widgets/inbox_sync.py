@@ -134,6 +134,7 @@ class InboxSyncDialog(QDialog):
         self.tally: Tally | None = None
         self.cancelled = False
         self.error = ""
+        self.notes: list[str] = []  # warnings the work adds (on its thread) before it returns
 
         self.heading = QLabel(what)
         self.heading.setWordWrap(True)
@@ -201,7 +202,7 @@ class InboxSyncDialog(QDialog):
         heading = (
             _("Cancelled: what was read until then is processed.") if cancelled else _("Done.")
         )
-        self._finish(heading, "\n".join(summary_lines(tally)))
+        self._finish(heading, "\n".join([*summary_lines(tally), *self.notes]))
         self.ended.emit(tally)
 
     def _on_failed(self, error: BaseException) -> None:
@@ -254,6 +255,7 @@ def sync_dialog(
     parent: QWidget | None, name: str, *, ssl_context: ssl.SSLContext | None = None
 ) -> InboxSyncDialog:
     """A dialog that reads the named mailbox's new messages (not started)."""
+    notes: list[str] = []
 
     def work(
         progress: Callable[[int, int], None], cancelled: Callable[[], bool]
@@ -277,14 +279,27 @@ def sync_dialog(
                 )
         except ImapFailure as failure:
             raise _MailboxFailure(str(ImapDiagnosis.of(mailbox, failure))) from None
+        if result.unmarked:
+            notes.append(
+                "\n"
+                + ngettext(
+                    "The server refused to flag or move {count} processed message; it will not "
+                    "be read again.",
+                    "The server refused to flag or move {count} processed messages; they will "
+                    "not be read again.",
+                    result.unmarked,
+                ).format(count=result.unmarked)
+            )
         return result.tally, result.cancelled
 
-    return InboxSyncDialog(
+    dialog = InboxSyncDialog(
         parent,
         _("Check for bounces"),
         _('Reading the new messages of the mailbox "{name}"…').format(name=name),
         work,
     )
+    dialog.notes = notes
+    return dialog
 
 
 def import_dialog(parent: QWidget | None, path: Path) -> InboxSyncDialog:

@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -213,3 +214,44 @@ def test_a_message_file_inside_a_maildir_imports_the_whole_maildir(tmp_path: Pat
     assert mail_store_path(message) == tmp_path / "Export"
     mbox = write_mbox(tmp_path / "a.mbox", [b"Subject: x\r\n\r\nx\r\n"])
     assert mail_store_path(mbox) == mbox
+
+
+def test_check_now_in_the_mailboxes_dialog_opens_the_sync_above_it(
+    qtbot: QtBot,
+    window: MainWindow,
+    imap_server: ImapServer,
+    keychain: Keychain,
+    bulletin_home: Path,
+) -> None:
+    mail_samples.contacts_store(bulletin_home / "contacts.sqlite3").close()
+    imap_server.append(mail_samples.dsn(mail_samples.BOUNCED))
+    add_mailbox(imap_server)
+    window.inbox.ssl_context = imap_server.ssl_context_for_clients()
+    mailboxes_window = window.inbox.show_mailboxes()
+    assert mailboxes_window.check_button.isEnabled()
+    qtbot.mouseClick(mailboxes_window.check_button, Qt.MouseButton.LeftButton)
+    dialog = window.inbox.sync_window
+    assert dialog is not None and dialog.parent() is mailboxes_window
+    qtbot.waitUntil(lambda: dialog.tally is not None or bool(dialog.error), timeout=WAIT_MS)
+    assert f"{mail_samples.BOUNCED}: now bounced" in dialog.summary.toPlainText()
+    dialog.accept()
+    mailboxes_window.reject()
+
+
+def test_messages_the_server_would_not_flag_are_mentioned(
+    qtbot: QtBot,
+    imap_server: ImapServer,
+    keychain: Keychain,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from editor.inbox import imap_sync
+
+    add_mailbox(imap_server)
+
+    def refused(*args: object, **kwargs: object) -> imap_sync.SyncResult:
+        return imap_sync.SyncResult(Tally(), messages=2, unmarked=2)
+
+    monkeypatch.setattr(imap_sync, "sync_mailbox", refused)
+    dialog = sync_dialog(None, "Bounces")
+    run(qtbot, dialog)
+    assert "refused to flag or move 2 processed messages" in dialog.summary.toPlainText()
