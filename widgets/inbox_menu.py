@@ -58,8 +58,7 @@ class InboxMenu(QObject):
     """
 
     def __init__(self, window: QMainWindow) -> None:
-        super().__init__(window)
-        self._window = window
+        super().__init__(window)  # no reference to the window kept: see ``_window``
         self.ssl_context: ssl.SSLContext | None = None
         self.sync_window: InboxSyncDialog | None = None
         self.menu = QMenu(_("In&box"), window)
@@ -98,6 +97,14 @@ class InboxMenu(QObject):
         self.menu.addSeparator()
         self.menu.addAction(self.review)
         self.fill_check_menu()
+
+    @property
+    def _window(self) -> QMainWindow:
+        # Read from Qt each time: a Python reference from this child to its window would make
+        # a cycle that keeps the closed window's Python side alive.
+        parent = self.parent()
+        assert isinstance(parent, QMainWindow)
+        return parent
 
     # -- menu contents
 
