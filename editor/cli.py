@@ -88,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     from editor.cli_report import add_parsers as _report_parsers
 
     _report_parsers(sub)
+    from editor.cli_signup import add_parsers as _signup_parsers
+
+    _signup_parsers(sub)
     return parser
 
 
