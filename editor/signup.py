@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 import re
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from editor.i18n import _
 from editor.sending.tokens import ascii_domain
@@ -150,7 +150,7 @@ def check_settings(settings: SignupSettings, *, form: bool = True) -> SignupSett
                 value=s.action.strip()[:200]
             )
         )
-    return SignupSettings(**{**s.__dict__, "action": action})
+    return replace(s, action=action)
 
 
 # ------------------------------------------------------------------------------ the wording
