@@ -343,12 +343,12 @@ class SetRichText:
 
 
 # The objects whose fields SetDocumentField reaches, by dotted prefix ("" is the newsletter).
-_DOCUMENT_PARTS = frozenset({"", "sender", "theme", "theme.button"})
+_DOCUMENT_PARTS = frozenset({"", "sender", "theme", "theme.button", "utm"})
 
 
 @dataclass(frozen=True)
 class SetDocumentField:
-    """Set ``subject``, ``preheader``, ``language``, ``sender.*``, ``theme.*`` or
+    """Set ``subject``, ``preheader``, ``language``, ``sender.*``, ``theme.*``, ``utm.*`` or
     ``theme.button.*`` (e.g. ``"theme.button.radius"``), made canonical and checked."""
 
     path: str
@@ -361,6 +361,8 @@ class SetDocumentField:
             return _("Edit theme")
         if self.path.startswith("sender."):
             return _("Edit sender")
+        if self.path.startswith("utm."):
+            return _("Edit link tracking")
         if self.path == "language":
             return _("Change language")
         if self.path == "preheader":

@@ -74,6 +74,7 @@ __all__ = [
     "SpacerBlock",
     "TextBlock",
     "Theme",
+    "Utm",
     "block_from_json",
     "block_to_json",
     "check_color",
@@ -160,6 +161,35 @@ class Theme:
         self.button.validate()
 
 
+# What a UTM value may hold: printable text of reasonable length (it goes into every link).
+UTM_MAX = 100
+_UTM_BAD = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass
+class Utm:
+    """The UTM parameters added to the newsletter's web links (see :mod:`editor.utm`).
+
+    On by default so the sender's own analytics see where visits come from; nothing tracks the
+    reader. ``campaign`` "" means a slug of the subject.
+    """
+
+    enabled: bool = True
+    source: str = "newsletter"
+    medium: str = "email"
+    campaign: str = ""
+
+    def validate(self) -> None:
+        """Report (never fix) a value that cannot go into a link."""
+        for value in (self.source, self.medium, self.campaign):
+            if len(value) > UTM_MAX or _UTM_BAD.search(value):
+                raise DocumentError(
+                    _("A UTM value must be one line of at most {limit} characters.").format(
+                        limit=UTM_MAX
+                    )
+                )
+
+
 def _check_id(value: object) -> None:
     if not isinstance(value, str) or not _BLOCK_ID.match(value):
         _bad_id(value)
@@ -181,6 +211,7 @@ class Newsletter:
     language: str = "fr"
     sender: Sender = field(default_factory=Sender)
     theme: Theme = field(default_factory=Theme)
+    utm: Utm = field(default_factory=Utm)
     blocks: list[Block] = field(default_factory=list)
 
     def validate(self) -> None:
@@ -190,6 +221,7 @@ class Newsletter:
                 _('Unknown language "{language}" (fr or en).').format(language=self.language)
             )
         self.theme.validate()
+        self.utm.validate()
         seen: set[str] = set()
         for block in self.walk():
             if block.id in seen:
@@ -226,6 +258,7 @@ def to_json(newsletter: Newsletter) -> dict[str, Any]:
         "language": newsletter.language,
         "sender": _plain(newsletter.sender),
         "theme": _plain(newsletter.theme),
+        "utm": _plain(newsletter.utm),
         "blocks": [block_to_json(b) for b in newsletter.blocks],
     }
 
@@ -260,6 +293,7 @@ def from_json(data: Any) -> Newsletter:
         language=_str(data.get("language", "fr"), "language"),
         sender=build(Sender, data.get("sender", {}), "sender"),
         theme=_theme(data.get("theme", {})),
+        utm=_utm(data.get("utm", {})),
         blocks=[block_from_json(b) for b in as_list(data.get("blocks", []), "blocks")],
     )
     newsletter.validate()
@@ -286,6 +320,12 @@ def _theme(data: Any) -> Theme:
     if "button" in values:
         values["button"] = build(ButtonStyle, values["button"], "theme.button")
     return build(Theme, values, "theme")
+
+
+def _utm(data: Any) -> Utm:
+    # Values are kept as typed (stripping while the user types would eat their spaces); the
+    # renderer strips them and percent-encodes what it adds to links.
+    return build(Utm, data, "utm")
 
 
 def _plain(obj: Any) -> dict[str, Any]:
@@ -334,6 +374,8 @@ def normalised(obj: object, name: str, value: Any) -> Any:
         )
     if isinstance(value, Theme):
         value = _theme(_plain(value))
+    elif isinstance(value, Utm):
+        value = _utm(_plain(value))
     elif isinstance(value, ButtonStyle | Sender):
         value = build(type(value), _plain(value), where)
     else:

@@ -48,7 +48,7 @@ def _view(block: ButtonBlock, ctx: RenderContext, width: int, pad: int) -> dict[
     return aligned(
         block,
         label=ctx.tags.mark_text(block.label),
-        url=ctx.url(block.url, block.id),
+        url=ctx.link(block.url, block.id),
         background=block.background or style.background,
         color=block.color or style.color,
         radius=style.radius if block.radius is None else block.radius,
@@ -57,7 +57,7 @@ def _view(block: ButtonBlock, ctx: RenderContext, width: int, pad: int) -> dict[
 
 
 def _text(block: ButtonBlock, ctx: RenderContext) -> str:
-    return f"{ctx.tags.mark_text(block.label)}{ctx.colon} {ctx.tags.mark_url(block.url)}"
+    return f"{ctx.tags.mark_text(block.label)}{ctx.colon} {ctx.text_link(block.url)}"
 
 
 def _summary(block: ButtonBlock) -> str:

@@ -73,7 +73,7 @@ def _view(block: ImageBlock, ctx: RenderContext, width: int, pad: int) -> dict[s
         block,
         src=src,
         alt=ctx.tags.mark_text(block.alt),
-        link=ctx.url(block.link, block.id) if block.link.strip() else "",
+        link=ctx.link(block.link, block.id) if block.link.strip() else "",
         display_width=shown,
         display_height=height,
     )
@@ -83,7 +83,7 @@ def _text(block: ImageBlock, ctx: RenderContext) -> str:
     if not block.link.strip():
         return ""
     label = ctx.tags.mark_text(block.alt.strip() or ctx.strings["image"])
-    return f"{label}{ctx.colon} {ctx.tags.mark_url(block.link)}"
+    return f"{label}{ctx.colon} {ctx.text_link(block.link)}"
 
 
 def _summary(block: ImageBlock) -> str:

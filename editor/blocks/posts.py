@@ -49,7 +49,7 @@ def _view(block: PostsBlock, ctx: RenderContext, width: int, pad: int) -> dict[s
         {
             **post,
             "date": _date(post["date"], ctx) if post["date"] else "",
-            "link": ctx.url(post["link"], block.id),
+            "link": ctx.link(post["link"], block.id),
             "image": ctx.url(post["image"], block.id) if post["image"] else "",
         }
         for post in ctx.posts(block)
@@ -78,7 +78,7 @@ def _text(block: PostsBlock, ctx: RenderContext) -> str:
             lines.append(_date(post["date"], ctx))
         if block.show_excerpt and post["excerpt"]:
             lines.append(post["excerpt"])
-        lines.append(post["link"])
+        lines.append(ctx.text_link(post["link"]))
         items.append("\n".join(lines))
     return "\n\n".join(items)
 

@@ -47,12 +47,13 @@ def clean_rich_text(html: str) -> str:
 
 
 def _view(block: TextBlock, ctx: RenderContext, width: int, pad: int) -> dict[str, Any]:
-    marked = ctx.tags.mark_source(block.html, clean_rich_text)
+    marked = ctx.tracked_html(ctx.tags.mark_source(block.html, clean_rich_text))
     return aligned(block, html=Markup(safe_links(marked)))  # noqa: S704 (sanitised)
 
 
 def _text(block: TextBlock, ctx: RenderContext) -> str:
-    return richtext.to_text(ctx.tags.mark_source(block.html, clean_rich_text), width=UNWRAPPED)
+    marked = ctx.tracked_html(ctx.tags.mark_source(block.html, clean_rich_text))
+    return richtext.to_text(marked, width=UNWRAPPED)
 
 
 def _summary(block: TextBlock) -> str:

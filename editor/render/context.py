@@ -31,6 +31,7 @@ __all__ = [
     "unsubscribe_template",
 ]
 from editor.urls import is_safe_link
+from editor.utm import add_utm, add_utm_to_links, utm_params
 
 Posts = list[dict[str, str]]
 
@@ -131,6 +132,10 @@ class RenderContext:
     def __post_init__(self) -> None:
         self.strings: Mapping[str, str] = strings(self.newsletter.language)
         self.unsubscribe = unsubscribe_template(self.newsletter)
+        utm = self.newsletter.utm
+        self.utm: dict[str, str] = utm_params(
+            utm.enabled, utm.source, utm.medium, utm.campaign, self.newsletter.subject
+        )
 
     @property
     def language_index(self) -> int:
@@ -159,6 +164,19 @@ class RenderContext:
             self.report(LINK_UNSAFE, block_id, url=value[:80])
             return "#"
         return marked
+
+    def link(self, value: str, block_id: str | None) -> str:
+        """:meth:`url` for a link to a web page the sender promotes (text, button, image and
+        post links), with the newsletter's UTM parameters; never social or unsubscribe links."""
+        return add_utm(self.url(value, block_id), self.utm)
+
+    def text_link(self, value: str) -> str:
+        """A link's marked URL for the plain-text part, with the UTM parameters."""
+        return add_utm(self.tags.mark_url(value), self.utm)
+
+    def tracked_html(self, fragment: str) -> str:
+        """Sanitised, marked rich text with the UTM parameters on its web links."""
+        return add_utm_to_links(fragment, self.utm)
 
     def text(self, block: Block) -> str:
         """The block's share of the plain-text part."""

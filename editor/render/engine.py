@@ -207,7 +207,7 @@ class Renderer:
             blocks.append(FooterBlock(id="auto-footer", company=newsletter.sender.name))
         theme = newsletter.theme
         doc = to_json(newsletter)
-        fingerprint = _digest([doc["theme"], doc["sender"], doc["language"]])
+        fingerprint = _digest([doc["theme"], doc["sender"], doc["language"], ctx.utm])
         css = self._env.get_template("inline.css.j2").render(theme=theme)
         live: set[str] = set()
         parts, texts = [], []

@@ -20,6 +20,7 @@ from editor.document import Block, ButtonBlock, ColumnsBlock, ImageBlock, Newsle
 from editor.render.engine import Rendered, content_id
 from editor.spam.html_scan import clean, scan
 from editor.spam.view import Image, Link, MessageView
+from editor.utm import add_utm, utm_params
 
 _DATA_URL = re.compile(r"data:image/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=\s]+", re.IGNORECASE)
 _HREF = re.compile(r"""href\s*=\s*["']([^"']+)""", re.IGNORECASE)
@@ -199,11 +200,15 @@ def _refine_links(newsletter: Newsletter, links: list[Link]) -> list[Link]:
     if not columns:
         return links
     owners: dict[str, dict[str, str]] = {}
+    utm = newsletter.utm
+    params = utm_params(utm.enabled, utm.source, utm.medium, utm.campaign, newsletter.subject)
     for cid, block in columns.items():
         owners[cid] = {}
         for child in block.children():
             for url in _urls_of(child):
                 owners[cid].setdefault(url, child.id)
+                # The rendered link carries the UTM parameters the renderer added.
+                owners[cid].setdefault(add_utm(url, params), child.id)
     out = []
     for link in links:
         owner = owners.get(link.block or "", {}).get(link.href)

@@ -54,7 +54,7 @@ def test_premailer_keeps_important_when_inlining() -> None:
 def test_merge_tag_in_href_is_not_url_encoded_by_premailer() -> None:
     doc = newsletter(ButtonBlock(label="Go", url="https://x.example/?e={{ email }}"))
     html = Renderer().render(doc).html_for({"email": "zoé@x.example"})
-    assert 'href="https://x.example/?e=zo%C3%A9%40x.example"' in html
+    assert 'href="https://x.example/?e=zo%C3%A9%40x.example&amp;utm_source=newsletter' in html
     assert "%7B%7B" not in html and "{{" not in html
 
 

@@ -39,7 +39,10 @@ def test_paragraphs_links_and_lists() -> None:
             "<ul><li>One</li><li>Two</li></ul><ol><li>First</li></ol>"
         )
     )
-    assert "See our shop (https://x.example/a)." in out
+    assert (
+        "See our shop\n(https://x.example/a?utm_source=newsletter&utm_medium=email&utm_campaign="
+        in out
+    )
     assert "- One\n- Two" in out
     assert "1. First" in out
 
@@ -52,8 +55,8 @@ def test_buttons_images_social_dividers_spell_out_their_links() -> None:
         SpacerBlock(),
         SocialBlock(links=[SocialLink("instagram", "https://instagram.com/x")]),
     )
-    assert "Order: https://x.example/order" in out
-    assert "Our shop: https://x.example" in out
+    assert "Order:\nhttps://x.example/order?utm_source=newsletter&utm_medium=email&" in out
+    assert "Our shop:\nhttps://x.example/?utm_source=newsletter&utm_medium=email&" in out
     assert "-" * 40 in out
     assert "Instagram: https://instagram.com/x" in out
 
