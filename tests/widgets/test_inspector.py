@@ -636,3 +636,35 @@ def test_ctrl_z_in_a_field_is_the_document_undo(
         )
         QApplication.sendEvent(control, override)
         assert not override.isAccepted()  # left to the window's shortcut
+
+
+# ------------------------------------------------------------------------ link tracking (UTM)
+
+
+def test_utm_fields_edit_the_document_one_undo_step_each(
+    qtbot: QtBot, inspector: Inspector, session: EditSession, clock: list[float]
+) -> None:
+    panel = newsletter_panel(inspector)
+    box = editor(panel, "utm.enabled")
+    assert box.value() and session.document.utm.enabled
+    campaign = editor(panel, "utm.campaign")
+    retype(qtbot, editor(panel, "subject").line, "Octobre")
+    assert campaign.line.placeholderText() == "octobre"
+    before = session.undo_stack.count()
+    retype(qtbot, campaign.line, "spring")
+    assert session.document.utm.campaign == "spring"
+    assert session.undo_stack.count() == before + 1
+    assert session.undo_stack.undoText() == "Edit link tracking"
+    retype(qtbot, editor(panel, "utm.source").line, "lettre")
+    assert session.document.utm.source == "lettre"
+    box.check.setChecked(False)
+    assert not session.document.utm.enabled
+    assert not editor(panel, "utm.medium").isEnabled()
+    session.undo_stack.undo()
+    assert session.document.utm.enabled and box.check.isChecked()
+    assert editor(panel, "utm.medium").isEnabled()
+    session.undo_stack.undo()
+    assert session.document.utm.source == "newsletter"
+    session.undo_stack.undo()
+    assert session.document.utm.campaign == ""
+    assert campaign.value() == ""

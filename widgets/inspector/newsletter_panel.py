@@ -1,4 +1,4 @@
-"""The inspector's panel for the newsletter itself: subject, preheader, sender, theme.
+"""The inspector's panel for the newsletter itself: subject, preheader, sender, UTM, theme.
 
 Every control is bound to one ``SetDocumentField`` path (``subject``, ``sender.email``,
 ``theme.button.radius``…), so it edits, merges and undoes like a block's field. The theme's
@@ -17,6 +17,7 @@ from editor.commands import SetDocumentField
 from editor.contacts.emails import validate_address
 from editor.contrast import Legibility, contrast_ratio, legibility
 from editor.i18n import _, ngettext
+from editor.utm import campaign_slug
 from widgets.inspector.editors import (
     ERROR_COLOR,
     Binding,
@@ -160,6 +161,31 @@ class NewsletterPanel(QWidget):
             ),
         )
 
+        tracking = self._group(layout, _("Link tracking for your analytics (UTM)"))
+        self._add(
+            tracking,
+            "utm.enabled",
+            BoolEditor(
+                _("Add UTM parameters to links"),
+                _(
+                    "Your site's analytics then count the visits this newsletter brings. Only "
+                    "links to web pages get them, never social profiles nor the unsubscribe "
+                    "link; nothing tracks your readers."
+                ),
+            ),
+        )
+        self._add(tracking, "utm.source", LineEditor(_("Source (utm_source)")), typed=True)
+        self._add(tracking, "utm.medium", LineEditor(_("Medium (utm_medium)")), typed=True)
+        self._add(
+            tracking,
+            "utm.campaign",
+            LineEditor(
+                _("Campaign (utm_campaign)"),
+                _("Empty: made from the subject."),
+            ),
+            typed=True,
+        )
+
         colours = self._group(layout, _("Colours"))
         for path, caption in (
             ("theme.page_background", _("Page background")),
@@ -274,6 +300,11 @@ class NewsletterPanel(QWidget):
         doc = self.session.document
         self.editors["subject"].show_hint(subject_hint(doc.subject))
         self.editors["preheader"].show_hint(preheader_hint(doc.preheader))
+        campaign = self.editors["utm.campaign"]
+        assert isinstance(campaign, LineEditor)
+        campaign.line.setPlaceholderText(campaign_slug(doc.subject))
+        for name in ("utm.source", "utm.medium", "utm.campaign"):
+            self.editors[name].setEnabled(doc.utm.enabled)
         for key, fg_path, bg_path, large in CONTRASTS:
             fg, bg = read_path(doc, fg_path), read_path(doc, bg_path)
             self._samples[key].setStyleSheet(
