@@ -309,16 +309,11 @@ class DevicePreview(QFrame):
         """The URL loading behind (empty when none)."""
         return QUrl(self._target)
 
-    def show_page(self, url: QUrl, path: Path | None = None) -> None:
-        """Show the page at ``url`` (the file ``path``): its document replaces the front one in
-        place when that one loaded and nothing is loading, else it loads behind (:meth:`load`).
-        ``path`` None always loads. :attr:`swapped` says when it is shown."""
-        if path is None or not self._front_ok or not self._target.isEmpty():
-            self.load(url)
-            return
-        try:
-            html = path.read_text(encoding="utf-8")
-        except OSError:
+    def show_page(self, url: QUrl, html: str | None = None) -> None:
+        """Show the page at ``url`` (whose content is ``html``): its document replaces the front
+        one in place when that one loaded and nothing is loading, else it loads behind
+        (:meth:`load`). ``html`` None always loads. :attr:`swapped` says when it is shown."""
+        if html is None or not self._front_ok or not self._target.isEmpty():
             self.load(url)
             return
         view = self.view
@@ -645,13 +640,13 @@ class PreviewPane(QWidget):
         self._legacy = (rendered, images)
         self._generation += 1
         variant = _LAYOUT[self._mode][0]
-        path = None
+        path, page = None, ""
         if variant is not None:
             path = self._path(self._generation)
-            path.write_text(VARIANTS[variant](preview_html(rendered, images)), encoding="utf-8")
-        self._show(
-            RenderResult(self._generation, rendered, path, rendered.text_for(None, preview=True))
-        )
+            page = VARIANTS[variant](preview_html(rendered, images))
+            path.write_text(page, encoding="utf-8")
+        text = rendered.text_for(None, preview=True)
+        self._show(RenderResult(self._generation, rendered, path, text, page=page))
 
     # ---------------------------------------------------------------------------- rendering
 
@@ -709,14 +704,14 @@ class PreviewPane(QWidget):
             return
         url = QUrl.fromLocalFile(str(result.path))
         self._showing = (result.generation, url, dict.fromkeys(devices))
-        path = None if self._reload else result.path
+        html = None if self._reload or not result.page else result.page
         self._reload = False
-        if path is not None and not _REMOTE_REFERENCE.search(result.rendered.html):
+        if html is not None and not _REMOTE_REFERENCE.search(result.rendered.html):
             # Updated in place, a page keeps its URL: it no longer asks for remote images.
             for device in devices:
                 self._blocked_pages.discard(device.shown_url.toString())
         for device in devices:
-            device.show_page(url, path)
+            device.show_page(url, html)
 
     def _device_swapped(self, url: QUrl, ok: bool) -> None:
         device = self.sender()

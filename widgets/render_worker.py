@@ -65,13 +65,15 @@ class RenderJob:
 
 @dataclass(frozen=True)
 class RenderResult:
-    """A finished job: the rendering, the page file and the text part, or why it failed."""
+    """A finished job: the rendering, the page file and its HTML (``page``, so a page shown
+    in place need not be read back from the file), the text part, or why it failed."""
 
     generation: int
     rendered: Rendered | None = None
     path: Path | None = None
     text: str = ""
     error: str = ""
+    page: str = ""
 
 
 def run_job(job: RenderJob, renderer: Renderer) -> RenderResult:
@@ -79,12 +81,12 @@ def run_job(job: RenderJob, renderer: Renderer) -> RenderResult:
     try:
         rendered = renderer.render(job.newsletter)
         text = rendered.text_for(None, preview=True)
-        path = None
+        path, page = None, ""
         if job.variant is not None:
             page = VARIANTS[job.variant](preview_html(rendered, job.images))
             job.path.write_text(page, encoding="utf-8")
             path = job.path
-        return RenderResult(job.generation, rendered, path, text)
+        return RenderResult(job.generation, rendered, path, text, page=page)
     except ValueError as exc:  # DocumentError, MergeTagError: worded for the user
         return RenderResult(job.generation, error=str(exc))
     except Exception as exc:  # a bug: logged, shown plainly, the preview keeps going
