@@ -18,12 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
-import keyring.errors
-
 from editor.atomic import write_text_atomic
 from editor.i18n import _
 from editor.sending.accounts import SECURITIES, Security, is_loopback, valid_host
-from editor.sending.secrets import KeychainError, PasswordMissing
+from editor.sending.secrets import KeychainError
 
 MAILBOXES_FILE = "mailboxes.json"
 SERVICE = "Bulletin IMAP"
@@ -208,43 +206,21 @@ def set_password(mailbox_name: str, password: str) -> None:
     """Store the mailbox's password in the keychain (replacing any previous one)."""
     from editor.sending import secrets
 
-    backend = secrets._backend()
-    try:
-        backend.set_password(SERVICE, mailbox_name, password)
-    except keyring.errors.KeyringLocked:
-        raise secrets._locked() from None
-    except Exception:
-        raise secrets._failed(_("The keychain refused to store the password.")) from None
+    secrets.set_password(mailbox_name, password, service=SERVICE)
 
 
 def get_password(mailbox_name: str) -> str:
     """The mailbox's password; :class:`KeychainError` when missing, locked or unavailable."""
     from editor.sending import secrets
 
-    backend = secrets._backend()
-    try:
-        password = backend.get_password(SERVICE, mailbox_name)
-    except keyring.errors.KeyringLocked:
-        raise secrets._locked() from None
-    except Exception:
-        raise secrets._failed(_("The keychain refused to give the password.")) from None
-    if password is None:
-        raise PasswordMissing(
-            _('The keychain holds no password for the mailbox "{name}".').format(name=mailbox_name)
-        )
-    return password
+    missing = _('The keychain holds no password for the mailbox "{name}".').format(
+        name=mailbox_name
+    )
+    return secrets.get_password(mailbox_name, service=SERVICE, missing=missing)
 
 
 def delete_password(mailbox_name: str) -> None:
     """Forget the mailbox's password; nothing stored is not an error."""
     from editor.sending import secrets
 
-    backend = secrets._backend()
-    try:
-        backend.delete_password(SERVICE, mailbox_name)
-    except keyring.errors.PasswordDeleteError:
-        return
-    except keyring.errors.KeyringLocked:
-        raise secrets._locked() from None
-    except Exception:
-        raise secrets._failed(_("The keychain refused to delete the password.")) from None
+    secrets.delete_password(mailbox_name, service=SERVICE)

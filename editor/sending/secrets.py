@@ -103,29 +103,34 @@ def _failed(sentence: str) -> KeychainError:
     return KeychainError(sentence + " " + _how_to_get_one())
 
 
-def set_password(account_name: str, password: str) -> None:
-    """Store ``password`` for the account (replacing any previous one)."""
+def set_password(account_name: str, password: str, *, service: str = SERVICE) -> None:
+    """Store ``password`` for the account (replacing any previous one); ``service`` is the
+    keychain entry's service (the inbox's mailboxes keep theirs apart)."""
     backend = _backend()
     try:
-        backend.set_password(SERVICE, account_name, password)
+        backend.set_password(service, account_name, password)
     except keyring.errors.KeyringLocked:
         raise _locked() from None
     except Exception:
         raise _failed(_("The keychain refused to store the password.")) from None
 
 
-def get_password(account_name: str) -> str:
-    """The account's password; :class:`KeychainError` when missing, locked or unavailable."""
+def get_password(account_name: str, *, service: str = SERVICE, missing: str = "") -> str:
+    """The account's password; :class:`KeychainError` when missing, locked or unavailable.
+    ``missing``: the sentence of :class:`PasswordMissing` (the account's by default)."""
     backend = _backend()
     try:
-        password = backend.get_password(SERVICE, account_name)
+        password = backend.get_password(service, account_name)
     except keyring.errors.KeyringLocked:
         raise _locked() from None
     except Exception:
         raise _failed(_("The keychain refused to give the password.")) from None
     if password is None:
         raise PasswordMissing(
-            _('The keychain holds no password for the account "{name}".').format(name=account_name)
+            missing
+            or _('The keychain holds no password for the account "{name}".').format(
+                name=account_name
+            )
         )
     return password
 
@@ -139,11 +144,11 @@ def has_password(account_name: str) -> bool:
     return True
 
 
-def delete_password(account_name: str) -> None:
+def delete_password(account_name: str, *, service: str = SERVICE) -> None:
     """Forget the account's password; nothing stored is not an error."""
     backend = _backend()
     try:
-        backend.delete_password(SERVICE, account_name)
+        backend.delete_password(service, account_name)
     except keyring.errors.PasswordDeleteError:
         return
     except keyring.errors.KeyringLocked:
