@@ -1,0 +1,2 @@
+"""Optional open and click measurement through an endpoint the user hosts, for consenting
+contacts only (CNIL), shown as aggregates."""
