@@ -5,6 +5,7 @@ CSV and PDF exports, and the Report… button of the campaigns view."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from editor.contacts.model import DB_NAME
 from editor.contacts.store import ContactStore
 from editor.sending.campaigns import CampaignStore
 from editor.settings import data_dir
-from tests.sending.campaign_support import frozen
+from tests.sending.campaign_support import frozen, profile
 from tests.test_reports import READERS, Sent, feed_inbox, send_campaign
 from widgets import report_view
 from widgets.campaigns_view import CampaignsView
@@ -150,3 +151,44 @@ def test_report_button_of_the_campaigns_view(qtbot: QtBot, sent: Sent) -> None:
     assert opened.isVisible() and opened.campaign_id == sent.campaign_id
     assert figure(opened, "Recipients") == "9"
     opened.close()
+
+
+def test_pdf_contains_the_chart(qtbot: QtBot, sent: Sent, tmp_path: Path) -> None:
+    """The PDF carries the chart as an image XObject; without it the PDF has none."""
+    from editor.reports import campaign_report
+
+    with ContactStore() as store:
+        report = campaign_report(store.db, sent.campaign_id)
+    with_chart = report_view.pdf_bytes(report)
+    without = report_view.pdf_bytes(report, chart=False)
+    assert b"/Subtype /Image" in with_chart
+    assert b"/Subtype /Image" not in without
+    assert len(with_chart) > len(without) + 5000
+    image = report_view.chart_image(report)
+    assert image.width() == 2 * report_view.PDF_CHART_SIZE.width()
+    # The bars were really drawn: the chart has more than a background and some text.
+    colours = {
+        image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)
+    }
+    assert len(colours) > 20
+    # The window's export writes the same kind of PDF.
+    view = ReportView(sent.campaign_id)
+    qtbot.addWidget(view)
+    path = view.export_pdf(tmp_path / "with-chart.pdf")
+    assert path is not None and b"/Subtype /Image" in path.read_bytes()
+
+
+def test_pdf_of_a_campaign_with_nothing_to_chart(qtbot: QtBot, tmp_path: Path) -> None:
+    """No send and no bounce yet: the PDF is the text alone, no empty chart."""
+    from editor.reports import campaign_report
+
+    with profile(data_dir() / DB_NAME, {"Readers": READERS}) as store:
+        campaigns = CampaignStore(store.db)
+        later = datetime(2099, 1, 1, tzinfo=UTC)
+        campaign = campaigns.create(
+            frozen(), lists=["Readers"], account="local", scheduled_at=later
+        )
+        report = campaign_report(store.db, campaign.id)
+    assert report.recipients == 10 and report.sent == 0
+    data = report_view.pdf_bytes(report)
+    assert data.startswith(b"%PDF") and b"/Subtype /Image" not in data
