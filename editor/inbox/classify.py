@@ -2,9 +2,11 @@
 
 Order matters, most reliable first: an ARF complaint, an RFC 3464 delivery status, a reply to
 our List-Unsubscribe address, flufl.bounce's detectors for the MTAs that do not follow RFC 3464,
-an « unsubscribe » subject, an automatic reply, then « looks like a bounce but names nobody » and
-everything else, which go to the review list. Any input gives an answer: broken MIME, unknown
-charsets, no headers, megabytes of attachments (only the first
+a reply to a subscription confirmation (an automatic one is only an automatic reply), an
+« unsubscribe » subject, a subscription request (to the ``+subscribe`` address or with
+« subscribe » as subject, never from a program), an automatic reply, then « looks like a bounce
+but names nobody » and everything else, which go to the review list. Any input gives an answer:
+broken MIME, unknown charsets, no headers, megabytes of attachments (only the first
 :data:`~editor.inbox.mime.MAX_CLASSIFY_BYTES` are read).
 """
 
@@ -24,11 +26,14 @@ from editor.inbox.dsn import Failure, delivery_status, shorten
 from editor.inbox.mime import (
     addresses,
     clean_address,
+    content_type,
     date,
     header,
     headers,
     message_id,
     parse,
+    text_of,
+    walk,
 )
 from editor.inbox.original import Original, find_original, token_of_recipients
 
@@ -43,6 +48,7 @@ Kind = Literal[
     "backscatter",
     "unrecognised",
     "subscribe",
+    "confirm",
 ]
 KINDS: tuple[Kind, ...] = (
     "bounce",
@@ -53,6 +59,7 @@ KINDS: tuple[Kind, ...] = (
     "backscatter",
     "unrecognised",
     "subscribe",
+    "confirm",
 )
 
 #: Headers that may hold the address a message was delivered to (ours with the token).
@@ -72,6 +79,22 @@ _UNSUBSCRIBE_SUBJECT = re.compile(
     r"\s*\]?)\s*[.!]?\s*$",
     re.IGNORECASE,
 )
+_SUBSCRIBE_SUBJECT = re.compile(
+    r"^\s*(\[?\s*(subscribe|subscribe me|sign me up|s['’]abonner|m['’]abonner|je m['’]abonne|"
+    r"abonnement|inscription|m['’]inscrire|je m['’]inscris)\s*\]?)\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
+#: Words that say a request is written in French (its confirmation then is too).
+_FRENCH = re.compile(
+    r"(^|\W)(s['’]abonner|m['’]abonner|abonnement|inscription|inscrire|bonjour|merci|"
+    r"j['’]accepte|recevoir|lettre d['’]information|prénom|courriel)(\W|$)",
+    re.IGNORECASE,
+)
+_FIRST_NAME_LINE = re.compile(
+    r"^\s*(first name|pr[ée]nom)[^:\n]{0,40}:[ \t]*([^\n]{1,200})$", re.IGNORECASE | re.MULTILINE
+)
+#: Precedence values of mail written by programs: never a person confirming.
+_BULK_PRECEDENCE = ("bulk", "junk", "list", "auto_reply")
 _BOUNCE_SENDER = re.compile(r"^(mailer-daemon|postmaster|mail-daemon|mailerdaemon)@", re.I)
 _BOUNCE_SUBJECT = re.compile(
     r"undeliver|undelivered|delivery (status )?notification|delivery fail|failure notice|"
@@ -95,6 +118,9 @@ class Classification:
     (quoted original, List-Unsubscribe, the ``+unsub-TOKEN`` address, In-Reply-To).
     ``message_id`` and ``date``: the message's own, the proof kept in the history.
     ``detail``: how it was recognised, in English, for logs and the review list.
+    ``subscribe``: the requested address is ``sender``; ``name`` a first name the request gave,
+    ``language`` ``fr``/``en`` when its wording says so. ``confirm``: ``token`` from the
+    ``+confirm-`` address, ``references`` the confirmation Message-IDs it replies to.
     """
 
     kind: Kind
@@ -111,6 +137,9 @@ class Classification:
     detail: str = ""
     has_original: bool = False
     original_looks_ours: bool = False
+    name: str = ""
+    language: str = ""
+    references: tuple[str, ...] = ()
 
     @property
     def failure_kind(self) -> Kind:
@@ -168,8 +197,16 @@ def _classify(raw: bytes, msg: Message, base: Classification) -> Classification:
         return _bounce(msg, base, failures, "non-standard bounce (flufl.bounce)")
     if status.found:  # a DSN naming no failed recipient (a success notice, or half-written)
         return replace(base, kind="auto_reply", detail="delivery notification without failure")
+    automatic = auto or _automatic(msg, base)
+    confirm = _confirmation(msg, base, recipient_values, automatic)
+    if confirm is not None:
+        return confirm
     if _UNSUBSCRIBE_SUBJECT.match(base.subject) and not auto:
         return _unsubscribe(msg, base, "", "unsubscribe request in the subject")
+    if not automatic and base.sender:
+        request = _subscribe_request(msg, base, recipient_values)
+        if request is not None:
+            return request
     if auto:
         return replace(
             base,
@@ -247,6 +284,91 @@ def _unsubscribe(msg: Message, base: Classification, token: str, detail: str) ->
         original_message_id=_in_reply_to(msg),
         detail=detail if token else f"{detail} (no valid token)",
     )
+
+
+def _automatic(msg: Message, base: Classification) -> str:
+    """Signs of mail written by a program beyond :func:`auto_reply_reason`: a null return path
+    (bounces and auto-replies are sent with ``MAIL FROM:<>``), a bulk or list precedence, a
+    mailer-daemon sender. Such mail never subscribes or confirms anyone."""
+    if header(msg, "Return-Path").replace(" ", "") == "<>":
+        return "null return path"
+    precedence = header(msg, "Precedence").lower()
+    if precedence in _BULK_PRECEDENCE:
+        return f"Precedence: {precedence}"
+    if header(msg, "List-Id") or header(msg, "List-Unsubscribe"):
+        return "sent by a mailing list"
+    if _BOUNCE_SENDER.match(base.sender):
+        return "sent by a mail system"
+    return ""
+
+
+def _confirmation(
+    msg: Message, base: Classification, recipient_values: list[str], automatic: str
+) -> Classification | None:
+    """A reply to one of our subscription confirmations: to its ``+confirm-TOKEN`` Reply-To,
+    or answering its Message-ID. An automatic one (out-of-office…) is an automatic reply,
+    never a confirmation."""
+    from editor.inbox.subscribe_mail import confirm_token_from_address, confirmation_ids
+
+    token = next(
+        (t for a in addresses(recipient_values) if (t := confirm_token_from_address(a))), ""
+    )
+    references = confirmation_ids(
+        " ".join([header(msg, "In-Reply-To"), *headers(msg, "References")])
+    )
+    if not token and not references:
+        return None
+    if automatic:
+        return replace(
+            base,
+            kind="auto_reply",
+            recipients=(base.sender,) if base.sender else (),
+            detail=f"automatic reply to a subscription confirmation ({automatic})",
+        )
+    return replace(
+        base,
+        kind="confirm",
+        token=token,
+        references=references,
+        original_message_id=references[0] if references else "",
+        detail="reply to a subscription confirmation",
+    )
+
+
+def _subscribe_request(
+    msg: Message, base: Classification, recipient_values: list[str]
+) -> Classification | None:
+    """A request to subscribe: delivered to a ``+subscribe`` address, or « subscribe » /
+    « s'abonner » / « inscription » as the whole subject. The From address is the one asked
+    for (the confirmation goes there, so a forged From subscribes nobody)."""
+    from editor.inbox.subscribe_mail import is_subscribe_address, one_line
+
+    to_subscribe = any(is_subscribe_address(a) for a in addresses(recipient_values))
+    if not to_subscribe and not _SUBSCRIBE_SUBJECT.match(base.subject):
+        return None
+    text = _first_text(msg)
+    match = _FIRST_NAME_LINE.search(text)
+    name = one_line(match.group(2), 100) if match else ""
+    language = "fr" if _FRENCH.search(f"{base.subject}\n{text[:4000]}") else ""
+    if not language and re.search(r"(^|\W)(subscribe|hello|newsletter)(\W|$)", base.subject, re.I):
+        language = "en"
+    return replace(
+        base,
+        kind="subscribe",
+        recipients=(base.sender,),
+        name=name,
+        language=language,
+        detail="subscription request"
+        + (" to the subscribe address" if to_subscribe else " in the subject"),
+    )
+
+
+def _first_text(msg: Message) -> str:
+    """The first text/plain part's text (bounded), '' if none."""
+    for part in walk(msg):
+        if content_type(part) == "text/plain":
+            return text_of(part)[:20_000]
+    return ""
 
 
 def _in_reply_to(msg: Message) -> str:

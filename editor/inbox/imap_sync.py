@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from editor.i18n import _
 from editor.inbox.batch import (
     BATCH_BYTES,
     BATCH_MESSAGES,
@@ -46,6 +47,7 @@ from editor.inbox.imap_connect import (
     select_folder,
 )
 from editor.inbox.mailboxes import KEYWORD, Mailbox
+from editor.inbox.subscriptions import SubscribeSettings
 
 if TYPE_CHECKING:
     from editor.contacts.store import ContactStore
@@ -67,6 +69,11 @@ class SyncResult:
     cancelled: bool = False
     unmarked: int = 0  # processed, but the server refused to flag or move them
     restarted: bool = False  # UIDVALIDITY changed: the folder was read from the start
+
+
+def mailbox_source(name: str) -> str:
+    """Where a synced message came from, as the contact's history shows it (translated)."""
+    return _('mailbox "{name}"').format(name=name)
 
 
 # -- the bookmark in the database
@@ -310,7 +317,8 @@ def _sync(
             write_state(conn, mailbox.name, mailbox.folder, uidvalidity, last_uid)
         return
     highest = _highest_uid(imap)
-    source = f'mailbox "{mailbox.name}"'  # as the contact's history shows it
+    source = mailbox_source(mailbox.name)  # as the contact's history shows it
+    subscriptions = SubscribeSettings.of(mailbox)
     skip_flagged = mailbox.processed == "flag" and keyword_ok
     done = 0
     for window_end, window in _new_uids(imap, last_uid + 1, highest, skip_flagged):
@@ -339,6 +347,7 @@ def _sync(
                     now=now,
                     cancelled=cancelled,
                     bookmark=bookmark,
+                    subscriptions=subscriptions,
                 )
                 if not _mark(imap, mailbox, processed, keyword_ok):
                     result.unmarked += len(processed)

@@ -28,6 +28,7 @@ from editor.inbox.batch import (
 
 if TYPE_CHECKING:
     from editor.contacts.store import ContactStore
+    from editor.inbox.mailboxes import Mailbox
     from editor.inbox.process import Tally
 
 
@@ -40,6 +41,11 @@ class ImportResult:
     tally: Tally
     messages: int = 0
     cancelled: bool = False
+
+
+def file_source(path: Path) -> str:
+    """Where an imported message came from, as the contact's history shows it (translated)."""
+    return _("file {name}").format(name=path.name)
 
 
 def is_maildir(path: Path) -> bool:
@@ -110,10 +116,16 @@ def import_messages(
     now: datetime | None = None,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    mailbox: Mailbox | None = None,
 ) -> ImportResult:
     """Process every message of the mbox file or maildir at ``path``; MailImportError when it
-    is neither. Batches already processed stay processed when cancelled or on an error."""
+    is neither. Batches already processed stay processed when cancelled or on an error.
+    ``mailbox``: the mailbox the file was exported from, whose subscription settings apply
+    (None: subscription requests go to the review list)."""
     from editor.inbox.process import Tally
+    from editor.inbox.subscriptions import SubscribeSettings
+
+    subscriptions = SubscribeSettings.of(mailbox) if mailbox is not None else None
 
     mail = open_mail_store(path)
     result = ImportResult(Tally())
@@ -124,10 +136,16 @@ def import_messages(
             raise MailImportError(
                 _("{path} cannot be read ({reason}).").format(path=path, reason=exc.strerror or exc)
             ) from None
-        source = f"file {path.name}"  # as the contact's history shows it
+        source = file_source(path)  # as the contact's history shows it
         for batch in _batches(_messages(mail)):
             done, stopped = process_batch(
-                store, batch, result.tally, source=source, now=now, cancelled=cancelled
+                store,
+                batch,
+                result.tally,
+                source=source,
+                now=now,
+                cancelled=cancelled,
+                subscriptions=subscriptions,
             )
             result.messages += len(done)
             if progress is not None:

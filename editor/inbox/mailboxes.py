@@ -27,15 +27,19 @@ MAILBOXES_FILE = "mailboxes.json"
 SERVICE = "Bulletin IMAP"
 KEYWORD = "$Bulletin"  # the IMAP keyword marking a message Bulletin has processed
 
+SUBSCRIBE_LANGUAGES = ("auto", "fr", "en")
+MAX_CHECK_EVERY = 24 * 60  # minutes
 Processed = Literal["flag", "move"]
 PROCESSED: tuple[Processed, ...] = get_args(Processed)
 
 __all__ = [
     "KEYWORD",
     "MAILBOXES_FILE",
+    "MAX_CHECK_EVERY",
     "PROCESSED",
     "SECURITIES",
     "SERVICE",
+    "SUBSCRIBE_LANGUAGES",
     "Mailbox",
     "MailboxBook",
     "MailboxError",
@@ -67,6 +71,12 @@ class Mailbox:
     mark_read: bool = False  # flag mode: also mark processed messages as read (\Seen)
     insecure_confirmed: bool = False  # security "none" on a non-loopback host, user confirmed
     timeout: float = 30.0
+    # Subscriptions by email (double opt-in): whether requests get a confirmation, the list
+    # new subscribers join, the confirmation's language ("auto": the request's wording).
+    accept_subscriptions: bool = False
+    subscribe_list: str = ""
+    subscribe_language: str = "auto"
+    check_every: int = 0  # minutes between automatic checks while the app is open; 0 = never
 
     def validate(self) -> None:
         """Raise :class:`MailboxError` (one sentence) if the mailbox cannot or must not be used."""
@@ -108,6 +118,22 @@ class Mailbox:
                 )
         if not self.timeout > 0:
             raise MailboxError(_("The timeout must be more than 0 seconds."))
+        if self.accept_subscriptions and not self.subscribe_list.strip():
+            raise MailboxError(_("Give the list new subscribers join."))
+        if len(self.subscribe_list) > 200:
+            raise MailboxError(_("The list name is too long (200 characters at most)."))
+        if self.subscribe_language not in SUBSCRIBE_LANGUAGES:
+            raise MailboxError(_("The confirmation's language is automatic, French or English."))
+        if (
+            not isinstance(self.check_every, int)
+            or isinstance(self.check_every, bool)
+            or not 0 <= self.check_every <= MAX_CHECK_EVERY
+        ):
+            raise MailboxError(
+                _("Automatic checks are every 1 to {most} minutes, or 0 for never.").format(
+                    most=MAX_CHECK_EVERY
+                )
+            )
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

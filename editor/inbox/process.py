@@ -10,7 +10,10 @@ Rules, in one transaction per message:
 * complaint → ``complained`` (whatever the status was: it is the strongest signal);
 * unsubscribe → ``unsubscribed``: the token's contact first, else the From address if it is a
   contact;
-* automatic reply, backscatter → counted, nothing changed; unrecognised → the review list.
+* automatic reply, backscatter → counted, nothing changed; unrecognised → the review list;
+* subscription request → a confirmation is queued when the mailbox accepts subscriptions (else
+  the review list); reply to a confirmation → the person is subscribed
+  (:mod:`editor.inbox.subscriptions`). Both count in ``processed`` only.
 
 Only contacts are ever changed; an address that is not a contact is left alone. Bounces and
 unsubscriptions change only subscribed contacts (an unsubscribed person stays unsubscribed: their
@@ -26,7 +29,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from editor.contacts.db import transaction
 from editor.contacts.keys import email_key
@@ -36,6 +39,9 @@ from editor.i18n import _, ngettext
 from editor.inbox.classify import Classification, Kind, classify, message_key
 from editor.inbox.dsn import Failure
 from editor.sending.campaigns import CampaignStore, DeliveryRef
+
+if TYPE_CHECKING:
+    from editor.inbox.subscriptions import SubscribeSettings
 
 __all__ = [
     "SOFT_LIMIT",
@@ -51,7 +57,8 @@ SOFT_LIMIT = 3  # temporary failures in a row before an address counts as bounce
 SOFT_SPAN = timedelta(days=7)  # … spread over at least this long
 MAX_FUTURE = timedelta(days=1)  # a message dated later than this after now: its date is not used
 
-#: The Tally's JSON key of each kind (``subscribe`` is not counted yet).
+#: The Tally's JSON key of each kind (``subscribe`` and ``confirm`` count in ``processed``
+#: only: the JSON keys are a contract).
 TALLY_KEYS: dict[str, str] = {
     "bounce": "bounces",
     "soft_bounce": "soft_bounces",
@@ -145,13 +152,16 @@ def process_message(
     now: datetime | None = None,
     source: str = "",
     campaigns: CampaignStore | None = None,
+    subscriptions: SubscribeSettings | None = None,
 ) -> Outcome:
     """Classify ``raw``, act on it and remember it (see the module doc).
 
     ``now``: the clock (UTC-aware; tests inject it). ``source``: where the message came from,
     as the history shows it (« mailbox "Newsletter" », « file bounces.mbox »).
-    ``campaigns``: a :class:`CampaignStore` to reuse over many messages.
+    ``campaigns``: a :class:`CampaignStore` to reuse over many messages. ``subscriptions``:
+    what the mailbox says about subscription requests (None: they go to the review list).
     """
+    from editor.inbox import subscriptions as subs
     from editor.inbox.review import add_to_review
 
     moment = now or datetime.now(UTC)
@@ -168,10 +178,18 @@ def process_message(
                 result="already processed",
                 classification=found,
             )
-        if found.kind == "unrecognised" or found.kind == "subscribe":
+        accepted = subscriptions is not None and subscriptions.accept
+        if found.kind == "unrecognised" or (found.kind == "subscribe" and not accepted):
             outcome = Outcome(kind=found.kind, key=key, classification=found)
             add_to_review(conn, key, raw, found, source=source, now=moment)
             outcome.reviewed, outcome.result = True, "review"
+        elif found.kind == "subscribe" and subscriptions is not None:
+            outcome = Outcome(kind=found.kind, key=key, classification=found)
+            subs.handle_request(store, found, outcome, now=moment, settings=subscriptions)
+        elif found.kind == "confirm":
+            outcome = Outcome(kind=found.kind, key=key, classification=found)
+            subs.purge_expired(conn, moment)
+            subs.handle_confirmation(store, found, outcome, now=moment, source=source)
         else:
             outcome = apply_classification(
                 store, found, key, now=moment, source=source, campaigns=campaigns
@@ -206,7 +224,7 @@ def apply_classification(
         delivery_id=delivery.delivery_id if delivery else None,
         classification=found,
     )
-    if kind in ("auto_reply", "backscatter", "unrecognised", "subscribe"):
+    if kind in ("auto_reply", "backscatter", "unrecognised", "subscribe", "confirm"):
         outcome.result = "counted"
         return outcome
     targets = _targets(store, found, kind, delivery, email)
@@ -428,7 +446,7 @@ def _remember(
         " message_id, date, processed_at, source, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             outcome.key,
-            outcome.kind,
+            "subscribe" if outcome.kind == "confirm" else outcome.kind,  # schema 4's kinds
             outcome.contact_id,
             outcome.campaign_id,
             outcome.delivery_id,
