@@ -33,6 +33,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
 
 OUT = ROOT / "tests" / "data" / "spam_corpus"
 BASE_DATE = datetime(2025, 3, 4, 8, 0, tzinfo=UTC)
@@ -69,6 +70,10 @@ class Mail:
     cte: str = "quoted-printable"
     extra_headers: dict[str, str] = field(default_factory=dict)
     preheader: str = ""
+    dated: bool = True  # False: no Date header, as some bulk scripts send
+    mid: str | None = ""  # "" a tool-like Message-ID, None none, else this exact value
+    to: str = ""  # the To header as written ("" the corpus' usual recipient)
+    from_header: str = ""  # the From header as written ("" built from sender and sender_name)
 
 
 # ----------------------------------------------------------------------------- rendering
@@ -174,11 +179,18 @@ def message_id(name: str, index: int, domain: str) -> str:
 
 def message_of(mail: Mail, index: int) -> EmailMessage:
     msg = EmailMessage(policy=SMTP)
-    msg["From"] = Address(mail.sender_name, addr_spec=mail.sender)
-    msg["To"] = TO
+    if mail.from_header:
+        msg["From"] = mail.from_header
+    else:
+        msg["From"] = Address(mail.sender_name, addr_spec=mail.sender)
+    msg["To"] = mail.to or TO
     msg["Subject"] = mail.subject
-    msg["Date"] = format_datetime(BASE_DATE + timedelta(hours=index))
-    msg["Message-ID"] = message_id(mail.name, index, _domain(mail.sender))
+    if mail.dated:
+        msg["Date"] = format_datetime(BASE_DATE + timedelta(hours=index))
+    if mail.mid == "":
+        msg["Message-ID"] = message_id(mail.name, index, _domain(mail.sender))
+    elif mail.mid is not None:
+        msg["Message-ID"] = mail.mid
     if mail.unsubscribe:
         msg["List-Unsubscribe"] = f"<{mail.unsubscribe}>"
     for key, value in mail.extra_headers.items():
@@ -1427,6 +1439,14 @@ def mails() -> list[Mail]:
     return m
 
 
+def wild_mails() -> list[Mail]:
+    """The second part of the corpus: mail as bulk scripts and spammers send it (see
+    ``tools/spam_corpus_wild.py``)."""
+    from spam_corpus_wild import wild_mails as wild
+
+    return [Mail(**vars(mail)) for mail in wild()]
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.glob("*.eml"):
@@ -1438,7 +1458,7 @@ def main() -> int:
         path = OUT / f"{lang}-starter-{name.rsplit('-', 1)[0]}.eml"
         path.write_bytes(starter_message(name, index).as_bytes())
     seen: set[str] = set()
-    for mail in mails():
+    for mail in [*mails(), *wild_mails()]:
         index += 1
         assert mail.name not in seen, mail.name
         seen.add(mail.name)

@@ -49,6 +49,7 @@ def eml(
         "Date": format_datetime(__import__("datetime").datetime(2026, 10, 1, 9, 0)),
         "Message-ID": make_msgid(domain="jardins.example"),
         "List-Unsubscribe": "<https://jardins.example/unsubscribe?t=1>",
+        "List-Id": "Les Jardins du Coin <news.jardins.example>",
     }
     if reply_to:
         values["Reply-To"] = reply_to

@@ -115,6 +115,8 @@ BAD: dict[str, Callable[[], MessageView]] = {
     "postal_address_missing": lambda: _starter_with(_no_address),
     "date_missing": _eml(omit=("Date",)),
     "message_id_missing": _eml(omit=("Message-ID",)),
+    "undisclosed_recipients": _eml(headers={"To": "undisclosed-recipients:;"}),
+    "list_id_missing": _eml(omit=("List-Id",)),
     "title_subject_differ": _eml(subject="Weekly digest of prices"),
     "form": _eml(P + '<form action="https://x.example/f"><input type="password"></form>'),
     "credentials_request": _eml(P + "<p>Please confirm your password and your IBAN.</p>"),
@@ -126,6 +128,9 @@ BAD: dict[str, Callable[[], MessageView]] = {
     "freemail_relay": lambda: _starter_with(_gmail_sender, smtp_host="smtp-relay.brevo.com"),
     "freemail_from": _eml(sender="jardins.du.coin@gmail.com"),
     "reply_to_freemail": _eml(reply_to="jardins.du.coin@yahoo.fr"),
+    "display_name_address": _eml(
+        headers={"From": '"service@paypal.com" <alert@secure-verify.example>'}
+    ),
 }
 
 

@@ -3,11 +3,12 @@ someone else's SMTP server."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from editor.findings import Severity
 from editor.i18n import _
-from editor.spam.lists import freemail
+from editor.spam.lists import freemail, registrable
 from editor.spam.registry import Hit, rule
 from editor.spam.view import MessageView
 
@@ -105,3 +106,38 @@ def reply_to_freemail(view: MessageView) -> Iterator[Hit]:
         and provider_hosts(view.sender_domain) is None
     ):
         yield Hit(params={"address": reply})
+
+
+_ADDRESS_IN_NAME = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
+
+
+@rule(
+    "display_name_address",
+    3.0,
+    Severity.ERROR,
+    mirrors="rspamd FROM_NEQ_DISPLAY_NAME; SpamAssassin T_FROMNAME_SPOOFED_EMAIL",
+    message=lambda p: _(
+        "The sender's name is an address at {shown} but the message comes from {domain}."
+    ).format(shown=p["shown"], domain=p["domain"]),
+    fix=lambda p: _("Use a plain name (your organisation's) as the sender's name."),
+)
+def display_name_address(view: MessageView) -> Iterator[Hit]:
+    """A From name that is itself an address on another domain (« "service@paypal.com"
+    <alert@elsewhere.top> »): the display-name spoofing of most phishing, since many mail apps
+    show only the name (rspamd FROM_NEQ_DISPLAY_NAME 4.0, SpamAssassin
+    T_FROMNAME_SPOOFED_EMAIL)."""
+    if view.kind != "eml":
+        return
+    name = _display_name(view.header("From") or "")
+    found = _ADDRESS_IN_NAME.search(name)
+    domain = view.sender_domain
+    if found and domain and registrable(found.group(1).lower()) != registrable(domain):
+        yield Hit(params={"shown": found.group(1).lower(), "domain": domain})
+
+
+def _display_name(value: str) -> str:
+    """The display-name part of a From header value ('' when it has none)."""
+    from email.utils import getaddresses
+
+    pairs = getaddresses([value])
+    return pairs[0][0] if pairs else ""

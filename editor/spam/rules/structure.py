@@ -187,29 +187,87 @@ def postal_address_missing(view: MessageView) -> Iterator[Hit]:
 
 @rule(
     "date_missing",
-    1.4,
+    2.0,
     Severity.WARNING,
     mirrors="SpamAssassin MISSING_DATE; rspamd MISSING_DATE",
     message=lambda p: _("The message has no Date header."),
     fix=lambda p: _("Send it with a mail program that dates its messages."),
 )
 def date_missing(view: MessageView) -> Iterator[Hit]:
-    """No Date header (SpamAssassin MISSING_DATE up to 2.7, rspamd MISSING_DATE 1.0)."""
+    """No Date header, which RFC 5322 requires (SpamAssassin MISSING_DATE up to 2.7, rspamd
+    MISSING_DATE 1.0); only scripts send such mail."""
     if view.kind == "eml" and not view.header("Date"):
         yield Hit()
 
 
 @rule(
     "message_id_missing",
-    1.0,
-    Severity.WARNING,
+    2.5,
+    Severity.ERROR,
     mirrors="SpamAssassin MISSING_MID; rspamd MISSING_MID",
     message=lambda p: _("The message has no Message-ID header."),
-    fix=lambda p: _("Send it with a mail program that sets a Message-ID."),
+    fix=lambda p: _(
+        "Send it with a mail program that sets a Message-ID: Gmail refuses mail without one."
+    ),
 )
 def message_id_missing(view: MessageView) -> Iterator[Hit]:
-    """No Message-ID (SpamAssassin MISSING_MID up to 1.2, rspamd MISSING_MID 2.5)."""
+    """No Message-ID (SpamAssassin MISSING_MID up to 1.2, rspamd MISSING_MID 2.5). Gmail
+    refuses such mail outright since 2023 (« 550-5.7.1 Messages missing a valid Message-ID
+    header are not accepted »), hence an error."""
     if view.kind == "eml" and not view.header("Message-ID"):
+        yield Hit()
+
+
+_UNDISCLOSED = re.compile(
+    r"undisclosed[-\s]recipients?|destinataires (inconnus|non divulgu[ée]s)|destinatari nascosti",
+    re.IGNORECASE,
+)
+
+
+@rule(
+    "undisclosed_recipients",
+    1.5,
+    Severity.WARNING,
+    mirrors="rspamd R_UNDISC_RCPT; SpamAssassin __TO_UNDISCLOSED (UNDISC_MONEY, UNDISC_FREEM)",
+    message=lambda p: _("The message is addressed to undisclosed recipients."),
+    fix=lambda p: _(
+        "Send one message per person with their own address in To, as Bulletin's campaigns do."
+    ),
+)
+def undisclosed_recipients(view: MessageView) -> Iterator[Hit]:
+    """An ``.eml`` sent to « undisclosed-recipients:; » or with no To at all: the whole list in
+    Bcc, the way spam goes out (rspamd R_UNDISC_RCPT 3.0; SpamAssassin adds 1.0 to 2.0 when
+    money or a free-mail Reply-To comes with it). Such mail cannot carry a personal unsubscribe
+    link either."""
+    if view.kind != "eml":
+        return
+    to = view.header("To")
+    if to is None or _UNDISCLOSED.search(to) or not _HAS_ADDRESS.search(to):
+        yield Hit()
+
+
+_HAS_ADDRESS = re.compile(r"[^\s@<>]+@[^\s@<>]+")
+
+
+@rule(
+    "list_id_missing",
+    0.5,
+    Severity.INFO,
+    mirrors="SpamAssassin __LIST_PARTIAL (LIST_PARTIAL_SHORT_MSG)",
+    message=lambda p: _("The message has a List-Unsubscribe header but no List-Id."),
+    fix=lambda p: _(
+        "Send it with a tool that names the list in a List-Id header, as Bulletin does."
+    ),
+)
+def list_id_missing(view: MessageView) -> Iterator[Hit]:
+    """List-Unsubscribe without List-Id (RFC 2919): SpamAssassin calls these mailing-list
+    headers incomplete (LIST_PARTIAL_SHORT_MSG 1.0 on a short message); Gmail groups and
+    reports feedback by list with it."""
+    if (
+        view.kind == "eml"
+        and view.header("List-Unsubscribe") is not None
+        and view.header("List-Id") is None
+    ):
         yield Hit()
 
 
