@@ -38,7 +38,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from editor.i18n import _
 from editor.merge import MergeTags, evaluate
@@ -49,6 +49,9 @@ from editor.render.text import RULE, rewrap, underline
 from editor.richtext import MARKER
 from editor.sending.frozen import FrozenNewsletter
 from editor.sending.tokens import ascii_domain, is_token
+
+if TYPE_CHECKING:
+    from editor.tracking.links import Measurement
 
 __all__ = [
     "MessageError",
@@ -215,6 +218,11 @@ class MessageFactory:
     then made into one on the sender's domain. ``subject_prefix`` (« [TEST] ») goes before the
     subject. ``now`` gives the Date header's time (tests fix it). Raises
     :class:`MessageError` when the sender's addresses are not usable.
+
+    ``measurement`` (:mod:`editor.tracking`): for the deliveries it holds a token for (the
+    consenting recipients of a measured campaign), the HTML part gets the pixel and wrapped
+    links, filled and encoded whole (about a millisecond); every other recipient takes the
+    usual fast path and gets byte for byte the message they would get without it.
     """
 
     def __init__(
@@ -228,8 +236,10 @@ class MessageFactory:
         campaign_uid: str,
         subject_prefix: str = "",
         now: Callable[[], datetime] | None = None,
+        measurement: Measurement | None = None,
     ) -> None:
         self.frozen = frozen
+        self.measurement = measurement
         self._now = now or _utc_now
         self.campaign_uid = campaign_uid
         self.domain = _domain_of(from_email, _("the sender"))
@@ -338,10 +348,17 @@ class MessageFactory:
                 self._rel.encode(),
                 b"\r\n",
             ]
+        token = (
+            None if self.measurement is None else self.measurement.token_for(recipient.delivery_id)
+        )
+        if token is None:
+            body = self._html.encode(values, for_html=True)
+        else:
+            body = self._measured_html(values, token, (unsubscribe, recipient.token))
         out += [
             b'Content-Type: text/html; charset="utf-8"\r\n'
             b"Content-Transfer-Encoding: quoted-printable\r\n\r\n",
-            self._html.encode(values, for_html=True),
+            body,
             b"\r\n",
             self._images,
             b"--",
@@ -351,6 +368,18 @@ class MessageFactory:
         return b"".join(out)
 
     # ------------------------------------------------------------------------------ helpers
+
+    def _measured_html(
+        self, values: Mapping[str, Any], token: str, unsubscribe: tuple[str, ...]
+    ) -> bytes:
+        """A consenting recipient's HTML part: filled, links wrapped, pixel added, encoded.
+
+        Wrapping after filling signs the URL the reader would have followed (UTM parameters
+        and merge values in it); the unsubscribe URL and token are never wrapped.
+        """
+        assert self.measurement is not None
+        page = self._html.fill(values, for_html=True)
+        return quoted_printable(self.measurement.wrap(page, token, unsubscribe))
 
     def _image_parts(self) -> bytes:
         """Every image part (base64, once per campaign) and the closing related boundary."""

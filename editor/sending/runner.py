@@ -40,6 +40,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from editor.contacts.model import iso_utc
 from editor.i18n import _
@@ -55,6 +56,10 @@ from editor.sending.campaigns import (
 from editor.sending.connect import SmtpFailure, failure_from, open_connection
 from editor.sending.quotas import QuotaGate, usage
 from editor.sending.throttle import HOUR, Throttle, shared_throttle
+
+if TYPE_CHECKING:
+    from editor.sending.frozen import FrozenNewsletter
+    from editor.tracking.links import Measurement
 
 MAX_ATTEMPTS = 5
 BACKOFF: tuple[float, ...] = (60.0, 300.0, 900.0, 1800.0)  # seconds before retry n (then last)
@@ -294,6 +299,7 @@ class CampaignRunner:
 
         campaign = self.store.get(self.campaign_id)
         frozen = self.store.frozen(self.campaign_id)
+        measurement = self._measurement(frozen)
         factory = MessageFactory(
             frozen,
             # The account's name, else the newsletter's sender name (as a test send does).
@@ -302,6 +308,7 @@ class CampaignRunner:
             reply_to=self.account.reply_to,
             list_id=" + ".join(campaign.lists),  # one List-Id per audience, stable over campaigns
             campaign_uid=campaign.uid,
+            measurement=measurement,
         )
 
         def build(claimed: Claimed) -> bytes:
@@ -317,6 +324,18 @@ class CampaignRunner:
             return factory.build(recipient, claimed.message_id)
 
         return build
+
+    def _measurement(self, frozen: FrozenNewsletter) -> Measurement | None:
+        """Opens and clicks of consenting recipients, when the campaign is measured
+        (:mod:`editor.tracking.campaign`); a secret the keychain cannot give stops the run
+        before anything is sent."""
+        from editor.tracking import TrackingError
+        from editor.tracking.campaign import prepare
+
+        try:
+            return prepare(self.store.db, self.campaign_id, frozen)
+        except TrackingError as exc:
+            raise CampaignError(str(exc)) from exc
 
     def _message_id(self, delivery_id: int) -> str:
         from editor.sending.message import make_message_id

@@ -1,0 +1,106 @@
+"""Who agreed to have opens and clicks measured: consent, its date and proof, its withdrawal.
+
+Separate from the lawful basis to receive the newsletter (a subscriber may want the letter
+without being measured): CNIL asks for prior consent to individual open measurement. Giving
+consent again after a withdrawal replaces the old record; a withdrawal keeps the row with its
+date, as proof of when measuring stopped. A withdrawal applies from the next campaign that
+starts or resumes; counts already read back stay in the campaign's aggregates (erasing the
+contact removes them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from editor.contacts.db import Database
+from editor.contacts.keys import email_key
+from editor.contacts.model import iso_utc
+
+MAX_PROOF = 2000
+
+
+@dataclass
+class ConsentChange:
+    """What :func:`give` or :func:`withdraw` did: how many changed, which addresses are not
+    contacts (nothing recorded for them)."""
+
+    changed: int = 0
+    unknown: list[str] = field(default_factory=list)
+
+
+def _contact_ids(db: Database, emails: Iterable[str]) -> tuple[dict[str, int], list[str]]:
+    found: dict[str, int] = {}
+    unknown: list[str] = []
+    conn = db.connection
+    for email in emails:
+        row = conn.execute(
+            "SELECT id FROM contacts WHERE email_key = ?", (email_key(email),)
+        ).fetchone()
+        if row is None:
+            unknown.append(email)
+        else:
+            found[email] = int(row[0])
+    return found, unknown
+
+
+def give(
+    db: Database, emails: Iterable[str], *, proof: str = "", now: str | None = None
+) -> ConsentChange:
+    """Record consent to measurement for these contacts (one transaction)."""
+    stamp = iso_utc(now)
+    proof = " ".join(proof.split())[:MAX_PROOF]
+    found, unknown = _contact_ids(db, emails)
+    with db.transaction() as conn:
+        for contact_id in set(found.values()):
+            conn.execute(
+                "INSERT INTO tracking_consent (contact_id, given_at, proof) VALUES (?, ?, ?)"
+                " ON CONFLICT (contact_id) DO UPDATE SET given_at = excluded.given_at,"
+                " proof = excluded.proof, withdrawn_at = NULL",
+                (contact_id, stamp, proof),
+            )
+    return ConsentChange(len(set(found.values())), unknown)
+
+
+def withdraw(db: Database, emails: Iterable[str], *, now: str | None = None) -> ConsentChange:
+    """Record that these contacts withdrew their consent (those who had given it)."""
+    stamp = iso_utc(now)
+    found, unknown = _contact_ids(db, emails)
+    changed = 0
+    with db.transaction() as conn:
+        for contact_id in set(found.values()):
+            changed += conn.execute(
+                "UPDATE tracking_consent SET withdrawn_at = ?"
+                " WHERE contact_id = ? AND withdrawn_at IS NULL",
+                (stamp, contact_id),
+            ).rowcount
+    return ConsentChange(changed, unknown)
+
+
+@dataclass(frozen=True)
+class ConsentRecord:
+    given_at: str
+    proof: str
+    withdrawn_at: str | None
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+def record(db: Database, email: str) -> ConsentRecord | None:
+    """The consent record of one contact (for the person's own access request), or None."""
+    row = db.connection.execute(
+        "SELECT t.given_at, t.proof, t.withdrawn_at FROM tracking_consent t"
+        " JOIN contacts c ON c.id = t.contact_id WHERE c.email_key = ?",
+        (email_key(email),),
+    ).fetchone()
+    return None if row is None else ConsentRecord(str(row[0]), str(row[1]), row[2])
+
+
+def consenting_count(db: Database) -> int:
+    """How many contacts currently consent to measurement."""
+    row = db.connection.execute(
+        "SELECT count(*) FROM tracking_consent WHERE withdrawn_at IS NULL"
+    ).fetchone()
+    return int(row[0])
