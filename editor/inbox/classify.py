@@ -103,6 +103,7 @@ _BOUNCE_SUBJECT = re.compile(
     r"unzustellbar|delivery has failed|rejected",
     re.IGNORECASE,
 )
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]+")
 FLUFL_BYTES = 256 * 1024  # bytes of a message flufl.bounce's detectors look at
 log = logging.getLogger(__name__)
 
@@ -164,7 +165,7 @@ def classify(raw: bytes) -> Classification:
             kind="unrecognised",
             message_id=message_id(header(msg, "Message-ID")),
             date=date(msg),
-            sender=next(iter(addresses(headers(msg, "From"))), ""),
+            sender=from_address(msg),
             subject=shorten(header(msg, "Subject"), 200),
         )
     except Exception:  # hostile input: unrecognised, never a crash
@@ -218,6 +219,17 @@ def _classify(raw: bytes, msg: Message, base: Classification) -> Classification:
     if _BOUNCE_SENDER.match(base.sender) or _BOUNCE_SUBJECT.search(base.subject):
         return replace(base, detail="looks like a bounce but names no recipient")
     return replace(base, detail="not recognised")
+
+
+def from_address(msg: Message) -> str:
+    """The From address, read before encoded words are decoded: a display name can then never
+    smuggle in another address (``=?utf-8?b?…?=`` hiding ``CRLF Bcc: x@y``)."""
+    try:
+        values = [str(v) for v in msg.get_all("From") or []]
+    except Exception:
+        return ""
+    flat = [" ".join(_CONTROLS.sub(" ", value).split()) for value in values]
+    return next(iter(addresses(flat)), "")
 
 
 def _complaint(msg: Message, base: Classification) -> Classification | None:

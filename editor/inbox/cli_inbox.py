@@ -4,7 +4,9 @@ The password only ever comes from standard input (``--password-stdin``), never f
 (which ``ps`` and the shell history would show), and goes straight to the keychain. ``sync`` and
 ``import`` print the tally, one line per count, or with ``--json`` the object
 ``{"processed", "bounces", "soft_bounces", "complaints", "unsubscribes", "auto_replies",
-"backscatter", "unrecognised", "changed": [{"email", "status", "reason"}]}``.
+"backscatter", "unrecognised", "changed": [{"email", "status", "reason"}]}``; what happened to
+subscription confirmations goes beside it (standard error with ``--json``), never into it.
+``list`` shows each mailbox's last check.
 """
 
 from __future__ import annotations
@@ -15,11 +17,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from editor.i18n import N_, _, ngettext
-from editor.inbox.mailboxes import SECURITIES, Mailbox, MailboxBook, MailboxError
+from editor.inbox.mailboxes import (
+    SECURITIES,
+    SUBSCRIBE_LANGUAGES,
+    Mailbox,
+    MailboxBook,
+    MailboxError,
+)
 from editor.sending.accounts import is_loopback
 from editor.sending.secrets import KeychainError
 
 if TYPE_CHECKING:
+    from editor.inbox.confirm_send import SendReport
     from editor.inbox.process import Tally
 
 # The tally's counts, in the order shown, with their labels (translated when shown).
@@ -76,6 +85,28 @@ def add_parsers(sub: Any) -> None:
         action="store_true",
         help=_("allow an unencrypted connection to another computer"),
     )
+    p.add_argument(
+        "--subscribe-list",
+        default="",
+        metavar="LIST",
+        help=_(
+            "accept subscriptions by email (double opt-in) to the +subscribe address; "
+            "confirmed subscribers join this list"
+        ),
+    )
+    p.add_argument(
+        "--subscribe-language",
+        default="auto",
+        choices=list(SUBSCRIBE_LANGUAGES),
+        help=_("language of the confirmation email (auto: the request's)"),
+    )
+    p.add_argument(
+        "--check-every",
+        default=0,
+        type=int,
+        metavar="MINUTES",
+        help=_("check the mailbox automatically while the app is open (0: never)"),
+    )
     p.set_defaults(func=cmd_inbox_add)
 
     p = isub.add_parser("list", help=_("show the mailboxes"))
@@ -94,6 +125,14 @@ def add_parsers(sub: Any) -> None:
     p = isub.add_parser("import", help=_("process the messages of an mbox file or maildir folder"))
     p.add_argument("path", metavar="PATH", type=Path)
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--mailbox",
+        default="",
+        metavar="NAME",
+        help=_(
+            "the mailbox the file comes from: its subscription settings and sending account apply"
+        ),
+    )
     p.set_defaults(func=cmd_inbox_import)
 
 
@@ -119,6 +158,10 @@ def cmd_inbox_add(args: argparse.Namespace) -> int:
         processed="move" if args.move_to else "flag",
         move_to=args.move_to,
         mark_read=args.mark_read,
+        accept_subscriptions=bool(args.subscribe_list.strip()),
+        subscribe_list=args.subscribe_list.strip(),
+        subscribe_language=args.subscribe_language,
+        check_every=args.check_every,
     )
     if mailbox.security == "none" and not is_loopback(mailbox.host):
         if not args.insecure:
@@ -144,24 +187,56 @@ def cmd_inbox_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _last_checks() -> dict[str, Any]:
+    """Every mailbox's last check (none when the database cannot be read)."""
+    from editor.contacts.store import ContactStore, StoreError
+    from editor.inbox.check import last_checks
+
+    try:
+        with ContactStore() as store:
+            return dict(last_checks(store))
+    except StoreError:
+        return {}
+
+
 def cmd_inbox_list(args: argparse.Namespace) -> int:
     try:
         boxes = MailboxBook().list()
     except MailboxError as exc:
         raise _fail(str(exc)) from None
+    checks = _last_checks()
     if args.json:
-        print(json.dumps([m.to_json() for m in boxes], ensure_ascii=False, indent=2))
+        entries = []
+        for m in boxes:
+            entry = m.to_json()
+            check = checks.get(m.name)
+            entry["last_check"] = (
+                None
+                if check is None
+                else {
+                    "at": check.at,
+                    "outcome": check.outcome,
+                    "counts": check.counts,
+                    "error": check.error,
+                }
+            )
+            entries.append(entry)
+        print(json.dumps(entries, ensure_ascii=False, indent=2))
         return 0
     for m in boxes:
         then = (
             _("move to {folder}").format(folder=m.move_to) if m.processed == "move" else _("flag")
         )
-        print("\t".join([m.name, f"{m.host}:{m.port}", m.security, m.username, m.folder, then]))
+        check = checks.get(m.name)
+        last = check.describe(m) if check is not None else _("never checked")
+        columns = [m.name, f"{m.host}:{m.port}", m.security, m.username, m.folder, then, last]
+        print("\t".join(columns))
     return 0
 
 
 def cmd_inbox_remove(args: argparse.Namespace) -> int:
     from editor.contacts.store import ContactStore
+    from editor.inbox.check import forget_check
     from editor.inbox.imap_sync import forget_state
 
     try:
@@ -170,6 +245,7 @@ def cmd_inbox_remove(args: argparse.Namespace) -> int:
         raise _fail(str(exc)) from None
     with ContactStore() as store, store.db.transaction() as conn:
         forget_state(conn, args.name)
+        forget_check(conn, args.name)
     print(_('Mailbox "{name}" removed.').format(name=args.name))
     return 0
 
@@ -188,11 +264,27 @@ def print_tally(tally: Tally, as_json: bool) -> None:
         print(f"  {line} — {change.reason}" if change.reason else f"  {line}")
 
 
+def print_confirmations(report: SendReport, as_json: bool) -> None:
+    """What happened to the subscription confirmations: with the tally for a person, on
+    standard error beside ``--json`` (whose object is a contract: no key is added)."""
+    lines = report.lines()
+    if not lines:
+        return
+    if as_json:
+        from editor.cli import _warn
+
+        for line in lines:
+            _warn(line)
+        return
+    for line in lines:
+        print(line)
+
+
 def cmd_inbox_sync(args: argparse.Namespace) -> int:
     from editor.contacts.store import ContactStore
     from editor.inbox import mailboxes
+    from editor.inbox.check import check_mailbox
     from editor.inbox.imap_connect import ImapDiagnosis, ImapFailure
-    from editor.inbox.imap_sync import sync_mailbox
 
     try:
         mailbox = MailboxBook().get(args.name)
@@ -201,12 +293,14 @@ def cmd_inbox_sync(args: argparse.Namespace) -> int:
         raise _fail(str(exc)) from None
     try:
         with ContactStore() as store:
-            result = sync_mailbox(store, mailbox, password)
+            checked = check_mailbox(store, mailbox, password)
     except ImapFailure as failure:
         raise _fail(str(ImapDiagnosis.of(mailbox, failure))) from None
     except MailboxError as exc:
         raise _fail(str(exc)) from None
+    result = checked.sync
     print_tally(result.tally, args.json)
+    print_confirmations(checked.confirmations, args.json)
     if result.unmarked:
         from editor.cli import _warn
 
@@ -224,12 +318,24 @@ def cmd_inbox_sync(args: argparse.Namespace) -> int:
 
 def cmd_inbox_import(args: argparse.Namespace) -> int:
     from editor.contacts.store import ContactStore
+    from editor.inbox.confirm_send import send_confirmations
     from editor.inbox.mail_import import MailImportError, import_messages
 
     try:
+        mailbox = MailboxBook().get(args.mailbox) if args.mailbox else None
+    except MailboxError as exc:
+        raise _fail(str(exc)) from None
+    try:
         with ContactStore() as store:
-            result = import_messages(store, args.path)
+            result = import_messages(store, args.path, mailbox=mailbox)
+            report = (
+                send_confirmations(store, mailbox)
+                if mailbox is not None and not result.cancelled
+                else None
+            )
     except MailImportError as exc:
         raise _fail(str(exc)) from None
     print_tally(result.tally, args.json)
+    if report is not None:
+        print_confirmations(report, args.json)
     return 0

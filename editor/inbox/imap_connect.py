@@ -40,15 +40,39 @@ class ImapFailure(Exception):
 
     ``detail`` is the server's text or the system's error text, never a password; ``phase``:
     ``connect``, ``tls``, ``login``, ``select`` or ``fetch``; ``folder`` names the folder for
-    ``folder_missing``.
+    ``folder_missing``; ``host`` and ``port`` the server, once known. ``str()`` words it in the
+    UI language (as :class:`ImapDiagnosis` does, with the mailbox's settings).
     """
 
-    def __init__(self, kind: str, detail: str = "", *, phase: str = "", folder: str = "") -> None:
+    def __init__(
+        self,
+        kind: str,
+        detail: str = "",
+        *,
+        phase: str = "",
+        folder: str = "",
+        host: str = "",
+        port: int = 0,
+    ) -> None:
         super().__init__(f"{kind}: {detail}".strip())
         self.kind = kind
         self.detail = detail
         self.phase = phase
         self.folder = folder
+        self.host = host
+        self.port = port
+
+    def __str__(self) -> str:
+        diagnosis = ImapDiagnosis(
+            False,
+            self.kind,
+            self.host or _("the mail server"),
+            self.port,
+            "",
+            self.folder,
+            self.detail or self.kind,
+        )
+        return diagnosis.message
 
     def __repr__(self) -> str:
         return f"ImapFailure(kind={self.kind!r}, detail={self.detail!r}, phase={self.phase!r})"
@@ -171,6 +195,7 @@ def open_imap(
             raise
         failure = _classified(exc, phase)
         failure.phase = failure.phase or phase
+        failure.host, failure.port = mailbox.host, mailbox.port
         if password and password in failure.detail:
             failure.detail = failure.detail.replace(password, "***")
         if (

@@ -279,6 +279,9 @@ def sync_mailbox(
     imap = open_imap(mailbox, password, ssl_context=ssl_context)
     try:
         _sync(imap, store, mailbox, result, now, progress, cancelled)
+    except ImapFailure as failure:
+        failure.host, failure.port = failure.host or mailbox.host, failure.port or mailbox.port
+        raise
     finally:
         close(imap)
     return result

@@ -115,7 +115,8 @@ def test_human_output_list_and_remove(
 
     assert run(["inbox", "list"]) == 0
     line = capsys.readouterr().out.strip()
-    assert line.split("\t") == [
+    *columns, last_checked = line.split("\t")
+    assert columns == [
         "Bounces",
         f"127.0.0.1:{imap_server.port}",
         "none",
@@ -123,9 +124,14 @@ def test_human_output_list_and_remove(
         "INBOX",
         "move to Traités",
     ]
+    # The last column: when it was last checked, and what that found.
+    assert last_checked.startswith("Last checked ")
+    assert last_checked.endswith(": 1 new message, 1 contact changed.")
     assert run(["inbox", "list", "--json"]) == 0
     (entry,) = json.loads(capsys.readouterr().out)
     assert entry["move_to"] == "Traités" and "password" not in json.dumps(entry)
+    assert entry["last_check"]["outcome"] == "ok"
+    assert entry["last_check"]["counts"]["bounces"] == 1
 
     with ContactStore() as store:
         assert read_state(store.connection, "Bounces", "INBOX") is not None
