@@ -2,8 +2,10 @@
 
 Human output: the subject and status, then one figure a line (tab-separated label and value),
 the warnings (complaint rate over Gmail's and Yahoo's 0.3 %, hard bounces over 2 %) and the
-per-list table. ``--json`` prints :meth:`editor.reports.CampaignReport.to_json`. ``--csv``
-also writes the per-recipient results. An unknown id exits 2 with a sentence on stderr.
+per-list table, then for a measured campaign the opens and clicks of its consenting recipients
+(totals and rates, per link). ``--json`` prints
+:meth:`editor.reports.CampaignReport.to_json`. ``--csv`` also writes the per-recipient
+results. An unknown id exits 2 with a sentence on stderr.
 """
 
 from __future__ import annotations
@@ -35,8 +37,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     from editor.reports import (
         campaign_report,
         export_csv,
+        link_headers,
+        link_values,
         list_headers,
         list_values,
+        measurement_note,
         summary_lines,
         to_json_text,
         warnings,
@@ -69,4 +74,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         print("\t".join(list_headers()))
         for f in report.lists:
             print("\t".join([f.name, *map(str, list_values(f))]))
+    m = report.measurement
+    if m is not None:
+        print()
+        print(measurement_note(m))
+        if m.links:
+            print("\t".join(link_headers()))
+            for link in m.links:
+                print("\t".join(link_values(m, link)))
     return 0

@@ -19,6 +19,10 @@ Where the figures come from:
 
 Rates are over the messages sent (``None`` when nothing was sent). The complaint rate is
 compared with the 0.3 % ceiling Gmail and Yahoo enforce for bulk senders since 2024.
+
+* Opens and clicks (:mod:`editor.tracking.aggregates`), only for a campaign sent with
+  measurement on, only over its consenting recipients ("measured among N"), and only as
+  aggregates: nothing about them reaches the per-recipient CSV.
 """
 
 from __future__ import annotations
@@ -34,9 +38,11 @@ from typing import IO, Any
 from editor.atomic import atomic_text
 from editor.contacts.db import Database
 from editor.contacts.privacy import defuse
-from editor.i18n import N_, _, language
+from editor.i18n import N_, _, language, ngettext
 from editor.sending.audience import SKIP_REASONS, reason_label
 from editor.sending.campaigns import Campaign, CampaignError, CampaignStore, status_label
+from editor.tracking.aggregates import LinkFigures, MeasurementFigures
+from editor.tracking.aggregates import figures as measurement_figures
 
 #: Gmail's and Yahoo's bulk-sender rule: keep spam complaints below 0.3 % (ideally 0.1 %).
 COMPLAINT_CEILING = 0.003
@@ -119,6 +125,8 @@ class CampaignReport:
     sent_per_day: list[tuple[str, int]] = field(default_factory=list)
     #: day → {"bounces", "soft_bounces", "complaints", "unsubscribes"}
     inbox_per_day: list[tuple[str, dict[str, int]]] = field(default_factory=list)
+    #: opens and clicks of the consenting recipients; None when the campaign was not measured
+    measurement: MeasurementFigures | None = None
 
     @property
     def bounced(self) -> int:
@@ -191,6 +199,7 @@ class CampaignReport:
                 "sent_per_day": [{"day": d, "sent": n} for d, n in self.sent_per_day],
                 "inbox_per_day": [{"day": d, **counts} for d, counts in self.inbox_per_day],
             },
+            "measurement": None if self.measurement is None else self.measurement.to_json(),
         }
 
 
@@ -243,6 +252,7 @@ def campaign_report(db: Database, campaign_id: int) -> CampaignReport:
         )
         bucket[_KIND_KEYS[str(kind)]] = int(n)
     report.inbox_per_day = sorted(days.items())
+    report.measurement = measurement_figures(db, campaign_id)
     return report
 
 
@@ -470,7 +480,38 @@ def summary_lines(report: CampaignReport) -> list[tuple[str, str]]:
     ]
     for reason, n in report.skipped.items():
         lines.append((_("Skipped: {reason}").format(reason=reason_label(reason)), str(n)))
+    m = report.measurement
+    if m is not None:
+        lines += [
+            (_("Measured (consenting recipients)"), str(m.measured)),
+            (_("Unique opens"), f"{m.unique_opens} ({percent(m.open_rate)})"),
+            (_("Unique clicks"), f"{m.unique_clicks} ({percent(m.click_rate)})"),
+        ]
     return lines
+
+
+def measurement_note(m: MeasurementFigures) -> str:
+    """The sentence every display of opens and clicks carries: over whom, and how exact."""
+    return (
+        ngettext(
+            "Measured among {n} consenting recipient, as totals only.",
+            "Measured among {n} consenting recipients, as totals only.",
+            m.measured,
+        ).format(n=m.measured)
+        + " "
+        + _(
+            "Opens are approximate: apps that block images count none, and Apple Mail's "
+            "privacy protection counts one for every message."
+        )
+    )
+
+
+def link_headers() -> list[str]:
+    return [_("Link"), _("Clicks"), _("Unique clicks"), _("Unique click rate")]
+
+
+def link_values(m: MeasurementFigures, link: LinkFigures) -> list[str]:
+    return [link.url, str(link.clicks), str(link.unique_clicks), percent(m.link_rate(link))]
 
 
 def warnings(report: CampaignReport) -> list[str]:
@@ -523,6 +564,18 @@ def report_html(report: CampaignReport) -> str:
             cells = [f.name, *map(str, list_values(f))]
             parts.append("<tr>" + "".join(f"<td>{e(x)}</td>" for x in cells) + "</tr>")
         parts.append("</table>")
+    m = report.measurement
+    if m is not None:
+        parts.append(f"<h2>{e(_('Opens and clicks'))}</h2>")
+        parts.append(f"<p>{e(measurement_note(m))}</p>")
+        if m.links:
+            parts.append('<table border="1" cellspacing="0" cellpadding="4"><tr>')
+            parts += [f"<th>{e(h)}</th>" for h in link_headers()]
+            parts.append("</tr>")
+            for link in m.links:
+                cells = link_values(m, link)
+                parts.append("<tr>" + "".join(f"<td>{e(x)}</td>" for x in cells) + "</tr>")
+            parts.append("</table>")
     if report.sent_per_day or report.inbox_per_day:
         parts.append(f"<h2>{e(_('Over time (UTC)'))}</h2>")
         parts.append('<table border="1" cellspacing="0" cellpadding="4"><tr>')
@@ -587,9 +640,13 @@ __all__: Sequence[str] = [
     "CampaignReport",
     "DashboardRow",
     "ListFigures",
+    "MeasurementFigures",
     "campaign_report",
     "dashboard",
     "export_csv",
+    "link_headers",
+    "link_values",
+    "measurement_note",
     "recipient_rows",
     "report_html",
     "summary_lines",
