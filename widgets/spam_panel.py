@@ -24,7 +24,7 @@ import math
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QCheckBox, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -413,6 +413,21 @@ class SpamPanel(QWidget):
 
     def _busy_changed(self, busy: bool) -> None:
         self.status.setText(_("Checking…") if busy else "")
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Word the verdict, the summary and the findings again when the UI language changes
+        (Qt sends LanguageChange when the language menu swaps its translators)."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.verdict.setAccessibleName(_("What the score means"))
+            self.summary.setAccessibleName(_("Spam findings"))
+            self.status.setAccessibleName(_("Spam check status"))
+            report = self.report
+            if report is not None:
+                self.show_report(report)
+            else:
+                self.show_report(None)
+            self.warnings.retranslate()
+        super().changeEvent(event)
 
     # ------------------------------------------------------------------------------ fixing
 

@@ -10,12 +10,13 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from editor import findings
 from editor.document import FooterBlock, HeadingBlock, ImageBlock, Newsletter, Sender, TextBlock
 from editor.findings import Finding, Severity
+from editor.i18n import set_language
 from editor.package import BulletinFile
 from editor.render.engine import Renderer
 from editor.sending.accounts import Account, AccountBook
@@ -24,6 +25,7 @@ from editor.spam.model import ScoredFinding, SpamReport
 from tests.widgets.conftest import LOAD_TIMEOUT_MS, png
 from widgets.background import BackgroundTask
 from widgets.documents import OpenDocument
+from widgets.language_menu import install_qt_translations
 from widgets.main_window import MainWindow
 from widgets.session import EditSession
 from widgets.spam_panel import (
@@ -119,6 +121,27 @@ def test_the_gauge_shows_the_score_of_a_spammy_document(composer: MainWindow) ->
     rules = {f.rule for f in report.findings}
     assert {"subject_all_caps", "subject_punctuation", "excessive_punctuation"} <= rules
     assert "See them in Warnings" in panel.summary.text()
+
+
+def test_a_language_switch_rewords_the_panel_and_its_findings(
+    qtbot: QtBot, composer: MainWindow
+) -> None:
+    panel = composer.spam_panel
+    english_verdict = panel.verdict.text()
+    english_rows = [composer.warnings.item(i).text() for i in range(composer.warnings.count())]
+    app = QApplication.instance()
+    assert app is not None
+    try:
+        set_language("fr")
+        assert install_qt_translations(app, "fr")  # Qt sends LanguageChange to every widget
+        qtbot.waitUntil(lambda: panel.verdict.text() != english_verdict, timeout=5000)
+        assert "Avertissements" in panel.summary.text()  # « See them in Warnings »
+        french_rows = [composer.warnings.item(i).text() for i in range(composer.warnings.count())]
+        assert len(french_rows) == len(english_rows) and french_rows != english_rows
+    finally:
+        set_language("en")
+        install_qt_translations(app, "en")
+    qtbot.waitUntil(lambda: panel.verdict.text() == english_verdict, timeout=5000)
 
 
 def test_spam_findings_join_the_warnings_list_with_points_and_fix_buttons(
