@@ -91,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     from editor.cli_signup import add_parsers as _signup_parsers
 
     _signup_parsers(sub)
+    from editor.cli_tracking import add_parsers as _tracking_parsers
+
+    _tracking_parsers(sub)
     from editor.cli_digest import add_parsers as _digest_parsers
 
     _digest_parsers(sub)

@@ -89,6 +89,12 @@ def need_dovecot() -> str:
     return need_program("dovecot", package="dovecot-imapd")
 
 
+def need_php() -> str:
+    """PHP's command-line interpreter, whose built-in server runs the measurement endpoint."""
+    __tracebackhide__ = True
+    return need_program("php", package="php-cli")
+
+
 def need_gnome_keyring() -> str:
     """A real Secret Service for keyring (run it inside :func:`need_dbus_run_session`)."""
     __tracebackhide__ = True
