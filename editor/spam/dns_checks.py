@@ -245,6 +245,16 @@ SPF_SERVICE_MISSING = _rule(
         include=p["include"]
     ),
 )
+SPF_PARTLY_UNANSWERED = _rule(
+    "spf_partly_unanswered",
+    0.0,
+    INFO,
+    lambda p: _(
+        "The SPF record of {domain} could not be checked to the end: the DNS server did not "
+        'answer for "{item}", which it includes.'
+    ).format(domain=p["domain"], item=p["item"]),
+    lambda _p: _("Check again later."),
+)
 DKIM_OK = _rule(
     "dkim_ok",
     0.0,
@@ -471,6 +481,7 @@ class SpfWalk:
     domains: set[str] = field(default_factory=set)  # every include:/redirect= target seen
     problem: tuple[str, str] | None = None  # (reason, item) of the first error
     ending: str = ""  # the top record's "all" term ("" when it has none)
+    unanswered: list[str] = field(default_factory=list)  # included domains the DNS left unanswered
 
 
 def walk_spf(record: str, dns_: _Dns, walk: SpfWalk | None = None, *, top: bool = True) -> SpfWalk:
@@ -509,6 +520,7 @@ def _follow(domain: str, dns_: _Dns, walk: SpfWalk, *, redirect: bool = False) -
     try:
         found = spf_records(dns_.txt(domain))
     except _Unanswered:
+        walk.unanswered.append(domain)  # the verdicts that depend on it are withheld
         return
     if len(found) != 1:
         reason = "include_missing" if not found else "include_multiple"
@@ -520,6 +532,7 @@ def _follow(domain: str, dns_: _Dns, walk: SpfWalk, *, redirect: bool = False) -
         walk.domains |= sub.domains
         walk.problem = walk.problem or sub.problem
         walk.ending = sub.ending
+        walk.unanswered += sub.unanswered
     else:
         walk_spf(found[0], dns_, walk, top=False)
 
@@ -546,6 +559,11 @@ def _check_spf(domain: str, service: Service | None, dns_: _Dns) -> list[ScoredF
     listed = service is None or any(
         d == inc or d.endswith("." + inc) for d in walk.domains for inc in service.spf_includes
     )
+    if walk.unanswered:
+        # Part of the chain is unknown: the lookup count and the service's place in it may be
+        # wrong, so say what was not checked instead of « all right » or « missing ».
+        out.append(SPF_PARTLY_UNANSWERED.hit(domain=domain, item=walk.unanswered[0]))
+        return out
     if service is not None and not listed:
         out.append(
             SPF_SERVICE_MISSING.hit(

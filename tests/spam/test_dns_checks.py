@@ -44,6 +44,8 @@ RECORDS: Records = {
     "news.good.example": {"MX": MX, "TXT": [txt("v=spf1 include:sendgrid.net -all")]},
     "s1._domainkey.news.good.example": {"TXT": [DKIM]},
     "silent.good.example": {"MX": MX},  # its _dmarc name gets no answer (the fixture)
+    # An include the DNS server never answers for (the fixture's silent names).
+    "slowinclude.example": {"MX": MX, "TXT": [txt("v=spf1 include:_spf.slow.example ~all")]},
     # SPF problems.
     "nospf.example": {"MX": MX, "TXT": [txt("hello")]},
     "_dmarc.nospf.example": {"TXT": [txt("v=DMARC1; p=none")]},
@@ -88,7 +90,7 @@ RECORDS: Records = {
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[DnsServer]:
-    with DnsServer(RECORDS, silent=["_dmarc.silent.good.example"]) as running:
+    with DnsServer(RECORDS, silent=["_dmarc.silent.good.example", "_spf.slow.example"]) as running:
         yield running
 
 
@@ -326,6 +328,19 @@ def test_one_check_unanswered_is_reported_and_the_others_run(server: DnsServer) 
     )
     assert only(found, "dns.unanswered").finding.values["what"] == "dmarc"
     assert "dns.spf_missing" in codes(found)
+
+
+def test_an_include_left_unanswered_withholds_the_spf_verdict(server: DnsServer) -> None:
+    found = check_sender_domain(
+        "slowinclude.example",
+        smtp_host="smtp.sendgrid.net",
+        resolver=resolver_for(server.port, 0.3),
+        timeout=0.3,
+    )
+    partial = only(found, "dns.spf_partly_unanswered").finding.values
+    assert partial["item"] == "_spf.slow.example"
+    # Neither « all right » nor « SendGrid is missing »: that part of the chain is unknown.
+    assert not {"dns.spf_ok", "dns.spf_service_missing"} & set(codes(found))
 
 
 @pytest.mark.parametrize("domain", ["", "localhost", "not a domain", "a..b.example", "@"])
