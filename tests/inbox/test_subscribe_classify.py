@@ -140,7 +140,9 @@ def test_the_confirmation_message() -> None:
     assert msg["From"] == "Les Nouvelles <news@example.org>" and msg["To"] == "marie@example.net"
     assert msg["Auto-Submitted"] == "auto-replied"
     assert msg["Message-ID"].startswith("<confirm.") and msg["Message-ID"].endswith("@example.org>")
-    body = msg.get_payload(decode=True).decode("utf-8")
+    payload = msg.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    body = payload.decode("utf-8")
     assert "reply to this message" in body and "ignore this message: nothing happens" in body
     # Our own confirmation, if it loops back to us, is an automatic message: nothing happens.
     assert classify(raw).kind == "auto_reply"
