@@ -744,10 +744,10 @@ def build_message(
     # RFC 3834: no auto-reply to it; Exchange's own header for the same.
     message["Auto-Submitted"] = "auto-generated"
     message["X-Auto-Response-Suppress"] = "All"
-    message["Content-Language"] = digest.language
     message["X-Bulletin-Digest"] = digest.period.key
     message.set_content(words.text(digest), cte="quoted-printable")
     message.add_alternative(words.html(digest), subtype="html", cte="quoted-printable")
+    message["Content-Language"] = digest.language  # after the parts: set_content clears it
     return message
 
 
