@@ -117,8 +117,9 @@ _WORDS: Final[dict[str, dict[str, Any]]] = {
         "figures_note": "Chiffres de chaque campagne à ce jour (les rebonds et désinscriptions "
         "arrivent encore après l’envoi), comparés {before}.",
         "before_lower": {"week": "à la semaine précédente", "month": "au mois précédent"},
-        "footer": "Envoyé par Bulletin depuis votre ordinateur, par le compte «\u00a0{account}\u00a0». "
-        "Pour ne plus recevoir ce bilan, décochez-le dans Envoi ▸ Bilan par e-mail.",
+        "footer": "Envoyé par Bulletin depuis votre ordinateur, par le compte "
+        "«\u00a0{account}\u00a0». Pour ne plus recevoir ce bilan, décochez-le dans Envoi ▸ "
+        "Bilan par e-mail.",
         "arrows": {"up": "↑", "down": "↓", "same": "=", "": ""},
     },
 }
