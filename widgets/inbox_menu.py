@@ -5,8 +5,10 @@ submenu of the saved mailboxes (filled when it opens); Import a mailbox file… 
 file, or any message file of a maildir folder (a file dialog picks files, not "a file or a
 folder": the maildir around the chosen message is used); both run in
 :class:`~widgets.inbox_sync.InboxSyncDialog`. Messages to review… shows how many wait, counted
-when the menu opens and after each check. Kept out of :mod:`widgets.main_window`, which only
-places the menu.
+when the menu opens and after each check. Mailboxes whose settings ask for it are checked every
+N minutes while the window is open (:class:`~widgets.inbox_sync.PeriodicChecker`, off the UI
+thread, never two checks of one mailbox at once), silently unless something happened. Kept out
+of :mod:`widgets.main_window`, which only places the menu.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QWidget
 
 from editor.i18n import _, ngettext
-from widgets.inbox_sync import InboxSyncDialog, import_dialog, sync_dialog
+from widgets.inbox_sync import InboxSyncDialog, PeriodicChecker, import_dialog, sync_dialog
 from widgets.mailboxes_dialog import MailboxesDialog
 from widgets.review_list import ReviewListDialog
 
@@ -54,13 +56,20 @@ class InboxMenu(QObject):
 
     Attributes: ``menu``; actions ``mailboxes``, ``import_file``, ``review``; ``check_menu``
     the submenu of mailboxes; ``ssl_context`` used by checks and tests (None: system CAs);
-    ``sync_window`` the last sync or import dialog.
+    ``sync_window`` the last sync or import dialog; ``checker`` the periodic check of the
+    mailboxes that ask for it (started with the menu; silent unless something happened, then a
+    status bar message).
     """
 
-    def __init__(self, window: QMainWindow) -> None:
+    def __init__(self, window: QMainWindow, *, periodic: bool = True) -> None:
         super().__init__(window)  # no reference to the window kept: see ``_window``
-        self.ssl_context: ssl.SSLContext | None = None
+        self._ssl_context: ssl.SSLContext | None = None
         self.sync_window: InboxSyncDialog | None = None
+        self.checker = PeriodicChecker(self)
+        self.checker.noteworthy.connect(self._periodic_news)
+        self.checker.round_done.connect(self.update_review_count)
+        if periodic:
+            self.checker.start()
         self.menu = QMenu(_("In&box"), window)
         self.menu.setObjectName("inboxMenu")
         self.menu.aboutToShow.connect(self.update_review_count)
@@ -97,6 +106,18 @@ class InboxMenu(QObject):
         self.menu.addSeparator()
         self.menu.addAction(self.review)
         self.fill_check_menu()
+
+    @property
+    def ssl_context(self) -> ssl.SSLContext | None:
+        return self._ssl_context
+
+    @ssl_context.setter
+    def ssl_context(self, context: ssl.SSLContext | None) -> None:
+        self._ssl_context = context
+        self.checker.ssl_context = context
+
+    def _periodic_news(self, _name: str, text: str) -> None:
+        self._window.statusBar().showMessage(text, STATUS_MS)
 
     @property
     def _window(self) -> QMainWindow:
@@ -146,10 +167,14 @@ class InboxMenu(QObject):
         dialog = MailboxesDialog(self._window)
         dialog.ssl_context = self.ssl_context
         # Parented to the (modal) mailboxes dialog, so the sync window takes input above it.
-        dialog.sync_requested.connect(lambda name: self.check(name, parent=dialog))
+        dialog.sync_requested.connect(lambda name: self._check_from(dialog, name))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog
+
+    def _check_from(self, dialog: MailboxesDialog, name: str) -> None:
+        sync = self.check(name, parent=dialog)
+        sync.ended.connect(dialog.refresh_last_check)
 
     def check(self, name: str, parent: QWidget | None = None) -> InboxSyncDialog:
         """Read the named mailbox's new messages, in a dialog with progress and Cancel."""

@@ -1,4 +1,5 @@
-"""Checking a mailbox for bounces, or importing a mailbox file, off the UI thread.
+"""Checking a mailbox for bounces, or importing a mailbox file, off the UI thread; and
+checking mailboxes periodically while the app is open (:class:`PeriodicChecker`).
 
 :class:`InboxSyncDialog` runs :func:`editor.inbox.imap_sync.sync_mailbox` or
 :func:`editor.inbox.mail_import.import_messages` on the thread pool (a 10,000-message mailbox
@@ -15,10 +16,11 @@ from __future__ import annotations
 import ssl
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -35,6 +37,9 @@ from widgets.background import BackgroundTask
 from widgets.contacts.labels import status_label
 
 if TYPE_CHECKING:
+    from editor.contacts.store import ContactStore
+    from editor.inbox.check import CheckResult
+    from editor.inbox.mailboxes import Mailbox
     from editor.inbox.process import Tally
 
 #: ``work(progress, cancelled)`` → the tally and whether a cancel stopped it; raises to fail.
@@ -251,10 +256,88 @@ class _MailboxFailure(Exception):
     """An ImapFailure worded with its mailbox (server, port, folder) by the worker."""
 
 
+# -- one check of a mailbox at a time (the dialog and the periodic check share this)
+
+_busy: set[str] = set()
+_busy_lock = threading.Lock()
+
+
+def claim(name: str) -> bool:
+    """Mark the mailbox as being checked; False when a check of it is already running."""
+    with _busy_lock:
+        if name in _busy:
+            return False
+        _busy.add(name)
+        return True
+
+
+def release(name: str) -> None:
+    with _busy_lock:
+        _busy.discard(name)
+
+
+def run_check(
+    store: ContactStore,
+    mailbox: Mailbox,
+    *,
+    ssl_context: ssl.SSLContext | None = None,
+    smtp_ssl_context: ssl.SSLContext | None = None,
+    now: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> CheckResult:
+    """:func:`editor.inbox.check.check_mailbox` with the keychain's password, on the calling
+    (worker) thread; a failure comes out as a sentence naming the mailbox's server, and is
+    recorded as the mailbox's last check."""
+    from editor.inbox import mailboxes
+    from editor.inbox.check import check_mailbox, record_check
+    from editor.inbox.imap_connect import ImapDiagnosis, ImapFailure
+    from editor.sending.secrets import KeychainError
+
+    if not claim(mailbox.name):
+        raise _MailboxFailure(
+            _('The mailbox "{name}" is being checked already.').format(name=mailbox.name)
+        )
+    try:
+        try:
+            password = mailboxes.get_password(mailbox.name)
+        except KeychainError as exc:
+            record_check(
+                store.connection,
+                mailbox.name,
+                now or datetime.now(UTC),
+                "failed",
+                None,
+                "other",
+                str(exc),
+            )
+            raise
+        try:
+            return check_mailbox(
+                store,
+                mailbox,
+                password,
+                ssl_context=ssl_context,
+                smtp_ssl_context=smtp_ssl_context,
+                now=now,
+                progress=progress,
+                cancelled=cancelled,
+            )
+        except ImapFailure as failure:
+            raise _MailboxFailure(str(ImapDiagnosis.of(mailbox, failure))) from None
+    finally:
+        release(mailbox.name)
+
+
 def sync_dialog(
-    parent: QWidget | None, name: str, *, ssl_context: ssl.SSLContext | None = None
+    parent: QWidget | None,
+    name: str,
+    *,
+    ssl_context: ssl.SSLContext | None = None,
+    smtp_ssl_context: ssl.SSLContext | None = None,
 ) -> InboxSyncDialog:
-    """A dialog that reads the named mailbox's new messages (not started)."""
+    """A dialog that reads the named mailbox's new messages, then sends the subscription
+    confirmations they asked for (not started)."""
     notes: list[str] = []
 
     def work(
@@ -262,23 +345,21 @@ def sync_dialog(
     ) -> tuple[Tally, bool]:
         from editor.contacts.store import ContactStore
         from editor.inbox import mailboxes
-        from editor.inbox.imap_connect import ImapDiagnosis, ImapFailure
-        from editor.inbox.imap_sync import sync_mailbox
 
         mailbox = mailboxes.MailboxBook().get(name)
-        password = mailboxes.get_password(name)
-        try:
-            with ContactStore() as store:
-                result = sync_mailbox(
-                    store,
-                    mailbox,
-                    password,
-                    ssl_context=ssl_context,
-                    progress=progress,
-                    cancelled=cancelled,
-                )
-        except ImapFailure as failure:
-            raise _MailboxFailure(str(ImapDiagnosis.of(mailbox, failure))) from None
+        with ContactStore() as store:
+            checked = run_check(
+                store,
+                mailbox,
+                ssl_context=ssl_context,
+                smtp_ssl_context=smtp_ssl_context,
+                progress=progress,
+                cancelled=cancelled,
+            )
+        result = checked.sync
+        confirmations = checked.confirmations.lines()
+        if confirmations:
+            notes.append("\n" + "\n".join(confirmations))
         if result.unmarked:
             notes.append(
                 "\n"
@@ -300,6 +381,163 @@ def sync_dialog(
     )
     dialog.notes = notes
     return dialog
+
+
+class PeriodicChecker(QObject):
+    """Checks, while the app is open, the mailboxes whose settings ask for it
+    (:attr:`~editor.inbox.mailboxes.Mailbox.check_every` minutes), off the UI thread.
+
+    Every ``tick_ms`` it starts one background task (never two at a time) that reads which
+    mailboxes are due (their last check is older than their interval) and checks each in turn;
+    a mailbox a « Check now » dialog is reading is skipped (:func:`claim`). It says nothing
+    unless something happened: ``noteworthy(name, text)`` then carries one sentence for the
+    status bar (contacts changed, confirmations sent, messages to review, or a check that
+    started failing).
+
+    Signals:
+        checked(str, object): each mailbox checked, with its CheckResult or the exception.
+        noteworthy(str, str): a mailbox name and what to tell the user.
+        round_done(): after each round (tests wait on it).
+    """
+
+    checked = Signal(str, object)
+    noteworthy = Signal(str, str)
+    round_done = Signal()
+
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        tick_ms: int = 60_000,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ssl_context: ssl.SSLContext | None = None
+        self.smtp_ssl_context: ssl.SSLContext | None = None
+        self._clock = clock
+        self._task: BackgroundTask | None = None
+        self.timer = QTimer(self)
+        self.timer.setInterval(tick_ms)
+        self.timer.timeout.connect(self.tick)
+
+    def start(self) -> None:
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def is_running(self) -> bool:
+        return self._task is not None
+
+    def tick(self) -> bool:
+        """Start a round now unless one is running; False when skipped."""
+        if self._task is not None:
+            return False
+        clock, tls, smtp_tls = self._clock, self.ssl_context, self.smtp_ssl_context
+
+        def work() -> list[tuple[str, object, str]]:
+            return _check_due(clock, tls, smtp_tls)
+
+        task = BackgroundTask(work)
+        task.succeeded.connect(self._on_round)
+        task.finished.connect(self._on_finished)
+        self._task = task
+        task.start()
+        return True
+
+    def _on_round(self, results: list[tuple[str, object, str]]) -> None:
+        for name, outcome, text in results:
+            self.checked.emit(name, outcome)
+            if text:
+                self.noteworthy.emit(name, text)
+
+    def _on_finished(self) -> None:
+        self._task = None
+        self.round_done.emit()
+
+    def wait(self, timeout: float = 5.0) -> None:
+        if self._task is not None:
+            self._task.wait(timeout)
+
+
+def _check_due(
+    clock: Callable[[], datetime] | None,
+    ssl_context: ssl.SSLContext | None,
+    smtp_ssl_context: ssl.SSLContext | None,
+) -> list[tuple[str, object, str]]:
+    """On the worker thread: check each due mailbox; (name, result or error, sentence)."""
+    from editor.contacts.store import ContactStore
+    from editor.inbox.check import last_checks
+    from editor.inbox.mailboxes import MailboxBook, MailboxError
+
+    now = clock() if clock is not None else datetime.now(UTC)
+    try:
+        boxes = [m for m in MailboxBook().list() if m.check_every > 0]
+    except MailboxError:
+        return []
+    if not boxes:
+        return []
+    results: list[tuple[str, object, str]] = []
+    with ContactStore() as store:
+        previous = last_checks(store)
+        for mailbox in boxes:
+            last = previous.get(mailbox.name)
+            if last is not None:
+                at = datetime.fromisoformat(last.at)
+                if now < at + timedelta(minutes=mailbox.check_every):
+                    continue
+            try:
+                result = run_check(
+                    store,
+                    mailbox,
+                    ssl_context=ssl_context,
+                    smtp_ssl_context=smtp_ssl_context,
+                    now=clock() if clock is not None else None,
+                )
+            except Exception as error:
+                already_failing = last is not None and last.outcome == "failed"
+                busy = isinstance(error, _MailboxFailure) and "checked already" in str(error)
+                text = (
+                    ""
+                    if already_failing or busy
+                    else _('Checking the mailbox "{name}" failed: {error}').format(
+                        name=mailbox.name, error=describe_error(error)
+                    )
+                )
+                results.append((mailbox.name, error, text))
+                continue
+            results.append((mailbox.name, result, _news(mailbox.name, result)))
+    return results
+
+
+def _news(name: str, result: CheckResult) -> str:
+    """One sentence when the check found something worth saying, else ''."""
+    if not result.noteworthy:
+        return ""
+    tally = result.sync.tally
+    parts: list[str] = []
+    if tally.changed:
+        parts.append(
+            ngettext("{n} contact changed", "{n} contacts changed", len(tally.changed)).format(
+                n=len(tally.changed)
+            )
+        )
+    sent = len(result.confirmations.sent)
+    if sent:
+        parts.append(
+            ngettext(
+                "{n} subscription confirmation sent", "{n} subscription confirmations sent", sent
+            ).format(n=sent)
+        )
+    if tally.unrecognised:
+        parts.append(
+            ngettext("{n} message to review", "{n} messages to review", tally.unrecognised).format(
+                n=tally.unrecognised
+            )
+        )
+    if not parts:
+        return ""
+    return _('Mailbox "{name}" checked: {news}.').format(name=name, news=", ".join(parts))
 
 
 def import_dialog(parent: QWidget | None, path: Path) -> InboxSyncDialog:

@@ -7,6 +7,9 @@ user presses Save (an empty field keeps the stored one). "Test connection" runs
 server timeout must not freeze the window) and shows the precise diagnosis and its hint.
 Removing a mailbox also forgets its keychain entry and its sync bookmarks, so a new mailbox of
 the same name starts afresh. "Check for bounces now" asks the owner (the Inbox menu) to sync.
+Each mailbox also shows when it was last checked and what that found, how often to check it
+automatically while the app is open, and whether it accepts subscriptions by email (double
+opt-in: the list new subscribers join, the confirmation's language).
 """
 
 from __future__ import annotations
@@ -40,7 +43,14 @@ from PySide6.QtWidgets import (
 from editor.i18n import _
 from editor.inbox import mailboxes
 from editor.inbox.imap_connect import ImapDiagnosis, test_mailbox
-from editor.inbox.mailboxes import Mailbox, MailboxBook, MailboxError, Processed, Security
+from editor.inbox.mailboxes import (
+    MAX_CHECK_EVERY,
+    Mailbox,
+    MailboxBook,
+    MailboxError,
+    Processed,
+    Security,
+)
 from editor.sending import secrets
 from editor.sending.accounts import AccountBook, AccountError, is_loopback
 from widgets.background import BackgroundTask
@@ -55,12 +65,30 @@ def _line(name: str, tip: str, placeholder: str = "") -> QLineEdit:
 
 
 def forget_sync_state(name: str) -> None:
-    """Drop the mailbox's bookmarks in the contacts database (nothing there: nothing to do)."""
+    """Drop the mailbox's bookmarks and last check in the contacts database (nothing there:
+    nothing to do)."""
     from editor.contacts.store import ContactStore
+    from editor.inbox.check import forget_check
     from editor.inbox.imap_sync import forget_state
 
     with ContactStore() as store, store.db.transaction() as conn:
         forget_state(conn, name)
+        forget_check(conn, name)
+
+
+def last_check_text(mailbox: Mailbox) -> str:
+    """« Last checked … » for the mailbox, or that it never was ('' for a new one)."""
+    from editor.contacts.store import ContactStore, StoreError
+    from editor.inbox.check import last_check
+
+    if not mailbox.name:
+        return ""
+    try:
+        with ContactStore() as store:
+            check = last_check(store, mailbox.name)
+    except StoreError:
+        return ""
+    return check.describe(mailbox) if check is not None else _("Never checked yet.")
 
 
 class MailboxesDialog(QDialog):
@@ -149,6 +177,55 @@ class MailboxesDialog(QDialog):
         )
         self.mark_read = QCheckBox(_("Also mark them as read"))
         self.mark_read.setAccessibleName(_("Mark processed messages as read"))
+        self.check_every = QSpinBox()
+        self.check_every.setRange(0, MAX_CHECK_EVERY)
+        self.check_every.setSingleStep(5)
+        self.check_every.setSpecialValueText(_("Never (only when you ask)"))
+        self.check_every.setSuffix(_(" min"))
+        self.check_every.setAccessibleName(_("Check automatically every"))
+        self.check_every.setToolTip(
+            _("While Bulletin is open, check this mailbox every so many minutes, quietly")
+        )
+        self.last_checked = QLabel()
+        self.last_checked.setWordWrap(True)
+        self.last_checked.setAccessibleName(_("Last checked"))
+        self.last_checked.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        # -- subscriptions by email
+        self.accept_subscriptions = QCheckBox(_("Accept subscriptions by email (double opt-in)"))
+        self.accept_subscriptions.setAccessibleName(_("Accept subscriptions by email"))
+        self.accept_subscriptions.setToolTip(
+            _(
+                "A message to the +subscribe address gets a confirmation email; replying to it "
+                "subscribes the person, with the proof of their consent"
+            )
+        )
+        self.accept_subscriptions.toggled.connect(self._update_subscriptions)
+        self.subscribe_list = QComboBox()
+        self.subscribe_list.setEditable(True)
+        self.subscribe_list.setAccessibleName(_("List new subscribers join"))
+        self.subscribe_list.setToolTip(_("Confirmed subscribers are added to this list"))
+        self.subscribe_language = QComboBox()
+        self.subscribe_language.addItem(_("The request's language"), "auto")
+        self.subscribe_language.addItem("Français", "fr")
+        self.subscribe_language.addItem("English", "en")
+        self.subscribe_language.setAccessibleName(_("Language of the confirmation email"))
+        self.subscribe_language.setToolTip(
+            _("Automatic: French when the request is written in French, else the app's language")
+        )
+        self.subscribe_address = QLabel()
+        self.subscribe_address.setWordWrap(True)
+        self.subscribe_address.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.subscribe_address.setAccessibleName(_("Subscribe address"))
+        subscriptions = QFormLayout()
+        subscriptions.addRow(self.accept_subscriptions)
+        subscriptions.addRow(_("&List:"), self.subscribe_list)
+        subscriptions.addRow(_("Lan&guage:"), self.subscribe_language)
+        subscriptions.addRow(self.subscribe_address)
+        self._subscriptions_form = subscriptions
+        subscriptions_box = QGroupBox(_("Subscriptions by email"))
+        subscriptions_box.setLayout(subscriptions)
+        self.account.currentIndexChanged.connect(self._update_subscriptions)
 
         form = QFormLayout()
         form.addRow(_("Na&me:"), self.name)
@@ -162,6 +239,8 @@ class MailboxesDialog(QDialog):
         form.addRow(_("Processed &messages:"), self.processed)
         form.addRow(_("Move &to:"), self.move_to)
         form.addRow("", self.mark_read)
+        form.addRow(_("Check &every:"), self.check_every)
+        form.addRow("", self.last_checked)
         self._form = form
         box = QGroupBox(_("Mailbox"))
         box.setLayout(form)
@@ -197,6 +276,7 @@ class MailboxesDialog(QDialog):
 
         right = QVBoxLayout()
         right.addWidget(box)
+        right.addWidget(subscriptions_box)
         right.addLayout(actions)
         right.addWidget(self.busy)
         right.addWidget(self.status)
@@ -211,6 +291,7 @@ class MailboxesDialog(QDialog):
         layout.addWidget(close)
 
         self._fill_accounts()
+        self._fill_lists()
         self.reload()
 
     # -- list
@@ -224,6 +305,50 @@ class MailboxesDialog(QDialog):
             names = []
         for name in names:
             self.account.addItem(name, name)
+
+    def _fill_lists(self) -> None:
+        """The contacts' lists to choose from (a new name may be typed: created on the first
+        confirmation)."""
+        from editor.contacts.store import ContactStore, StoreError
+
+        self.subscribe_list.clear()
+        try:
+            with ContactStore() as store:
+                names = [info.name for info in store.lists()]
+        except StoreError:
+            names = []
+        self.subscribe_list.addItems(names)
+
+    def _update_subscriptions(self) -> None:
+        on = self.accept_subscriptions.isChecked()
+        self.subscribe_list.setEnabled(on)
+        self.subscribe_language.setEnabled(on)
+        account = str(self.account.currentData() or "")
+        if not on:
+            self.subscribe_address.setText(
+                _("Off: messages to the +subscribe address go to the review list.")
+            )
+            return
+        if not account:
+            self.subscribe_address.setText(
+                _("Choose the sending account above: the confirmations are sent through it.")
+            )
+            self.subscribe_address.setStyleSheet("color: #b45309;")
+            return
+        self.subscribe_address.setStyleSheet("")
+        try:
+            from editor.signup import SignupError, subscribe_address
+
+            sender = AccountBook().get(account).from_email
+            address = subscribe_address(sender)
+        except (AccountError, SignupError):
+            self.subscribe_address.setText("")
+            return
+        self.subscribe_address.setText(
+            _("People subscribe by writing to {address}; the signup form can open it.").format(
+                address=address
+            )
+        )
 
     def reload(self, select: str = "") -> None:
         """Read the mailboxes again and select ``select`` (else the first, else a new form)."""
@@ -288,6 +413,15 @@ class MailboxesDialog(QDialog):
         self.processed.setCurrentIndex(max(0, self.processed.findData(mailbox.processed)))
         self.move_to.setText(mailbox.move_to)
         self.mark_read.setChecked(mailbox.mark_read)
+        self.check_every.setValue(mailbox.check_every)
+        self.last_checked.setText(last_check_text(mailbox))
+        self._form.setRowVisible(self.last_checked, bool(mailbox.name))
+        self.accept_subscriptions.setChecked(mailbox.accept_subscriptions)
+        self.subscribe_list.setCurrentText(mailbox.subscribe_list)
+        self.subscribe_language.setCurrentIndex(
+            max(0, self.subscribe_language.findData(mailbox.subscribe_language))
+        )
+        self._update_subscriptions()
         self._insecure_confirmed = mailbox.insecure_confirmed
         self.check_button.setEnabled(bool(mailbox.name))
         self._update_processed()
@@ -316,6 +450,10 @@ class MailboxesDialog(QDialog):
             move_to=self.move_to.text().strip() if processed == "move" else "",
             mark_read=self.mark_read.isChecked() and processed == "flag",
             insecure_confirmed=self._insecure_confirmed,
+            accept_subscriptions=self.accept_subscriptions.isChecked(),
+            subscribe_list=self.subscribe_list.currentText().strip(),
+            subscribe_language=str(self.subscribe_language.currentData() or "auto"),
+            check_every=self.check_every.value(),
         )
 
     def _checked_mailbox(self) -> Mailbox | None:
@@ -414,6 +552,12 @@ class MailboxesDialog(QDialog):
         self.reload()
         self._show_ok(_('Mailbox "{name}" removed.').format(name=name))
         self.mailboxes_changed.emit()
+
+    def refresh_last_check(self) -> None:
+        """Show the current mailbox's last check again (after a check ended)."""
+        if self._current:
+            with suppress(MailboxError):
+                self.last_checked.setText(last_check_text(self.book.get(self._current)))
 
     def _check_now(self) -> None:
         if self._current:

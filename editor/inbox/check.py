@@ -20,7 +20,8 @@ from editor.i18n import _, ngettext
 from editor.inbox.batch import Cancelled, Progress
 from editor.inbox.confirm_send import SendReport, send_confirmations
 from editor.inbox.imap_connect import ImapDiagnosis, ImapFailure
-from editor.inbox.imap_sync import SyncResult, sync_mailbox
+from editor.inbox import imap_sync
+from editor.inbox.imap_sync import SyncResult
 
 if TYPE_CHECKING:
     import sqlite3
@@ -189,7 +190,7 @@ def check_mailbox(
     StoreError), after recording the failure."""
     moment = now or datetime.now(UTC)
     try:
-        synced = sync_mailbox(
+        synced = imap_sync.sync_mailbox(  # looked up at call time: tests may stand in for it
             store,
             mailbox,
             password,
