@@ -229,3 +229,24 @@ def test_freemail_through_its_own_server_is_fine() -> None:
     view = _starter_with(_gmail_sender, smtp_host="smtp.gmail.com")
     assert RULES["freemail_relay"].check(view) == []
     assert RULES["freemail_from"].check(view) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        (
+            "Contact our claims agent with your name and bank account details.",
+            "credentials_request",
+        ),
+        ("I seek your consent to present you as the next of kin.", "spam_phrase_en"),
+        ("I recorded a video of you. Do not contact the police.", "spam_phrase_en"),
+        ("Doctors hate this pill that burns fat while you sleep.", "spam_phrase_en"),
+        ("Un client décédé sans héritier a laissé une somme bloquée.", "spam_phrase_fr"),
+        ("J'ai enregistré une vidéo de vous. Ne contactez pas la police.", "spam_phrase_fr"),
+    ],
+)
+def test_fraud_and_extortion_wording_is_recognised(text: str, rule_id: str) -> None:
+    """Advance-fee, lottery, sextortion and diet wording that SpamAssassin's and rspamd's own
+    rules catch (the corpus' fraud messages scored too well before these entries)."""
+    view = eml_view(eml(f"<p>{CLEAN_TEXT}</p><p>{text}</p>", plain=None))
+    assert RULES[rule_id].check(view), f"{rule_id} did not fire on: {text}"

@@ -15,10 +15,13 @@ from editor.spam.view import MessageView
 _CREDENTIALS = re.compile(
     r"\b(?:(?:your|votre|vos)\s+(?:password|mot de passe|codes? (?:pin|secret|d'accès)|"
     r"iban|bic|rib|card number|numéro de carte|card details|coordonnées bancaires|"
-    r"cvv|cryptogramme|security code|identifiants?|login details|bank details)|"
+    r"cvv|cryptogramme|security code|identifiants?|login details|bank details|"
+    r"bank account (?:details|number))|"
     r"(?:enter|confirm|update|provide|send|saisissez|confirmez|mettez à jour|envoyez|"
     r"communiquez|indiquez)\s+(?:your |votre |vos )?(?:password|mot de passe|iban|rib|"
-    r"card number|numéro de carte|bank details|coordonnées bancaires|pin))",
+    r"card number|numéro de carte|bank details|bank account (?:details|number)|"
+    r"coordonnées bancaires|pin))|"
+    r"\b(?:and|with|et|avec)\s+(?:your\s+|vos\s+)?(?:bank account details|coordonnées bancaires)",
     re.IGNORECASE,
 )
 _BITCOIN = re.compile(r"\b(?:bc1[02-9ac-hj-np-z]{25,87}|[13][1-9A-HJ-NP-Za-km-z]{25,34})\b")
