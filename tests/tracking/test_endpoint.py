@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -27,7 +28,9 @@ def endpoint(tmp_path: Path) -> Iterator[PhpEndpoint]:
         yield running
 
 
-def export(endpoint: PhpEndpoint, since: int = 0, secret: str = SECRET) -> tuple[int, list[dict]]:
+def export(
+    endpoint: PhpEndpoint, since: int = 0, secret: str = SECRET
+) -> tuple[int, list[dict[str, Any]]]:
     answer = endpoint.get(
         f"{endpoint.url}?export=1",
         data=f"since={since}".encode(),
