@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 
 from editor.contacts.model import iso_utc
 from editor.i18n import _, ngettext
+from editor.inbox import imap_sync
 from editor.inbox.batch import Cancelled, Progress
 from editor.inbox.confirm_send import SendReport, send_confirmations
 from editor.inbox.imap_connect import ImapDiagnosis, ImapFailure
-from editor.inbox import imap_sync
 from editor.inbox.imap_sync import SyncResult
 
 if TYPE_CHECKING:
