@@ -188,6 +188,7 @@ def test_json_shape(sent: Sent) -> None:
     assert data["rates"]["complaint_ceiling"] == 0.003
     assert [item["name"] for item in data["lists"]] == ["Readers", "VIP"]
     assert data["over_time"]["sent_per_day"] == [{"day": "2026-03-02", "sent": 8}]
+    assert data["measurement"] is None  # not measured: measurement is off by default
     json.dumps(data)  # serialisable as is
 
 
@@ -319,3 +320,83 @@ def test_report_without_sends(tmp_path: Path) -> None:
         assert (report.recipients, report.sent, report.queued) == (2, 0, 2)
         assert report.bounce_rate is None and report.to_json()["rates"]["bounce"] is None
         assert warnings(report) == []
+
+
+def _measure(sent: Sent) -> list[str]:
+    """Make the campaign a measured one as :mod:`editor.tracking` would have: three sent
+    readers consented; reader0 opened and clicked link 0 twice, reader1 opened. Returns the
+    tokens."""
+    conn = sent.store.connection
+    rows = conn.execute(
+        "SELECT id, contact_id FROM deliveries WHERE campaign_id = ? AND state = 'sent'"
+        " ORDER BY id LIMIT 3",
+        (sent.campaign_id,),
+    ).fetchall()
+    tokens = [f"Token{n}TokenTokenToken{n}" for n in range(3)]
+    with sent.store.db.transaction():
+        conn.execute(
+            "UPDATE tracking_campaigns SET measured = 1, endpoint = 'https://m.example/t.php'"
+            " WHERE campaign_id = ?",
+            (sent.campaign_id,),
+        )
+        for (delivery_id, contact_id), token in zip(rows, tokens, strict=True):
+            conn.execute(
+                "INSERT INTO tracking_deliveries VALUES (?, ?, ?, ?)",
+                (delivery_id, sent.campaign_id, contact_id, token),
+            )
+        for n, url in enumerate(["https://a.example/?utm_source=newsletter", "https://b.example/"]):
+            conn.execute("INSERT INTO tracking_links VALUES (?, ?, ?)", (sent.campaign_id, n, url))
+        hits = [
+            (rows[0][0], "open", -1, 1),
+            (rows[0][0], "click", 0, 2),
+            (rows[1][0], "open", -1, 3),
+        ]
+        for delivery_id, kind, link, count in hits:
+            conn.execute(
+                "INSERT INTO tracking_hits VALUES (?, ?, ?, '2026-03-02T10:00:00Z', ?)",
+                (delivery_id, kind, link, count),
+            )
+    return tokens
+
+
+def test_measurement_as_aggregates_only(
+    sent: Sent, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tokens = _measure(sent)
+    report = campaign_report(sent.store.db, sent.campaign_id)
+    m = report.to_json()["measurement"]
+    assert (m["measured"], m["unique_opens"], m["unique_clicks"]) == (3, 2, 1)
+    assert m["open_rate"] == pytest.approx(2 / 3) and m["click_rate"] == pytest.approx(1 / 3)
+    assert m["links"] == [
+        {
+            "index": 0,
+            "url": "https://a.example/?utm_source=newsletter",
+            "clicks": 2,
+            "unique_clicks": 1,
+            "unique_click_rate": pytest.approx(1 / 3),
+        },
+        {
+            "index": 1,
+            "url": "https://b.example/",
+            "clicks": 0,
+            "unique_clicks": 0,
+            "unique_click_rate": 0.0,
+        },
+    ]
+    assert run(["report", str(sent.campaign_id)]) == 0
+    out = capsys.readouterr().out
+    assert "Measured (consenting recipients)\t3" in out
+    assert "Measured among 3 consenting recipients, as totals only." in out
+    assert "https://a.example/?utm_source=newsletter\t2\t1\t33.33\u00a0%" in out
+    page = report_html(report)
+    assert "Opens and clicks" in page and "https://b.example/" in page
+    # No person in any of it: no address, no token, no per-recipient column in the CSV.
+    assert run(["report", str(sent.campaign_id), "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)["measurement"]
+    assert printed == json.loads(json.dumps(m)) and "@" not in json.dumps(printed)
+    path = tmp_path / "report.csv"
+    export_csv(sent.store.db, sent.campaign_id, path)
+    text = path.read_text(encoding="utf-8-sig")
+    assert not any(token in text for token in tokens)
+    assert "open" not in text.splitlines()[0].lower() and "click" not in text.lower()
+    assert not any(token in page or token in out for token in tokens)
