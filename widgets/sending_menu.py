@@ -1,9 +1,10 @@
 """The main window's Sending menu and what runs behind it while the app is open.
 
-Send the newsletter (the wizard), Send a test, Campaigns, Sending accounts — and the
-:class:`~widgets.campaigns_view.DueCampaigns` watcher, so a campaign scheduled for 9 o'clock
-starts at 9 when Bulletin is open (``bulletin run-due`` from cron/Task Scheduler covers the hours
-it is not). A short while after the window opens, due campaigns start and one a crash or a
+Send the newsletter (the wizard), Send a test, Campaigns, Sending accounts, Report by email —
+and two watchers: :class:`~widgets.campaigns_view.DueCampaigns`, so a campaign scheduled for
+9 o'clock starts at 9 when Bulletin is open (``bulletin run-due`` from cron/Task Scheduler covers
+the hours it is not), and :class:`~widgets.digest_due.DueDigest`, which mails the periodic report
+when it is due. A short while after the window opens, due campaigns start and one a crash or a
 closed app interrupted is announced in the status bar (it is never resumed without the user:
 a message in flight at the crash may or may not have gone). Closing the window while campaigns
 send asks first, then pauses them after their messages in flight.
@@ -17,15 +18,21 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QWidget
 
 from editor.i18n import _, ngettext
 from editor.settings import resources_dir
 from widgets.campaigns_view import CampaignRun, CampaignsDialog, DueCampaigns, pause_all
+from widgets.digest_due import DueDigest
 from widgets.session import EditSession
+
+if TYPE_CHECKING:
+    from editor.digest import SendOutcome
+    from widgets.digest_dialog import DigestDialog
 
 STARTUP_CHECK_MS = 2_000  # after the window painted: opening the store is not free
 STATUS_MS = 15_000
@@ -81,10 +88,20 @@ class SendingMenu(QObject):
         self.menu.addSeparator()
         self.menu.addAction(self.campaigns)
         self.menu.addAction(self.accounts)
+        self.digest = QAction(_("Report by &email…"), window)
+        self.digest.setObjectName("digestAction")
+        tip = _("A weekly or monthly report of your campaigns and contacts, mailed to you")
+        self.digest.setToolTip(tip)
+        self.digest.setStatusTip(tip)
+        self.digest.triggered.connect(self.show_digest)
+        self.menu.addAction(self.digest)
 
         self.due = DueCampaigns(self)
         self.due.started.connect(self._due_started)
         self.due.failed.connect(self._due_failed)
+        self.digest_due = DueDigest(self)
+        self.digest_due.sent.connect(self._digest_sent)
+        self.digest_due.failed.connect(self._digest_failed)
         self._startup = QTimer(self)
         self._startup.setSingleShot(True)
         self._startup.setInterval(STARTUP_CHECK_MS)
@@ -161,6 +178,7 @@ class SendingMenu(QObject):
     def startup_check(self) -> list[int]:
         """Start what is due and say whether a campaign was interrupted; the started ids."""
         started = self.due.check()
+        self.digest_due.check()
         interrupted = self._interrupted()
         if interrupted and not started:
             self._status(
@@ -194,6 +212,25 @@ class SendingMenu(QObject):
 
     def _due_failed(self, _campaign_id: int, why: str) -> None:
         self._status(_("A scheduled campaign could not start: {why}").format(why=why))
+
+    def show_digest(self) -> DigestDialog:
+        """The periodic report's settings, preview and Send now (deleted when closed)."""
+        from widgets.digest_dialog import DigestDialog
+
+        dialog = DigestDialog(self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def _digest_sent(self, outcome: SendOutcome) -> None:
+        self._status(
+            _("Report by email of {period} sent to {addresses}.").format(
+                period=outcome.period.key, addresses=", ".join(outcome.recipients)
+            )
+        )
+
+    def _digest_failed(self, why: str) -> None:
+        self._status(_("The report by email could not be sent: {why}").format(why=why))
 
     def may_close(self) -> bool:
         """True when nothing sends, or the user agreed to pause what does (then paused)."""
