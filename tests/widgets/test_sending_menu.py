@@ -74,7 +74,13 @@ def test_menu_order_and_the_send_action_follows_the_document(qtbot: QtBot) -> No
     empty = MainWindow()
     qtbot.addWidget(empty)
     names = [a.objectName() or a.text() for a in empty.sending_menu.actions() if a.text()]
-    assert names == ["sendAction", "Send a &Test…", "campaignsAction", "accountsAction"]
+    assert names == [
+        "sendAction",
+        "Send a &Test…",
+        "campaignsAction",
+        "accountsAction",
+        "digestAction",
+    ]
     assert not empty.sending.send.isEnabled()
     assert empty.sending.show_wizard() is None  # nothing to send
     assert empty.sending.send in empty.toolbar.actions()
