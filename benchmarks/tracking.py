@@ -30,7 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.send import factory_for, frozen_of_size, recipient  # noqa: E402
+from benchmarks.send import factory_for, frozen_of_size, recipient
 
 
 def per_recipient(factory: Any, people: list[Any], repeat: int = 5) -> float:
