@@ -162,11 +162,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         )
         return 0
     print(_("Endpoint: {url}").format(url=current.url or "—"))
-    print(
-        _("Measurement of new campaigns: {state}").format(
-            state=_("on") if current.enabled else _("off")
-        )
-    )
+    if current.enabled:
+        print(_("Measurement of new campaigns: on"))
+    else:
+        print(_("Measurement of new campaigns: off"))
     print(
         ngettext(
             "{n} contact consents to measurement.",

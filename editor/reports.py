@@ -566,7 +566,8 @@ def report_html(report: CampaignReport) -> str:
         parts.append("</table>")
     m = report.measurement
     if m is not None:
-        parts.append(f"<h2>{e(_('Opens and clicks'))}</h2>")
+        title = _("Opens and clicks")
+        parts.append(f"<h2>{e(title)}</h2>")
         parts.append(f"<p>{e(measurement_note(m))}</p>")
         if m.links:
             parts.append('<table border="1" cellspacing="0" cellpadding="4"><tr>')
