@@ -2,10 +2,10 @@
 
 Thin over :mod:`editor.digest`. The dialog edits the settings (on/off, week or month, the
 owner's addresses, the account, the email's language), shows the report of the last complete
-period as it will be sent (plain text, rebuilt when the period or the language changes) and
-what was sent last (or interrupted, or refused). "Send now" runs on the thread pool with a busy
-bar — the keychain may wait for an unlock prompt and the server takes time — and never blocks
-the window.
+period as it will be sent (plain text, rebuilt on the thread pool when the period, the language
+or the account changes) and what was sent last (or interrupted, or refused). "Send now" runs on
+the thread pool with a busy bar — the keychain may wait for an unlock prompt and the server
+takes time — and never blocks the window.
 
 The automatic sending is :class:`widgets.digest_due.DueDigest`'s.
 """
@@ -108,6 +108,7 @@ class DigestDialog(QDialog):
         self.ssl_context: ssl.SSLContext | None = None
         self.settings = load_settings()
         self._task: BackgroundTask | None = None
+        self._preview_task: BackgroundTask | None = None
 
         intro = QLabel(
             _(
@@ -214,7 +215,7 @@ class DigestDialog(QDialog):
         self._load(self.settings)
         for combo in (self.frequency, self.language, self.account):
             combo.currentIndexChanged.connect(self._changed)
-        for combo in (self.frequency, self.language):
+        for combo in (self.frequency, self.language, self.account):
             combo.currentIndexChanged.connect(self.refresh_preview)
         self.enabled.toggled.connect(self._changed)
         self.recipients.textChanged.connect(self._changed)
@@ -288,23 +289,39 @@ class DigestDialog(QDialog):
 
     # ------------------------------------------------------------------------------- preview
 
-    def refresh_preview(self) -> None:
-        """Rebuild the preview of the last complete period (aggregate queries: quick)."""
-        from editor.contacts.store import ContactStore
-        from editor.db import StoreError
-
+    def refresh_preview(self) -> BackgroundTask:
+        """Rebuild the preview of the last complete period on the thread pool (a week with a
+        100,000-message campaign takes most of a second to add up); the task."""
         settings = self.current()
-        period = last_complete(datetime.now(UTC), settings.frequency, settings.zone())
-        try:
+        key = (settings.frequency, settings.language, settings.account)
+
+        def work() -> tuple[tuple[str, str, str], str, str]:
+            from editor.contacts.store import ContactStore
+
+            period = last_complete(datetime.now(UTC), settings.frequency, settings.zone())
             with ContactStore() as store:
                 digest = build_digest(store.db, period, settings.language)
-        except StoreError as exc:
-            self.preview.setPlainText(str(exc))
-            return
-        self.preview_title.setText(
-            _("Preview — subject: {subject}").format(subject=digest.subject())
-        )
-        self.preview.setPlainText(preview_text(digest, settings.account))
+            return key, digest.subject(), preview_text(digest, settings.account)
+
+        self.preview_title.setText(_("Preparing the preview…"))
+        task = BackgroundTask(work)
+        task.succeeded.connect(self._on_preview)
+        task.failed.connect(self._on_preview_failed)
+        self._preview_task = task
+        task.start()
+        return task
+
+    def _on_preview(self, result: tuple[tuple[str, str, str], str, str]) -> None:
+        key, subject, text = result
+        settings = self.current()
+        if key != (settings.frequency, settings.language, settings.account):
+            return  # the user changed the period or language meanwhile: a newer one comes
+        self.preview_title.setText(_("Preview — subject: {subject}").format(subject=subject))
+        self.preview.setPlainText(text)
+
+    def _on_preview_failed(self, error: BaseException) -> None:
+        self.preview_title.setText(_("No preview"))
+        self.preview.setPlainText(str(error))
 
     def _show_record(self) -> None:
         from editor.contacts.store import ContactStore

@@ -79,6 +79,7 @@ def test_form_preview_and_save(qtbot: QtBot, bulletin_home: Path) -> None:
     dialog = DigestDialog()
     qtbot.addWidget(dialog)
     dialog.show()
+    wait_idle(qtbot)
     # Off by default, the account's address as a first guess, the report in French.
     assert not dialog.enabled.isChecked()
     assert dialog.recipients.text() == "news@boulangerie.example"
@@ -89,6 +90,7 @@ def test_form_preview_and_save(qtbot: QtBot, bulletin_home: Path) -> None:
     # Language and frequency rebuild the preview.
     dialog.language.setCurrentIndex(dialog.language.findData("en"))
     dialog.frequency.setCurrentIndex(dialog.frequency.findData("month"))
+    wait_idle(qtbot)
     assert dialog.preview.toPlainText().startswith("Your month in Bulletin — ")
     assert "No campaign was sent this month." in dialog.preview.toPlainText()
     # A wrong address: said at once, Send and Save (when on) refused.
@@ -109,6 +111,7 @@ def test_form_preview_and_save(qtbot: QtBot, bulletin_home: Path) -> None:
     # Reopened: the saved settings come back.
     again = DigestDialog()
     qtbot.addWidget(again)
+    wait_idle(qtbot)
     assert again.enabled.isChecked() and again.frequency.currentData() == "month"
     assert again.recipients.text() == "owner@example.org, me@example.net"
 
@@ -117,6 +120,7 @@ def test_without_an_account(qtbot: QtBot) -> None:
     dialog = DigestDialog()
     qtbot.addWidget(dialog)
     dialog.show()
+    wait_idle(qtbot)
     assert "Add a sending account first" in dialog.problems.text()
     assert not dialog.send_button.isEnabled()
     assert dialog.save_button.isEnabled()  # switching it off is always possible
@@ -129,6 +133,7 @@ def test_send_now_off_the_ui_thread(qtbot: QtBot, server: SmtpServer) -> None:
     dialog.ssl_context = server.ssl_context_for_clients()
     dialog.recipients.setText("owner@example.org")
     dialog.language.setCurrentIndex(dialog.language.findData("en"))
+    wait_idle(qtbot)
     with qtbot.waitSignal(dialog.sent, timeout=TIMEOUT) as sent:
         dialog.send_button.click()
         assert not dialog.send_button.isEnabled()  # busy: one send at a time
@@ -218,3 +223,16 @@ def test_sending_menu_action_and_status(qtbot: QtBot, server: SmtpServer, tmp_pa
     assert window.statusBar().currentMessage() == (
         "Report by email of 2026-W10 sent to owner@example.org."
     )
+
+
+def test_a_stale_preview_is_dropped(qtbot: QtBot) -> None:
+    """A preview that finishes after the user switched language never replaces the newer one."""
+    dialog = DigestDialog()
+    qtbot.addWidget(dialog)
+    wait_idle(qtbot)
+    dialog.language.setCurrentIndex(dialog.language.findData("en"))
+    wait_idle(qtbot)
+    english = dialog.preview.toPlainText()
+    assert english.startswith("Your week in Bulletin")
+    dialog._on_preview((("week", "fr", ""), "Bulletin — votre semaine", "Votre semaine…"))
+    assert dialog.preview.toPlainText() == english
