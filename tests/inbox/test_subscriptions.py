@@ -294,3 +294,20 @@ def test_french_request_gets_a_french_confirmation(
         store, request("b@example.net", subject="Abonnement", message_id="<b@x>"), settings=forced
     )
     assert {r.email: r.language for r in pending_requests(store)}["b@example.net"] == "en"
+
+
+def test_hostile_requests_break_nothing(store: ContactStore, smtp_server: SmtpServer) -> None:
+    from tests.inbox.test_subscribe_classify import HOSTILE
+
+    tally = process(store, *HOSTILE)
+    assert tally.processed == len(HOSTILE) and tally.changed == []
+    queued = {r.email: r for r in pending_requests(store)}
+    assert set(queued) == {MARIE, "eleve@example.net", "a@example.net"}
+    assert queued["eleve@example.net"].name == "Élise"
+    assert len(queued["a@example.net"].name) <= 100
+    report = send(store, smtp_server)
+    assert sorted(report.sent) == sorted(queued) and report.problem == ""
+    for _f, rcpts, raw in smtp_server.wait_for_messages(3):
+        assert rcpts[0] in queued and b"evil" not in raw
+        head = raw.split(b"\r\n\r\n", 1)[0]
+        assert all(len(line) <= 998 for line in head.split(b"\r\n"))
