@@ -867,10 +867,14 @@ def send_digest(
 
 
 def _account(name: str, book: AccountBook | None) -> Account:
+    """The account, checked before its name and address go into headers (a hand-edited
+    accounts.json could hold anything)."""
     try:
-        return (book or AccountBook()).get(name)
+        account = (book or AccountBook()).get(name)
+        account.validate()
     except AccountError as exc:
         raise DigestSendError(str(exc)) from None
+    return account
 
 
 def run_due(

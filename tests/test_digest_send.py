@@ -261,3 +261,14 @@ def test_cli_keychain_failure(keychain: Keychain, capsys: pytest.CaptureFixture[
     configure(local_account(closed_port(), username="someone"), language="en")
     assert run(["digest", "--send"]) == 2
     assert 'no password for the account "local"' in capsys.readouterr().err
+
+
+def test_a_hand_edited_account_cannot_inject_headers(smtp_server: SmtpServer) -> None:
+    configure(local_account(smtp_server.port))
+    path = AccountBook().path
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["accounts"][0]["from_name"] = "Evil\r\nBcc: everyone@example.net"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with ContactStore() as store, pytest.raises(DigestSendError, match="on one line"):
+        run_due(store.db, now=MONDAY)
+    assert smtp_server.messages == []
