@@ -76,6 +76,15 @@ def forget_sync_state(name: str) -> None:
         forget_check(conn, name)
 
 
+def keep_checks(old: str, new: str) -> None:
+    """A renamed mailbox keeps its last check and its waiting subscription requests."""
+    from editor.contacts.store import ContactStore
+    from editor.inbox.check import rename_mailbox
+
+    with ContactStore() as store, store.db.transaction() as conn:
+        rename_mailbox(conn, old, new)
+
+
 def last_check_text(mailbox: Mailbox) -> str:
     """« Last checked … » for the mailbox, or that it never was ('' for a new one)."""
     from editor.contacts.store import ContactStore, StoreError
@@ -510,6 +519,7 @@ class MailboxesDialog(QDialog):
             self.book.save(mailbox)
             if renamed:
                 self.book.remove(previous)
+                keep_checks(previous, mailbox.name)
                 forget_sync_state(previous)
         except (MailboxError, secrets.KeychainError) as exc:
             self._show_error(str(exc))

@@ -38,6 +38,7 @@ __all__ = [
     "last_check",
     "last_checks",
     "record_check",
+    "rename_mailbox",
 ]
 
 
@@ -159,8 +160,16 @@ def last_checks(store: ContactStore) -> dict[str, LastCheck]:
 
 
 def forget_check(conn: sqlite3.Connection, mailbox: str) -> None:
-    """Drop a removed mailbox's last check and its unconfirmed requests' mailbox link."""
+    """Drop a removed mailbox's last check and its unconfirmed subscription requests (nothing
+    could send or receive their confirmation any more: keeping the addresses serves nothing)."""
     conn.execute("DELETE FROM mailbox_checks WHERE mailbox = ?", (mailbox,))
+    conn.execute("DELETE FROM subscription_requests WHERE mailbox = ?", (mailbox,))
+
+
+def rename_mailbox(conn: sqlite3.Connection, old: str, new: str) -> None:
+    """A renamed mailbox keeps its last check and its waiting requests."""
+    conn.execute("UPDATE mailbox_checks SET mailbox = ? WHERE mailbox = ?", (new, old))
+    conn.execute("UPDATE subscription_requests SET mailbox = ? WHERE mailbox = ?", (new, old))
 
 
 def _counts(result: CheckResult) -> dict[str, int]:

@@ -88,3 +88,32 @@ def test_removing_a_mailbox_forgets_its_last_check(
     dialog.remove_mailbox()
     with ContactStore() as store:
         assert store.connection.execute("SELECT count(*) FROM mailbox_checks").fetchone() == (0,)
+
+
+def test_renaming_keeps_the_last_check_and_the_waiting_requests(
+    qtbot: QtBot, keychain: Keychain, bulletin_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from editor.inbox.process import process_message
+    from editor.inbox.subscriptions import SubscribeSettings, pending_requests
+    from tests.inbox.subscribe_samples import request
+
+    MailboxBook().save(Mailbox("Old", "imap.example.org", 993, "tls", "u"))
+    mailboxes.set_password("Old", "pw")
+    with ContactStore() as store:
+        record_check(store.connection, "Old", datetime.now(UTC), "ok", {"processed": 2})
+        settings = SubscribeSettings("Old", accept=True, list_name="Readers")
+        process_message(store, request("marie@example.net"), subscriptions=settings)
+    dialog = MailboxesDialog()
+    qtbot.addWidget(dialog)
+    dialog.reload(select="Old")
+    dialog.name.setText("New")
+    assert dialog.save()
+    with ContactStore() as store:
+        assert [r.mailbox for r in pending_requests(store)] == ["New"]
+    assert "2 new messages" in dialog.last_checked.text()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    dialog.remove_mailbox()  # removing it drops the requests nobody can confirm any more
+    with ContactStore() as store:
+        assert pending_requests(store) == []
