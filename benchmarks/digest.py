@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.reports import build, timed  # noqa: E402
+from benchmarks.reports import build, timed
 
 
 def main() -> None:
