@@ -78,7 +78,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if m is not None:
         print()
         print(measurement_note(m))
-        if m.links:
+        if m.links and not m.withheld:
             print("\t".join(link_headers()))
             for link in m.links:
                 print("\t".join(link_values(m, link)))

@@ -41,7 +41,7 @@ from editor.contacts.privacy import defuse
 from editor.i18n import N_, _, language, ngettext
 from editor.sending.audience import SKIP_REASONS, reason_label
 from editor.sending.campaigns import Campaign, CampaignError, CampaignStore, status_label
-from editor.tracking.aggregates import LinkFigures, MeasurementFigures
+from editor.tracking.aggregates import MIN_GROUP, LinkFigures, MeasurementFigures
 from editor.tracking.aggregates import figures as measurement_figures
 
 #: Gmail's and Yahoo's bulk-sender rule: keep spam complaints below 0.3 % (ideally 0.1 %).
@@ -482,16 +482,25 @@ def summary_lines(report: CampaignReport) -> list[tuple[str, str]]:
         lines.append((_("Skipped: {reason}").format(reason=reason_label(reason)), str(n)))
     m = report.measurement
     if m is not None:
-        lines += [
-            (_("Measured (consenting recipients)"), str(m.measured)),
-            (_("Unique opens"), f"{m.unique_opens} ({percent(m.open_rate)})"),
-            (_("Unique clicks"), f"{m.unique_clicks} ({percent(m.click_rate)})"),
-        ]
+        lines.append((_("Measured (consenting recipients)"), str(m.measured)))
+        if not m.withheld:
+            lines += [
+                (_("Unique opens"), f"{m.unique_opens} ({percent(m.open_rate)})"),
+                (_("Unique clicks"), f"{m.unique_clicks} ({percent(m.click_rate)})"),
+            ]
     return lines
 
 
 def measurement_note(m: MeasurementFigures) -> str:
     """The sentence every display of opens and clicks carries: over whom, and how exact."""
+    if m.withheld:
+        return ngettext(
+            "Opens and clicks are not shown: {n} consenting recipient is too few to give totals "
+            "without pointing at someone (at least {least}).",
+            "Opens and clicks are not shown: {n} consenting recipients are too few to give "
+            "totals without pointing at someone (at least {least}).",
+            m.measured,
+        ).format(n=m.measured, least=MIN_GROUP)
     return (
         ngettext(
             "Measured among {n} consenting recipient, as totals only.",
@@ -569,7 +578,7 @@ def report_html(report: CampaignReport) -> str:
         title = _("Opens and clicks")
         parts.append(f"<h2>{e(title)}</h2>")
         parts.append(f"<p>{e(measurement_note(m))}</p>")
-        if m.links:
+        if m.links and not m.withheld:
             parts.append('<table border="1" cellspacing="0" cellpadding="4"><tr>')
             parts += [f"<th>{e(h)}</th>" for h in link_headers()]
             parts.append("</tr>")

@@ -24,6 +24,7 @@ from editor.reports import (
     export_csv,
     recipient_rows,
     report_html,
+    summary_lines,
     trend,
     warnings,
     write_csv,
@@ -322,17 +323,17 @@ def test_report_without_sends(tmp_path: Path) -> None:
         assert warnings(report) == []
 
 
-def _measure(sent: Sent) -> list[str]:
-    """Make the campaign a measured one as :mod:`editor.tracking` would have: three sent
-    readers consented; reader0 opened and clicked link 0 twice, reader1 opened. Returns the
-    tokens."""
+def _measure(sent: Sent, consenting: int = 5) -> list[str]:
+    """Make the campaign a measured one as :mod:`editor.tracking` would have: ``consenting``
+    sent readers consented; reader0 opened and clicked link 0 twice, reader1 opened. Returns
+    the tokens."""
     conn = sent.store.connection
     rows = conn.execute(
         "SELECT id, contact_id FROM deliveries WHERE campaign_id = ? AND state = 'sent'"
-        " ORDER BY id LIMIT 3",
-        (sent.campaign_id,),
+        " ORDER BY id LIMIT ?",
+        (sent.campaign_id, consenting),
     ).fetchall()
-    tokens = [f"Token{n}TokenTokenToken{n}" for n in range(3)]
+    tokens = [f"Token{n}TokenTokenToken{n}" for n in range(consenting)]
     with sent.store.db.transaction():
         conn.execute(
             "UPDATE tracking_campaigns SET measured = 1, endpoint = 'https://m.example/t.php'"
@@ -365,15 +366,16 @@ def test_measurement_as_aggregates_only(
     tokens = _measure(sent)
     report = campaign_report(sent.store.db, sent.campaign_id)
     m = report.to_json()["measurement"]
-    assert (m["measured"], m["unique_opens"], m["unique_clicks"]) == (3, 2, 1)
-    assert m["open_rate"] == pytest.approx(2 / 3) and m["click_rate"] == pytest.approx(1 / 3)
+    assert (m["measured"], m["unique_opens"], m["unique_clicks"]) == (5, 2, 1)
+    assert m["open_rate"] == pytest.approx(2 / 5) and m["click_rate"] == pytest.approx(1 / 5)
+    assert m["withheld"] is False
     assert m["links"] == [
         {
             "index": 0,
             "url": "https://a.example/?utm_source=newsletter",
             "clicks": 2,
             "unique_clicks": 1,
-            "unique_click_rate": pytest.approx(1 / 3),
+            "unique_click_rate": pytest.approx(1 / 5),
         },
         {
             "index": 1,
@@ -385,9 +387,9 @@ def test_measurement_as_aggregates_only(
     ]
     assert run(["report", str(sent.campaign_id)]) == 0
     out = capsys.readouterr().out
-    assert "Measured (consenting recipients)\t3" in out
-    assert "Measured among 3 consenting recipients, as totals only." in out
-    assert "https://a.example/?utm_source=newsletter\t2\t1\t33.33\u00a0%" in out
+    assert "Measured (consenting recipients)\t5" in out
+    assert "Measured among 5 consenting recipients, as totals only." in out
+    assert "https://a.example/?utm_source=newsletter\t2\t1\t20.00\u00a0%" in out
     page = report_html(report)
     assert "Opens and clicks" in page and "https://b.example/" in page
     # No person in any of it: no address, no token, no per-recipient column in the CSV.
@@ -400,3 +402,23 @@ def test_measurement_as_aggregates_only(
     assert not any(token in text for token in tokens)
     assert "open" not in text.splitlines()[0].lower() and "click" not in text.lower()
     assert not any(token in page or token in out for token in tokens)
+
+
+def test_measurement_of_too_few_recipients_is_withheld(
+    sent: Sent, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Three consenting recipients, two of whom opened: totals that small say who opened, so
+    only the number measured is shown, in the JSON, the text, the window's lines and the PDF."""
+    _measure(sent, consenting=3)
+    report = campaign_report(sent.store.db, sent.campaign_id)
+    m = report.to_json()["measurement"]
+    assert m["measured"] == 3 and m["withheld"] is True
+    assert m["unique_opens"] is None and m["open_rate"] is None and m["links"] == []
+    labels = dict(summary_lines(report))
+    assert labels["Measured (consenting recipients)"] == "3" and "Unique opens" not in labels
+    assert run(["report", str(sent.campaign_id)]) == 0
+    out = capsys.readouterr().out
+    assert "too few to give totals without pointing at someone (at least 5)" in out
+    assert "https://a.example/" not in out
+    page = report_html(report)
+    assert "too few" in page and "https://a.example/" not in page

@@ -44,7 +44,8 @@ _UNSAFE_NAME = re.compile(r"[^\w.@+-]+")
 
 
 def export_person(store: ContactStore, email: str, *, now: str | None = None) -> dict[str, Any]:
-    """Everything the store holds about ``email``: contact, basis, lists, history, suppression."""
+    """Everything the store holds about ``email``: contact, basis, lists, history, suppression,
+    and what open/click measurement holds (its consent record, the opens and clicks counted)."""
     contact = store.get(email)
     suppression = store.suppression_info(email)
     data: dict[str, Any] = {
@@ -56,6 +57,7 @@ def export_person(store: ContactStore, email: str, *, now: str | None = None) ->
         "basis": None,
         "lists": [],
         "history": [],
+        "measurement": None,
         "suppressed": suppression is not None,
         "suppression": (
             {"reason": suppression[0], "at": suppression[1]} if suppression is not None else None
@@ -85,6 +87,9 @@ def export_person(store: ContactStore, email: str, *, now: str | None = None) ->
         {"name": name, "added_at": added} for name, added in store.memberships(contact.id)
     ]
     data["history"] = [asdict(event) for event in store.history(contact.id)]
+    from editor.tracking.consent import person_measurement  # the tracking tables: schema v6
+
+    data["measurement"] = person_measurement(store.db, contact.id)
     return data
 
 
@@ -144,6 +149,7 @@ def _rows(data: dict[str, Any]) -> list[tuple[str, str]]:
             text = event["kind"] + (f": {change}" if change else "")
             text += f" ({details})" if details else ""
             rows.append((_("History {at}").format(at=event["at"]), text))
+        rows += _measurement_rows(data.get("measurement"))
     suppression = data["suppression"]
     rows.append(
         (
@@ -151,6 +157,31 @@ def _rows(data: dict[str, Any]) -> list[tuple[str, str]]:
             f"{suppression['reason']} ({suppression['at']})" if suppression else _("no"),
         )
     )
+    return rows
+
+
+def _measurement_rows(measurement: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """The consent to measurement and the opens and clicks counted, as readable lines."""
+    if not measurement:
+        return []
+    rows: list[tuple[str, str]] = []
+    consent = measurement["consent"]
+    if consent is not None:
+        state = consent["given_at"]
+        if consent["withdrawn_at"]:
+            state += " — " + _("withdrawn {at}").format(at=consent["withdrawn_at"])
+        rows += [
+            (_("Consent to open and click measurement"), state),
+            (_("Proof of that consent"), consent["proof"]),
+        ]
+    if measurement["measured_messages"]:
+        rows.append((_("Messages measured"), str(measurement["measured_messages"])))
+    for event in measurement["events"]:
+        what = _("opened") if event["kind"] == "open" else _("clicked {link}")
+        text = what.format(link=event["link"] or "") + f" ×{event['count']}"
+        rows.append(
+            (_("Measured {at}").format(at=event["first_at"]), f"{event['campaign']}: {text}")
+        )
     return rows
 
 

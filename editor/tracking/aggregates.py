@@ -9,7 +9,9 @@ every click and ``unique_clicks`` the recipients who clicked it. Opens are appro
 apps that block images undercount them, and Apple Mail's privacy protection loads every image
 (so counts an open) whether or not the person read the message.
 
-Every figure is one aggregate query; no row about a person leaves SQLite.
+Every figure is one aggregate query; no row about a person leaves SQLite. Below
+:data:`MIN_GROUP` measured recipients the figures are withheld: « 1 open among 2 » says who
+opened as surely as a list would.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from editor.contacts.db import Database
+
+MIN_GROUP = 5  # measured recipients under which totals would point at individuals
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,11 @@ class MeasurementFigures:
     unique_clicks: int
     links: list[LinkFigures] = field(default_factory=list)
 
+    @property
+    def withheld(self) -> bool:
+        """Too few measured recipients to show totals without pointing at someone."""
+        return self.measured < MIN_GROUP
+
     def _rate(self, n: int) -> float | None:
         return n / self.measured if self.measured else None
 
@@ -62,9 +71,21 @@ class MeasurementFigures:
         return self._rate(link.unique_clicks)
 
     def to_json(self) -> dict[str, Any]:
-        """The ``measurement`` object of ``bulletin report ID --json``: aggregates only."""
+        """The ``measurement`` object of ``bulletin report ID --json``: aggregates only (none
+        but ``measured`` when :attr:`withheld`)."""
+        if self.withheld:
+            return {
+                "measured": self.measured,
+                "withheld": True,
+                "unique_opens": None,
+                "unique_clicks": None,
+                "open_rate": None,
+                "click_rate": None,
+                "links": [],
+            }
         return {
             "measured": self.measured,
+            "withheld": False,
             "unique_opens": self.unique_opens,
             "unique_clicks": self.unique_clicks,
             "open_rate": self.open_rate,

@@ -104,3 +104,36 @@ def consenting_count(db: Database) -> int:
         "SELECT count(*) FROM tracking_consent WHERE withdrawn_at IS NULL"
     ).fetchone()
     return int(row[0])
+
+
+def person_measurement(db: Database, contact_id: int) -> dict[str, object]:
+    """What measurement holds about one contact, for their right of access (GDPR art. 15):
+    the consent record and, per measured message, the opens and clicks counted (the hour of the
+    first, and how many)."""
+    conn = db.connection
+    row = conn.execute(
+        "SELECT given_at, proof, withdrawn_at FROM tracking_consent WHERE contact_id = ?",
+        (contact_id,),
+    ).fetchone()
+    consent = None if row is None else {"given_at": row[0], "proof": row[1], "withdrawn_at": row[2]}
+    events = [
+        {
+            "campaign": subject,
+            "kind": kind,
+            "link": url if link >= 0 else None,
+            "first_at": first_at,
+            "count": hits,
+        }
+        for subject, kind, link, url, first_at, hits in conn.execute(
+            "SELECT c.subject, h.kind, h.link, coalesce(l.url, ''), h.first_at, h.hits"
+            " FROM tracking_deliveries m JOIN tracking_hits h ON h.delivery_id = m.delivery_id"
+            " JOIN campaigns c ON c.id = m.campaign_id"
+            " LEFT JOIN tracking_links l ON l.campaign_id = m.campaign_id AND l.link = h.link"
+            " WHERE m.contact_id = ? ORDER BY h.first_at, h.kind, h.link",
+            (contact_id,),
+        )
+    ]
+    measured = conn.execute(
+        "SELECT count(*) FROM tracking_deliveries WHERE contact_id = ?", (contact_id,)
+    ).fetchone()[0]
+    return {"consent": consent, "measured_messages": int(measured), "events": events}

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from editor.contacts.privacy import forget
+from editor.contacts.privacy import export_person, forget, person_csv
 from editor.reports import campaign_report, report_html, summary_lines, write_csv
-from editor.tracking import settings
+from editor.tracking import aggregates, settings
 from editor.tracking.aggregates import figures
 from editor.tracking.fetch import fetch
 from tests.keychain import Keychain, keychain
@@ -38,6 +38,13 @@ __all__ = ["keychain"]
 def endpoint(tmp_path: Path) -> Iterator[PhpEndpoint]:
     with PhpEndpoint(tmp_path / "site") as running:
         yield running
+
+
+@pytest.fixture(autouse=True)
+def small_groups_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three consenting readers keep the round trip readable; the report would withhold totals
+    that small (tests/test_reports.py tests that), so the floor is lowered here."""
+    monkeypatch.setattr(aggregates, "MIN_GROUP", 1)
 
 
 @pytest.fixture
@@ -135,6 +142,32 @@ def test_erasure_removes_the_persons_measurement(sent: Sent, endpoint: PhpEndpoi
     conn.execute("DELETE FROM tracking_cursor")
     again = fetch(sent.store.db, endpoint.url, SECRET)
     assert (again.read, again.stored, again.ignored) == (2, 0, 2)
+
+
+def test_the_persons_access_export_shows_their_measurement(
+    sent: Sent, endpoint: PhpEndpoint
+) -> None:
+    """Right of access (GDPR art. 15): the consent record, the messages measured and the opens
+    and clicks counted are in the person's export; someone who did not consent has none."""
+    first = CONSENTING[0]
+    endpoint.get(pixel(sent, first, endpoint))
+    endpoint.get(wrapped(sent, first, endpoint)[0])
+    fetch(sent.store.db, endpoint.url, SECRET)
+    data = export_person(sent.store, first)["measurement"]
+    assert data["consent"]["given_at"] and data["consent"]["withdrawn_at"] is None
+    assert data["measured_messages"] == 1
+    kinds = sorted((e["kind"], e["count"]) for e in data["events"])
+    assert kinds == [("click", 1), ("open", 1)]
+    click = next(e for e in data["events"] if e["kind"] == "click")
+    assert click["link"] and click["campaign"]
+    text = person_csv(export_person(sent.store, first)).decode("utf-8-sig")
+    assert "Consent to open and click measurement" in text and "clicked" in text
+    other = next(r for r in READERS if r not in CONSENTING)
+    assert export_person(sent.store, other)["measurement"] == {
+        "consent": None,
+        "measured_messages": 0,
+        "events": [],
+    }
 
 
 def test_the_secret_is_in_no_file_of_the_data_folder(sent: Sent, bulletin_home: Path) -> None:
