@@ -48,33 +48,47 @@ def give(
     db: Database, emails: Iterable[str], *, proof: str = "", now: str | None = None
 ) -> ConsentChange:
     """Record consent to measurement for these contacts (one transaction)."""
+    found, unknown = _contact_ids(db, emails)
+    return ConsentChange(give_ids(db, found.values(), proof=proof, now=now), unknown)
+
+
+def give_ids(
+    db: Database, contact_ids: Iterable[int], *, proof: str = "", now: str | None = None
+) -> int:
+    """Record consent to measurement for these contacts (the contacts window's selection);
+    returns how many."""
     stamp = iso_utc(now)
     proof = " ".join(proof.split())[:MAX_PROOF]
-    found, unknown = _contact_ids(db, emails)
+    ids = set(contact_ids)
     with db.transaction() as conn:
-        for contact_id in set(found.values()):
+        for contact_id in ids:
             conn.execute(
                 "INSERT INTO tracking_consent (contact_id, given_at, proof) VALUES (?, ?, ?)"
                 " ON CONFLICT (contact_id) DO UPDATE SET given_at = excluded.given_at,"
                 " proof = excluded.proof, withdrawn_at = NULL",
                 (contact_id, stamp, proof),
             )
-    return ConsentChange(len(set(found.values())), unknown)
+    return len(ids)
 
 
 def withdraw(db: Database, emails: Iterable[str], *, now: str | None = None) -> ConsentChange:
     """Record that these contacts withdrew their consent (those who had given it)."""
-    stamp = iso_utc(now)
     found, unknown = _contact_ids(db, emails)
+    return ConsentChange(withdraw_ids(db, found.values(), now=now), unknown)
+
+
+def withdraw_ids(db: Database, contact_ids: Iterable[int], *, now: str | None = None) -> int:
+    """Record the withdrawal for these contacts; returns how many had consented."""
+    stamp = iso_utc(now)
     changed = 0
     with db.transaction() as conn:
-        for contact_id in set(found.values()):
+        for contact_id in set(contact_ids):
             changed += conn.execute(
                 "UPDATE tracking_consent SET withdrawn_at = ?"
                 " WHERE contact_id = ? AND withdrawn_at IS NULL",
                 (stamp, contact_id),
             ).rowcount
-    return ConsentChange(changed, unknown)
+    return changed
 
 
 @dataclass(frozen=True)

@@ -224,6 +224,16 @@ class ContactsWindow(QMainWindow):
             self.forget_person,
             _("Right to erasure (GDPR, art. 17)"),
         )
+        self.measure_consent_action = self._action(
+            _("Record consent to measurement…"),
+            self.record_measurement_consent,
+            _("They agreed that their opens and clicks are measured (off by default)"),
+        )
+        self.measure_withdraw_action = self._action(
+            _("Withdraw consent to measurement"),
+            self.withdraw_measurement_consent,
+            _("Stop measuring their opens and clicks from the next campaign"),
+        )
         self.purge_action = self._action(
             _("Purge inactive…"),
             self.purge_inactive,
@@ -242,6 +252,9 @@ class ContactsWindow(QMainWindow):
         self.privacy_menu = QMenu(_("GDPR"), self)
         self.privacy_menu.addAction(self.person_export_action)
         self.privacy_menu.addAction(self.forget_action)
+        self.privacy_menu.addSeparator()
+        self.privacy_menu.addAction(self.measure_consent_action)
+        self.privacy_menu.addAction(self.measure_withdraw_action)
         self.privacy_menu.addSeparator()
         self.privacy_menu.addAction(self.purge_action)
 
@@ -402,7 +415,12 @@ class ContactsWindow(QMainWindow):
         one, some = count == 1, count > 0
         for action in (self.edit_action, self.person_export_action, self.forget_action):
             action.setEnabled(one)
-        for action in (self.unsubscribe_action, self.resubscribe_action):
+        for action in (
+            self.unsubscribe_action,
+            self.resubscribe_action,
+            self.measure_consent_action,
+            self.measure_withdraw_action,
+        ):
             action.setEnabled(some)
         self.add_menu.setEnabled(some)
         self.remove_menu.setEnabled(some)
@@ -595,6 +613,43 @@ class ContactsWindow(QMainWindow):
             _("Changing the status…"),
             lambda store, ids: store.set_status(ids, status, reason, source=by_hand()),
             _("{n}: status changed."),
+        )
+
+    # -- consent to open and click measurement (CNIL: prior consent) -----------------------------
+
+    def record_measurement_consent(self) -> None:
+        """Record that the selection agreed to have opens and clicks measured, with how (the
+        proof CNIL asks to be able to show)."""
+        count = self.selection_count()
+        if count == 0:
+            return
+        proof = prompts.ask_reason(
+            self,
+            _("Consent to measurement"),
+            _(
+                "Record that {who} agreed to have their opens and clicks measured? Only with "
+                "their explicit consent. How and when did they agree (kept as proof)?"
+            ).format(who=contacts_text(count)),
+            "",
+        )
+        if proof is None:
+            return
+        from editor.tracking.consent import give_ids
+
+        self._bulk(
+            _("Recording consent…"),
+            lambda store, ids: give_ids(store.db, ids, proof=proof),
+            _("{n}: consent to measurement recorded."),
+        )
+
+    def withdraw_measurement_consent(self) -> None:
+        """Record the selection's withdrawal: nothing more is measured from the next campaign."""
+        from editor.tracking.consent import withdraw_ids
+
+        self._bulk(
+            _("Recording the withdrawal…"),
+            lambda store, ids: withdraw_ids(store.db, ids),
+            _("{n}: withdrawal of consent to measurement recorded."),
         )
 
     # -- GDPR -------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from editor.contacts.store import Basis, ContactInput, ContactQuery, ContactStore
+from editor.tracking.consent import consenting_count, record
 from widgets.contacts import prompts
 from widgets.contacts.contact_dialog import ContactDialog
 from widgets.contacts.table_model import EMAIL, LISTS, STATUS
@@ -175,6 +176,34 @@ def test_unsubscribe_and_resubscribe_keep_the_reason(
     assert contact is not None and contact.status == "subscribed"
     assert window.store.history(first)[-1].reason == "Redemandé au salon"
     assert not window.store.is_suppressed(contact.email)
+
+
+def test_consent_to_measurement_is_recorded_with_its_proof_and_withdrawn(
+    qtbot: QtBot, window: ContactsWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = window.model.ids_in_rows([(0, 1)])
+    window.select_rows(0, 1)
+    assert window.measure_consent_action.isEnabled()
+    assert window.measure_consent_action in window.privacy_menu.actions()
+    proofs = iter([None, "Case cochée au salon du 4 mars"])
+    monkeypatch.setattr(prompts, "ask_reason", lambda *args: next(proofs))
+    window.measure_consent_action.trigger()  # no proof given: nothing recorded
+    wait_idle(qtbot, window)
+    emails = [window.store.get_by_id(i).email for i in ids]  # type: ignore[union-attr]
+    assert all(record(window.store.db, e) is None for e in emails)
+    window.measure_consent_action.trigger()
+    wait_idle(qtbot, window)
+    for email in emails:
+        found = record(window.store.db, email)
+        assert found is not None and found.active
+        assert found.proof == "Case cochée au salon du 4 mars"
+    assert consenting_count(window.store.db) == 2
+    window.select_rows(0)
+    window.measure_withdraw_action.trigger()
+    wait_idle(qtbot, window)
+    assert consenting_count(window.store.db) == 1
+    withdrawn = record(window.store.db, emails[0])
+    assert withdrawn is not None and not withdrawn.active and withdrawn.withdrawn_at
 
 
 def test_add_to_and_remove_from_a_list(qtbot: QtBot, window: ContactsWindow) -> None:
