@@ -242,7 +242,8 @@ def test_list_unsubscribe_without_a_page_is_the_tokened_mailto() -> None:
     # The body's link is the same per-recipient value.
     html = msg.get_body(("html",)).get_content()  # type: ignore[union-attr]
     assert f"mailto:bonjour+unsub-{token}@boulangerie.example" in html
-    assert "zoe" not in msg["List-Unsubscribe"]
+    # The recipient's address is not in it (the random token may spell "zoe" by chance).
+    assert "zoe" not in msg["List-Unsubscribe"].replace(token, "")
 
 
 @pytest.mark.parametrize(
