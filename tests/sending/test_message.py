@@ -269,7 +269,7 @@ def test_list_unsubscribe_with_a_page(page: str, one_click: bool, post: bool) ->
         assert msg["List-Unsubscribe-Post"] is None
     html = msg.get_body(("html",)).get_content()  # type: ignore[union-attr]
     assert f'href="{url}"' in html
-    assert "zoe" not in msg["List-Unsubscribe"]
+    assert "zoe" not in msg["List-Unsubscribe"].replace(token, "")
 
 
 def test_injection_through_names_subject_and_fields_adds_no_header() -> None:
