@@ -18,7 +18,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMenu, QWidget
 
 from editor.i18n import _, ngettext
 from widgets.inbox_sync import InboxSyncDialog, PeriodicChecker, import_dialog, sync_dialog
@@ -188,11 +188,38 @@ class InboxMenu(QObject):
             str(Path.home()),
             _("Mailbox files (*.mbox *.mbx *)"),
         )
-        if path:
-            self.import_path(Path(path))
+        if not path:
+            return
+        source = self.ask_source_mailbox()
+        if source is not None:
+            self.import_path(Path(path), mailbox=source or None)
 
-    def import_path(self, path: Path) -> InboxSyncDialog:
-        return self._run(import_dialog(self._window, mail_store_path(path)))
+    def ask_source_mailbox(self) -> str | None:
+        """Which mailbox the file comes from, when one accepts subscriptions by email (its
+        settings then apply to the file's requests): a name, "" for none, None if cancelled."""
+        from editor.inbox.mailboxes import MailboxBook, MailboxError
+
+        try:
+            names = [m.name for m in MailboxBook().list() if m.accept_subscriptions]
+        except MailboxError:
+            names = []
+        if not names:
+            return ""
+        none = _("None: subscription requests go to the review list")
+        choice, ok = QInputDialog.getItem(
+            self._window,
+            _("Import a mailbox file"),
+            _("Which mailbox does this file come from? Its subscription settings apply."),
+            [*names, none],
+            0,
+            False,
+        )
+        if not ok:
+            return None
+        return "" if choice == none else choice
+
+    def import_path(self, path: Path, mailbox: str | None = None) -> InboxSyncDialog:
+        return self._run(import_dialog(self._window, mail_store_path(path), mailbox))
 
     def _run(self, dialog: InboxSyncDialog) -> InboxSyncDialog:
         if self.sync_window is not None and self.sync_window.is_running():

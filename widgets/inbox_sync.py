@@ -540,22 +540,38 @@ def _news(name: str, result: CheckResult) -> str:
     return _('Mailbox "{name}" checked: {news}.').format(name=name, news=", ".join(parts))
 
 
-def import_dialog(parent: QWidget | None, path: Path) -> InboxSyncDialog:
-    """A dialog that processes every message of an mbox file or maildir folder (not started)."""
+def import_dialog(
+    parent: QWidget | None, path: Path, mailbox: str | None = None
+) -> InboxSyncDialog:
+    """A dialog that processes every message of an mbox file or maildir folder (not started).
+    ``mailbox``: the name of the mailbox the file was exported from; its subscription settings
+    apply and the confirmations go through its sending account, as ``inbox import --mailbox``."""
+    notes: list[str] = []
 
     def work(
         progress: Callable[[int, int], None], cancelled: Callable[[], bool]
     ) -> tuple[Tally, bool]:
         from editor.contacts.store import ContactStore
+        from editor.inbox import mailboxes
+        from editor.inbox.confirm_send import send_confirmations
         from editor.inbox.mail_import import import_messages
 
+        source = mailboxes.MailboxBook().get(mailbox) if mailbox else None
         with ContactStore() as store:
-            result = import_messages(store, path, progress=progress, cancelled=cancelled)
+            result = import_messages(
+                store, path, mailbox=source, progress=progress, cancelled=cancelled
+            )
+            if source is not None and source.accept_subscriptions:
+                lines = send_confirmations(store, source).lines()
+                if lines:
+                    notes.append("\n" + "\n".join(lines))
         return result.tally, result.cancelled
 
-    return InboxSyncDialog(
+    dialog = InboxSyncDialog(
         parent,
         _("Import a mailbox file"),
         _("Reading the messages of {name}…").format(name=path.name),
         work,
     )
+    dialog.notes = notes
+    return dialog

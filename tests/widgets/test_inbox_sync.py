@@ -255,3 +255,45 @@ def test_messages_the_server_would_not_flag_are_mentioned(
     dialog = sync_dialog(None, "Bounces")
     run(qtbot, dialog)
     assert "refused to flag or move 2 processed messages" in dialog.summary.toPlainText()
+
+
+def test_an_import_asks_which_mailbox_when_one_accepts_subscriptions(
+    qtbot: QtBot, tmp_path: Path, bulletin_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file's subscription requests follow the chosen mailbox's settings (here it has no
+    sending account: the request waits, and the summary says why), as ``inbox import
+    --mailbox``; choosing none sends them to the review list."""
+    from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow
+
+    from editor.inbox.review import review_count
+    from editor.inbox.subscriptions import pending_requests
+    from tests.inbox.subscribe_samples import request
+    from widgets.inbox_menu import InboxMenu
+
+    mail_samples.contacts_store(bulletin_home / "contacts.sqlite3").close()
+    MailboxBook().save(
+        Mailbox(
+            "News", "127.0.0.1", 1143, "none", "news",
+            accept_subscriptions=True, subscribe_list="Readers",
+        )
+    )  # fmt: skip
+    path = write_mbox(tmp_path / "export.mbox", [request("marie@example.net")])
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a: (str(path), "")))
+    asked: list[list[str]] = []
+
+    def choose(parent: object, title: str, label: str, items: list[str], *a: object) -> object:
+        asked.append(items)
+        return (items[0], True)
+
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(choose))
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    menu = InboxMenu(window, periodic=False)
+    menu.import_file.trigger()
+    dialog = menu.sync_window
+    assert dialog is not None and asked and asked[0][0] == "News" and len(asked[0]) == 2
+    qtbot.waitUntil(lambda: not dialog.is_running() and dialog.tally is not None, timeout=WAIT_MS)
+    assert "no sending account" in dialog.summary.toPlainText()
+    with ContactStore() as store:
+        assert [r.email for r in pending_requests(store)] == ["marie@example.net"]
+        assert review_count(store) == 0
