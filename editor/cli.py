@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from editor.cli_errors import CliError
 from editor.contacts.db import StoreError
 from editor.contacts.importer import ImportRefused
 from editor.contacts.readers import ImportFileError
@@ -23,10 +24,6 @@ from editor.merge import MergeTagError
 from editor.render.mime import MessageError
 
 EXIT_USAGE = 2
-
-
-class CliError(Exception):
-    """An error to show the user as is, then exit 2."""
 
 
 class _Parser(argparse.ArgumentParser):

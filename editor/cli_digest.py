@@ -19,6 +19,7 @@ import sys
 from dataclasses import replace
 from typing import Any
 
+from editor.cli_errors import CliError
 from editor.digest import FREQUENCIES
 from editor.i18n import _
 
@@ -50,7 +51,6 @@ def add_parsers(sub: Any) -> None:
 def cmd_digest(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from editor.cli import CliError
     from editor.contacts.store import ContactStore
     from editor.digest import (
         DigestSendError,

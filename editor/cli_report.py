@@ -32,7 +32,7 @@ def add_parsers(sub: Any) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from editor.cli import CliError
+    from editor.cli_errors import CliError
     from editor.contacts.store import ContactStore
     from editor.reports import (
         campaign_report,

@@ -78,7 +78,7 @@ def add_parsers(sub: Any) -> None:
 
 def cmd_signup_form(args: argparse.Namespace) -> int:
     from editor.atomic import write_text_atomic
-    from editor.cli import CliError
+    from editor.cli_errors import CliError
     from editor.i18n import language
     from editor.signup import (
         SignupError,

@@ -24,6 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from editor.cli_errors import CliError
 from editor.i18n import _, ngettext
 from editor.sending.secrets import KeychainError
 from editor.tracking import TrackingError
@@ -85,21 +86,15 @@ def add_parsers(sub: Any) -> None:
     p.set_defaults(func=cmd_endpoint)
 
 
-def _fail(message: str) -> Exception:
-    from editor.cli import CliError
-
-    return CliError(message)
-
-
 def _read_secret() -> str:
     raw = sys.stdin.buffer.readline()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise _fail(_("The secret on standard input is not UTF-8 text.")) from None
+        raise CliError(_("The secret on standard input is not UTF-8 text.")) from None
     secret = text.rstrip("\r\n")
     if not secret:
-        raise _fail(_("--secret-stdin: standard input holds no secret."))
+        raise CliError(_("--secret-stdin: standard input holds no secret."))
     return secret
 
 
@@ -107,12 +102,12 @@ def cmd_setup(args: argparse.Namespace) -> int:
     from editor.tracking import settings
 
     if not args.secret_stdin:
-        raise _fail(_("Give the endpoint's secret on standard input, with --secret-stdin."))
+        raise CliError(_("Give the endpoint's secret on standard input, with --secret-stdin."))
     try:
         settings.check_url(args.url)  # a bad address is reported before the secret is read
         current = settings.setup(args.url, _read_secret())
     except (TrackingError, KeychainError) as exc:
-        raise _fail(str(exc)) from None
+        raise CliError(str(exc)) from None
     print(
         _(
             "Measurement is on for the campaigns that start sending from now on, for the "
@@ -137,7 +132,7 @@ def _switch(enabled: bool) -> int:
     try:
         settings.set_enabled(enabled)
     except TrackingError as exc:
-        raise _fail(str(exc)) from None
+        raise CliError(str(exc)) from None
     if enabled:
         print(_("Measurement is on for the campaigns that start sending from now on."))
     else:
@@ -153,7 +148,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     try:
         current = settings.load()
     except TrackingError as exc:
-        raise _fail(str(exc)) from None
+        raise CliError(str(exc)) from None
     with ContactStore() as store:
         consenting = consenting_count(store.db)
     if args.json:
@@ -182,12 +177,12 @@ def _addresses(args: argparse.Namespace) -> list[str]:
         path: Path = args.from_file
         try:
             if path.stat().st_size > MAX_FILE_BYTES:
-                raise _fail(_("{path} is too large for a list of addresses.").format(path=path))
+                raise CliError(_("{path} is too large for a list of addresses.").format(path=path))
             text = path.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise _fail(_("{path} is not a UTF-8 text file.").format(path=path)) from None
+            raise CliError(_("{path} is not a UTF-8 text file.").format(path=path)) from None
         except OSError as exc:
-            raise _fail(
+            raise CliError(
                 _("Could not read {path}: {error}").format(path=path, error=exc.strerror)
             ) from None
         for line in text.splitlines():
@@ -195,7 +190,7 @@ def _addresses(args: argparse.Namespace) -> list[str]:
             if "@" in first:
                 emails.append(first)
     if not emails:
-        raise _fail(_("Give at least one address (or --from-file FILE)."))
+        raise CliError(_("Give at least one address (or --from-file FILE)."))
     return emails
 
 
@@ -255,7 +250,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         with ContactStore() as store:
             result = fetch(store.db, current.url, secret, purge=not args.keep_on_server)
     except (TrackingError, KeychainError) as exc:
-        raise _fail(str(exc)) from None
+        raise CliError(str(exc)) from None
     if result.purge_error:
         sys.stderr.write(
             _("The events were read, but the endpoint did not forget them: {error}").format(
@@ -286,6 +281,6 @@ def cmd_endpoint(args: argparse.Namespace) -> int:
     try:
         text = php_source(settings.get_secret())
     except (TrackingError, KeychainError) as exc:
-        raise _fail(str(exc)) from None
+        raise CliError(str(exc)) from None
     sys.stdout.write(text)
     return 0

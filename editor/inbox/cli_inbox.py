@@ -16,6 +16,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from editor.cli_errors import CliError
 from editor.i18n import N_, _, ngettext
 from editor.inbox.mailboxes import (
     SECURITIES,
@@ -136,12 +137,6 @@ def add_parsers(sub: Any) -> None:
     p.set_defaults(func=cmd_inbox_import)
 
 
-def _fail(message: str) -> Exception:
-    from editor.cli import CliError
-
-    return CliError(message)
-
-
 def cmd_inbox_add(args: argparse.Namespace) -> int:
     from editor.inbox import mailboxes
     from editor.sending.accounts import AccountBook, AccountError
@@ -165,7 +160,7 @@ def cmd_inbox_add(args: argparse.Namespace) -> int:
     )
     if mailbox.security == "none" and not is_loopback(mailbox.host):
         if not args.insecure:
-            raise _fail(
+            raise CliError(
                 _(
                     "--security none sends the password and the messages unencrypted to "
                     "{host}: choose tls or starttls, or add --insecure if you accept the risk."
@@ -182,7 +177,7 @@ def cmd_inbox_add(args: argparse.Namespace) -> int:
             mailboxes.set_password(mailbox.name, _read_password())
         book.save(mailbox)
     except (MailboxError, AccountError, KeychainError) as exc:
-        raise _fail(str(exc)) from None
+        raise CliError(str(exc)) from None
     print(_('Mailbox "{name}" saved.').format(name=mailbox.name))
     return 0
 
@@ -203,7 +198,7 @@ def cmd_inbox_list(args: argparse.Namespace) -> int:
     try:
         boxes = MailboxBook().list()
     except MailboxError as exc:
-        raise _fail(str(exc)) from None
+        raise CliError(str(exc)) from None
     checks = _last_checks()
     if args.json:
         entries = []
@@ -242,7 +237,7 @@ def cmd_inbox_remove(args: argparse.Namespace) -> int:
     try:
         MailboxBook().remove(args.name)
     except MailboxError as exc:
-        raise _fail(str(exc)) from None
+        raise CliError(str(exc)) from None
     with ContactStore() as store, store.db.transaction() as conn:
         forget_state(conn, args.name)
         forget_check(conn, args.name)
@@ -290,14 +285,14 @@ def cmd_inbox_sync(args: argparse.Namespace) -> int:
         mailbox = MailboxBook().get(args.name)
         password = mailboxes.get_password(mailbox.name)
     except (MailboxError, KeychainError) as exc:
-        raise _fail(str(exc)) from None
+        raise CliError(str(exc)) from None
     try:
         with ContactStore() as store:
             checked = check_mailbox(store, mailbox, password)
     except ImapFailure as failure:
-        raise _fail(str(ImapDiagnosis.of(mailbox, failure))) from None
+        raise CliError(str(ImapDiagnosis.of(mailbox, failure))) from None
     except MailboxError as exc:
-        raise _fail(str(exc)) from None
+        raise CliError(str(exc)) from None
     result = checked.sync
     print_tally(result.tally, args.json)
     print_confirmations(checked.confirmations, args.json)
@@ -324,7 +319,7 @@ def cmd_inbox_import(args: argparse.Namespace) -> int:
     try:
         mailbox = MailboxBook().get(args.mailbox) if args.mailbox else None
     except MailboxError as exc:
-        raise _fail(str(exc)) from None
+        raise CliError(str(exc)) from None
     try:
         with ContactStore() as store:
             result = import_messages(store, args.path, mailbox=mailbox)
@@ -334,7 +329,7 @@ def cmd_inbox_import(args: argparse.Namespace) -> int:
                 else None
             )
     except MailImportError as exc:
-        raise _fail(str(exc)) from None
+        raise CliError(str(exc)) from None
     print_tally(result.tally, args.json)
     if report is not None:
         print_confirmations(report, args.json)

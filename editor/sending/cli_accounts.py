@@ -12,6 +12,7 @@ import re
 import sys
 from typing import Any
 
+from editor.cli_errors import CliError
 from editor.i18n import _
 from editor.sending.accounts import SECURITIES, Account, AccountBook, AccountError, is_loopback
 from editor.sending.secrets import KeychainError
@@ -86,18 +87,12 @@ def add_parsers(sub: Any) -> None:
     p.set_defaults(func=cmd_accounts_remove)
 
 
-def _fail(message: str) -> Exception:
-    from editor.cli import CliError
-
-    return CliError(message)
-
-
 def parse_rate(text: str) -> tuple[int, str]:
     """``"30/min"`` → ``(30, "minute")``, ``"500/hour"`` → ``(500, "hour")``; a bare number is
     per minute."""
     match = _RATE.match(text)
     if not match:
-        raise _fail(
+        raise CliError(
             _("--rate {value}: write N/min or N/hour, for example --rate 30/min.").format(
                 value=text
             )
@@ -111,10 +106,10 @@ def _read_password() -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise _fail(_("The password on standard input is not UTF-8 text.")) from None
+        raise CliError(_("The password on standard input is not UTF-8 text.")) from None
     password = text.rstrip("\r\n")
     if not password:
-        raise _fail(_("--password-stdin: standard input holds no password."))
+        raise CliError(_("--password-stdin: standard input holds no password."))
     return password
 
 
@@ -126,7 +121,7 @@ def cmd_accounts_add(args: argparse.Namespace) -> int:
     if args.preset:
         base = preset(args.preset).apply(base, region=args.region)
     elif args.host is None or args.port is None or args.security is None:
-        raise _fail(_("Give --host, --port and --security, or a --preset."))
+        raise CliError(_("Give --host, --port and --security, or a --preset."))
     account = Account(
         **{
             **base.to_json(),
@@ -155,7 +150,7 @@ def cmd_accounts_add(args: argparse.Namespace) -> int:
             account.rate_per_minute = number
     if account.security == "none" and not is_loopback(account.host):
         if not args.insecure:
-            raise _fail(
+            raise CliError(
                 _(
                     "--security none sends the password and the messages unencrypted to "
                     "{host}: choose tls or starttls, or add --insecure if you accept the risk."
@@ -170,7 +165,7 @@ def cmd_accounts_add(args: argparse.Namespace) -> int:
             secrets.set_password(account.name, _read_password())
         book.save(account)
     except (AccountError, KeychainError) as exc:
-        raise _fail(str(exc)) from None
+        raise CliError(str(exc)) from None
     print(_('Account "{name}" saved.').format(name=account.name))
     return 0
 
@@ -179,7 +174,7 @@ def cmd_accounts_list(args: argparse.Namespace) -> int:
     try:
         accounts = AccountBook().list()
     except AccountError as exc:
-        raise _fail(str(exc)) from None
+        raise CliError(str(exc)) from None
     if args.json:
         print(json.dumps([a.to_json() for a in accounts], ensure_ascii=False, indent=2))
         return 0
@@ -197,18 +192,18 @@ def cmd_accounts_test(args: argparse.Namespace) -> int:
         account = AccountBook().get(args.name)
         password = secrets.get_password(account.name) if account.username else None
     except (AccountError, KeychainError) as exc:
-        raise _fail(str(exc)) from None
+        raise CliError(str(exc)) from None
     diagnosis = test_connection(account, password)
     if diagnosis.ok:
         print(diagnosis.message)
         return 0
-    raise _fail(str(diagnosis))
+    raise CliError(str(diagnosis))
 
 
 def cmd_accounts_remove(args: argparse.Namespace) -> int:
     try:
         AccountBook().remove(args.name)
     except AccountError as exc:
-        raise _fail(str(exc)) from None
+        raise CliError(str(exc)) from None
     print(_('Account "{name}" removed.').format(name=args.name))
     return 0

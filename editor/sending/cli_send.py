@@ -30,6 +30,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
+from editor.cli_errors import CliError
 from editor.i18n import _, ngettext
 
 if TYPE_CHECKING:
@@ -81,12 +82,6 @@ def add_parsers(sub: Any) -> None:
     p.set_defaults(func=cmd_run_due)
 
 
-def _fail(message: str) -> Exception:
-    from editor.cli import CliError
-
-    return CliError(message)
-
-
 def _err(line: str) -> None:
     sys.stderr.write(line + "\n")
     sys.stderr.flush()
@@ -101,7 +96,7 @@ def _account(name: str) -> Account:
     try:
         return AccountBook().get(name)
     except AccountError as exc:
-        raise _fail(str(exc)) from None
+        raise CliError(str(exc)) from None
 
 
 def _password(account: Account) -> str | None:
@@ -112,7 +107,7 @@ def _password(account: Account) -> str | None:
     try:
         return get_password(account.name)
     except KeychainError as exc:
-        raise _fail(str(exc)) from None
+        raise CliError(str(exc)) from None
 
 
 def _check_server(account: Account, password: str | None) -> None:
@@ -121,7 +116,7 @@ def _check_server(account: Account, password: str | None) -> None:
 
     diagnosis = test_connection(account, password)
     if not diagnosis.ok:
-        raise _fail(str(diagnosis))
+        raise CliError(str(diagnosis))
 
 
 @contextmanager
@@ -237,7 +232,7 @@ def _outcome(p: Progress, as_json: bool) -> int:
         if p.reason == "user":
             _err(_("Paused. Carry on with: bulletin resume {id}").format(id=p.campaign_id))
             return EXIT_INTERRUPTED
-        raise _fail(pause_message(p.reason))
+        raise CliError(pause_message(p.reason))
     if p.status == "waiting":
         _err(
             _(
@@ -264,27 +259,27 @@ def cmd_send(args: argparse.Namespace) -> int:
         try:
             when = parse_when(args.at)
         except ValueError as exc:
-            raise _fail(str(exc)) from None
+            raise CliError(str(exc)) from None
     doc = load(args.doc)
     from editor.feeds import FeedCache
 
     try:
         frozen = freeze(doc, FeedCache())
     except FrozenError as exc:
-        raise _fail(str(exc)) from None
+        raise CliError(str(exc)) from None
     blocking = frozen.blocking()
     if blocking:
         from editor.findings import message
 
-        raise _fail(" ".join(message(f) for f in blocking))
+        raise CliError(" ".join(message(f) for f in blocking))
     with _open() as (_store, campaigns):
         summary = campaigns.preview(args.lists, sorted(required_fields(frozen)))
         if summary.blocked:
             from editor.findings import message
 
-            raise _fail(" ".join(message(f) for f in summary.findings))
+            raise CliError(" ".join(message(f) for f in summary.findings))
         if summary.recipients == 0:
-            raise _fail(
+            raise CliError(
                 _("No eligible recipient in {lists}: nobody would receive it.").format(
                     lists=", ".join(f"« {n} »" for n in summary.lists)
                 )
@@ -311,7 +306,7 @@ def cmd_send(args: argparse.Namespace) -> int:
                 _err("  " + tip)
         if not args.yes:
             if not sys.stdin.isatty():
-                raise _fail(_("Add --yes to send without being asked (no terminal to confirm)."))
+                raise CliError(_("Add --yes to send without being asked (no terminal to confirm)."))
             sys.stderr.write(_("Send it? [y/N] "))
             sys.stderr.flush()
             answer = sys.stdin.readline().strip().lower()
@@ -381,7 +376,6 @@ def cmd_campaigns(args: argparse.Namespace) -> int:
 
 def cmd_run_due(args: argparse.Namespace) -> int:
     """Send every due campaign, one after another; 2 if any of them could not be sent."""
-    from editor.cli import CliError
     from editor.db import StoreError
 
     status = 0

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from editor import findings
+from editor.cli_errors import CliError
 from editor.i18n import _, number
 from editor.spam.model import ScoredFinding, SpamdReport, SpamReport
 
@@ -50,7 +51,6 @@ def add_parsers(sub: Any) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from editor.cli import CliError
     from editor.spam.check import CheckError, check_view, load
 
     try:
@@ -73,7 +73,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _spamd(message: bytes, address: str) -> SpamdReport:
-    from editor.cli import CliError
     from editor.spam.spamd import SpamdError, check_with_spamd
 
     try:
@@ -83,7 +82,6 @@ def _spamd(message: bytes, address: str) -> SpamdReport:
 
 
 def _account_host(name: str) -> str:
-    from editor.cli import CliError
     from editor.sending.accounts import AccountBook, AccountError
 
     try:
@@ -93,7 +91,6 @@ def _account_host(name: str) -> str:
 
 
 def _dns(domain: str, smtp_host: str | None, selectors: list[str]) -> list[ScoredFinding]:
-    from editor.cli import CliError
     from editor.spam.dns_checks import DnsCheckError, check_sender_domain
 
     if not domain:
