@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from editor.i18n import _
 from editor.inbox.mailboxes import Mailbox, MailboxError
 from editor.sending.accounts import is_loopback
-from editor.sending.connect import _speaks_tls, client_context, failure_from
+from editor.sending.connect import speaks_tls, client_context, failure_from
 
 __all__ = [
     "ImapDiagnosis",
@@ -202,7 +202,7 @@ def open_imap(
             failure.kind in ("timeout", "dropped")
             and phase == "connect"
             and mailbox.security != "tls"
-            and _speaks_tls(mailbox.host, mailbox.port, min(wait, 5.0))
+            and speaks_tls(mailbox.host, mailbox.port, min(wait, 5.0))
         ):
             failure.kind = "wrong_security"
         raise failure from None

@@ -223,9 +223,10 @@ def _close(smtp: smtplib.SMTP) -> None:
         smtp.close()
 
 
-def _speaks_tls(host: str, port: int, timeout: float) -> bool:
+def speaks_tls(host: str, port: int, timeout: float) -> bool:
     """Whether the server at host:port answers a TLS handshake (certificate not checked: this
-    only tells a TLS port from a plain one)."""
+    only tells a TLS port from a plain one). Shared with the IMAP diagnosis
+    (:mod:`editor.inbox.imap_connect`)."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
@@ -364,7 +365,7 @@ def test_connection(
             kind in ("timeout", "dropped")
             and refused.phase == "connect"
             and account.security != "tls"
-            and _speaks_tls(account.host, account.port, min(account.timeout, 5.0))
+            and speaks_tls(account.host, account.port, min(account.timeout, 5.0))
         ):
             kind = "wrong_security"
         return diagnosis(kind, refused.reply, refused.code)
