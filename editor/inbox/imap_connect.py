@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from editor.i18n import _
 from editor.inbox.mailboxes import Mailbox, MailboxError
 from editor.sending.accounts import is_loopback
-from editor.sending.connect import speaks_tls, client_context, failure_from
+from editor.sending.connect import client_context, failure_from, speaks_tls
 
 __all__ = [
     "ImapDiagnosis",
