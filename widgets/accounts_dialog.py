@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import ssl
 from contextlib import suppress
-from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
@@ -44,11 +43,11 @@ from editor.sending.accounts import (
     AccountBook,
     AccountError,
     Security,
-    is_loopback,
 )
 from editor.sending.connect import Diagnosis, test_connection
 from editor.sending.presets import PRESETS, SES_DEFAULT_REGION, SES_REGIONS, preset
 from widgets.background import BackgroundTask
+from widgets.unencrypted import ask_unencrypted, with_security_confirmed
 
 _SECURITY_CHOICES: tuple[tuple[Security, str], ...] = (
     ("tls", "TLS"),
@@ -388,15 +387,11 @@ class AccountsDialog(QDialog):
 
     def _checked_account(self) -> Account | None:
         """The form's account, validated, with the unencrypted case confirmed; None if not."""
-        account = self.account_from_form()
-        if account.security == "none" and not is_loopback(account.host):
-            if not account.insecure_confirmed and not self._confirm_insecure(account.host):
-                self._show_error(_("Choose TLS or STARTTLS to send to another computer."))
-                return None
-            account = replace(account, insecure_confirmed=True)
-            self._insecure_confirmed = True
-        else:
-            account = replace(account, insecure_confirmed=False)
+        account = with_security_confirmed(self.account_from_form(), self._confirm_insecure)
+        if account is None:
+            self._show_error(_("Choose TLS or STARTTLS to send to another computer."))
+            return None
+        self._insecure_confirmed = account.insecure_confirmed or self._insecure_confirmed
         try:
             account.validate()
         except AccountError as exc:
@@ -405,17 +400,13 @@ class AccountsDialog(QDialog):
         return account
 
     def _confirm_insecure(self, host: str) -> bool:
-        answer = QMessageBox.question(
+        return ask_unencrypted(
             self,
-            _("Unencrypted connection"),
             _(
                 "Without TLS or STARTTLS, the password and every message travel unencrypted "
                 "to {host}: anyone on the network can read them. Send this way anyway?"
             ).format(host=host),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
         )
-        return answer == QMessageBox.StandardButton.Yes
 
     def save(self) -> bool:
         """Validate, store the password (if typed) in the keychain, then the settings."""

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ssl
 from contextlib import suppress
-from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
@@ -52,8 +51,9 @@ from editor.inbox.mailboxes import (
     Security,
 )
 from editor.sending import secrets
-from editor.sending.accounts import AccountBook, AccountError, is_loopback
+from editor.sending.accounts import AccountBook, AccountError
 from widgets.background import BackgroundTask
+from widgets.unencrypted import ask_unencrypted, with_security_confirmed
 
 
 def _line(name: str, tip: str, placeholder: str = "") -> QLineEdit:
@@ -467,15 +467,11 @@ class MailboxesDialog(QDialog):
 
     def _checked_mailbox(self) -> Mailbox | None:
         """The form's mailbox, validated, the unencrypted case confirmed; None if not."""
-        mailbox = self.mailbox_from_form()
-        if mailbox.security == "none" and not is_loopback(mailbox.host):
-            if not mailbox.insecure_confirmed and not self._confirm_insecure(mailbox.host):
-                self._show_error(_("Choose TLS or STARTTLS to read a mailbox on another computer."))
-                return None
-            mailbox = replace(mailbox, insecure_confirmed=True)
-            self._insecure_confirmed = True
-        else:
-            mailbox = replace(mailbox, insecure_confirmed=False)
+        mailbox = with_security_confirmed(self.mailbox_from_form(), self._confirm_insecure)
+        if mailbox is None:
+            self._show_error(_("Choose TLS or STARTTLS to read a mailbox on another computer."))
+            return None
+        self._insecure_confirmed = mailbox.insecure_confirmed or self._insecure_confirmed
         try:
             mailbox.validate()
         except MailboxError as exc:
@@ -484,17 +480,13 @@ class MailboxesDialog(QDialog):
         return mailbox
 
     def _confirm_insecure(self, host: str) -> bool:
-        answer = QMessageBox.question(
+        return ask_unencrypted(
             self,
-            _("Unencrypted connection"),
             _(
                 "Without TLS or STARTTLS, the password and every message travel unencrypted "
                 "from {host}: anyone on the network can read them. Connect this way anyway?"
             ).format(host=host),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
         )
-        return answer == QMessageBox.StandardButton.Yes
 
     def save(self) -> bool:
         """Validate, store the password (if typed) in the keychain, then the settings."""
