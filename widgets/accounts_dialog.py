@@ -11,14 +11,12 @@ An unencrypted connection to another computer needs an explicit confirmation.
 
 from __future__ import annotations
 
-import ssl
 from contextlib import suppress
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -28,7 +26,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -46,7 +43,7 @@ from editor.sending.accounts import (
 )
 from editor.sending.connect import Diagnosis, test_connection
 from editor.sending.presets import PRESETS, SES_DEFAULT_REGION, SES_REGIONS, preset
-from widgets.background import BackgroundTask
+from widgets.connection_dialog import ConnectionDialog, line_edit
 from widgets.unencrypted import ask_unencrypted, with_security_confirmed
 
 _SECURITY_CHOICES: tuple[tuple[Security, str], ...] = (
@@ -66,15 +63,7 @@ def _spin(maximum: int, name: str, tip: str, minimum: int = 0) -> QSpinBox:
     return box
 
 
-def _line(name: str, tip: str, placeholder: str = "") -> QLineEdit:
-    edit = QLineEdit()
-    edit.setAccessibleName(name)
-    edit.setToolTip(tip)
-    edit.setPlaceholderText(placeholder)
-    return edit
-
-
-class AccountsDialog(QDialog):
+class AccountsDialog(ConnectionDialog):
     """Lists the SMTP accounts and edits one at a time (see the module doc).
 
     Signals:
@@ -86,17 +75,12 @@ class AccountsDialog(QDialog):
     """
 
     accounts_changed = Signal()
-    tested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None, *, book: AccountBook | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Sending accounts"))
         self.book = book or AccountBook()
-        self.ssl_context: ssl.SSLContext | None = None
-        self._task: BackgroundTask | None = None
-        self._current = ""  # the name of the account being edited, "" = a new one
         self._loading = False
-        self._insecure_confirmed = False
 
         # -- list
         self.accounts = QListWidget()
@@ -140,8 +124,8 @@ class AccountsDialog(QDialog):
         # Two lines always fit, so a longer note never gets squeezed by the form.
         self.note.setMinimumHeight(self.note.fontMetrics().lineSpacing() * 2 + 4)
 
-        self.name = _line(_("Account name"), _("A name of your choice, to pick the account"))
-        self.host = _line(
+        self.name = line_edit(_("Account name"), _("A name of your choice, to pick the account"))
+        self.host = line_edit(
             _("Server"), _("The SMTP server's name, as your provider gives it"), "smtp.example.org"
         )
         self.port = _spin(65535, _("Port"), _("Usually 465 for TLS, 587 for STARTTLS"), 1)
@@ -153,18 +137,18 @@ class AccountsDialog(QDialog):
         self.security.setToolTip(
             _("TLS encrypts from the start, STARTTLS right after connecting; none sends in clear")
         )
-        self.username = _line(_("User name"), _("The login for the server, often your address"))
-        self.password = _line(
+        self.username = line_edit(_("User name"), _("The login for the server, often your address"))
+        self.password = line_edit(
             _("Password"),
             _("Stored in the system keychain when you save, never in a file"),
         )
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.from_name = _line(_("Sender name"), _("The name recipients see"))
-        self.from_email = _line(
+        self.from_name = line_edit(_("Sender name"), _("The name recipients see"))
+        self.from_email = line_edit(
             _("Sender address"), _("The address messages come from"), "news@example.org"
         )
-        self.reply_to = _line(_("Reply-to address"), _("Where replies go (empty: the sender)"))
-        self.envelope_from = _line(
+        self.reply_to = line_edit(_("Reply-to address"), _("Where replies go (empty: the sender)"))
+        self.envelope_from = line_edit(
             _("Bounce address"), _("Where undeliverable messages are reported (empty: sender)")
         )
         self.rate_minute = _spin(100000, _("Messages per minute"), _("0 for no limit"))
@@ -215,16 +199,6 @@ class AccountsDialog(QDialog):
         self.save_button.setToolTip(_("Save the account; the password goes to the keychain"))
         self.save_button.setShortcut(QKeySequence.StandardKey.Save)
         self.save_button.clicked.connect(self.save)
-        self.busy = QProgressBar()
-        self.busy.setRange(0, 0)
-        self.busy.setMaximumHeight(8)
-        self.busy.setTextVisible(False)
-        self.busy.setAccessibleName(_("Testing the connection"))
-        self.busy.hide()
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.status.setAccessibleName(_("Result"))
         actions = QHBoxLayout()
         actions.addWidget(self.test_button)
         actions.addStretch(1)
@@ -257,27 +231,15 @@ class AccountsDialog(QDialog):
 
     def reload(self, select: str = "") -> None:
         """Read the accounts again and select ``select`` (else the first, else a new form)."""
-        self.accounts.blockSignals(True)
-        self.accounts.clear()
         try:
             accounts = self.book.list()
         except AccountError as exc:
             accounts = []
             self._show_error(str(exc))
-        for account in accounts:
-            item = QListWidgetItem(account.name)
-            item.setData(Qt.ItemDataRole.UserRole, account.name)
-            item.setToolTip(f"{account.host}:{account.port}")
-            self.accounts.addItem(item)
-        self.accounts.blockSignals(False)
-        names = [a.name for a in accounts]
-        if select in names:
-            self.accounts.setCurrentRow(names.index(select))
-        elif names:
-            self.accounts.setCurrentRow(0)
-        else:
+        entries = [(a.name, f"{a.host}:{a.port}") for a in accounts]
+        if not self.fill_list(self.accounts, entries, select):
             self.new_account()
-        self.remove_button.setEnabled(bool(names))
+        self.remove_button.setEnabled(bool(entries))
 
     def _on_selected(self, item: QListWidgetItem | None, _previous: object = None) -> None:
         if item is None:
@@ -291,9 +253,7 @@ class AccountsDialog(QDialog):
 
     def new_account(self) -> None:
         """An empty form (a custom server) for a new account."""
-        self.accounts.blockSignals(True)
-        self.accounts.setCurrentRow(-1)
-        self.accounts.blockSignals(False)
+        self.clear_selection(self.accounts)
         self.load(Account(name="", host="", port=587, security="starttls"))
         self.name.setFocus()
 
@@ -481,48 +441,4 @@ class AccountsDialog(QDialog):
                 password = secrets.get_password(stored_name)
             return test_connection(account, password, ssl_context=context)
 
-        self.busy.show()
-        self.test_button.setEnabled(False)
-        self.save_button.setEnabled(False)
-        self.status.setText(_("Testing the connection to {host}…").format(host=account.host))
-        self.status.setStyleSheet("")
-        task = BackgroundTask(work)
-        task.succeeded.connect(self._on_tested)
-        task.failed.connect(self._on_test_error)
-        task.finished.connect(self._on_test_finished)
-        self._task = task
-        task.start()
-
-    def _on_tested(self, diagnosis: Diagnosis) -> None:
-        if diagnosis.ok:
-            self._show_ok(diagnosis.message)
-        else:
-            self._show_error(f"{diagnosis.message}\n{diagnosis.hint}")
-        self.tested.emit(diagnosis)
-
-    def _on_test_error(self, error: BaseException) -> None:
-        self._show_error(str(error))
-
-    def _on_test_finished(self) -> None:
-        self._task = None
-        self.busy.hide()
-        self.test_button.setEnabled(True)
-        self.save_button.setEnabled(True)
-
-    def is_testing(self) -> bool:
-        return self._task is not None
-
-    # -- status
-
-    def _show_error(self, text: str) -> None:
-        self.status.setText(text)
-        self.status.setStyleSheet("color: #b91c1c;")
-
-    def _show_ok(self, text: str) -> None:
-        self.status.setText(text)
-        self.status.setStyleSheet("color: #15803d;")
-
-    def done(self, result: int) -> None:
-        if self._task is not None:
-            self._task.wait(1)  # its result is dropped with the dialog; don't block for long
-        super().done(result)
+        self.run_test(account.host, work, (self.test_button, self.save_button))

@@ -14,7 +14,6 @@ opt-in: the list new subscribers join, the confirmation's language).
 
 from __future__ import annotations
 
-import ssl
 from contextlib import suppress
 
 from PySide6.QtCore import Qt, Signal
@@ -22,7 +21,6 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -32,7 +30,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -52,16 +49,8 @@ from editor.inbox.mailboxes import (
 )
 from editor.sending import secrets
 from editor.sending.accounts import AccountBook, AccountError
-from widgets.background import BackgroundTask
+from widgets.connection_dialog import ConnectionDialog, line_edit
 from widgets.unencrypted import ask_unencrypted, with_security_confirmed
-
-
-def _line(name: str, tip: str, placeholder: str = "") -> QLineEdit:
-    edit = QLineEdit()
-    edit.setAccessibleName(name)
-    edit.setToolTip(tip)
-    edit.setPlaceholderText(placeholder)
-    return edit
 
 
 def forget_sync_state(name: str) -> None:
@@ -100,7 +89,7 @@ def last_check_text(mailbox: Mailbox) -> str:
     return check.describe(mailbox) if check is not None else _("Never checked yet.")
 
 
-class MailboxesDialog(QDialog):
+class MailboxesDialog(ConnectionDialog):
     """Lists the mailboxes and edits one at a time (see the module doc).
 
     Signals:
@@ -113,17 +102,12 @@ class MailboxesDialog(QDialog):
     """
 
     mailboxes_changed = Signal()
-    tested = Signal(object)
     sync_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None, *, book: MailboxBook | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Mailboxes"))
         self.book = book or MailboxBook()
-        self.ssl_context: ssl.SSLContext | None = None
-        self._task: BackgroundTask | None = None
-        self._current = ""  # the name of the mailbox being edited, "" = a new one
-        self._insecure_confirmed = False
 
         # -- list
         self.mailboxes = QListWidget()
@@ -149,8 +133,8 @@ class MailboxesDialog(QDialog):
         left.addLayout(list_buttons)
 
         # -- form
-        self.name = _line(_("Mailbox name"), _("A name of your choice, to pick the mailbox"))
-        self.host = _line(
+        self.name = line_edit(_("Mailbox name"), _("A name of your choice, to pick the mailbox"))
+        self.host = line_edit(
             _("Server"), _("The IMAP server's name, as your provider gives it"), "imap.example.org"
         )
         self.port = QSpinBox()
@@ -166,12 +150,14 @@ class MailboxesDialog(QDialog):
         self.security.setToolTip(
             _("TLS encrypts from the start, STARTTLS right after connecting; none reads in clear")
         )
-        self.username = _line(_("User name"), _("The login for the server, often your address"))
-        self.password = _line(
+        self.username = line_edit(_("User name"), _("The login for the server, often your address"))
+        self.password = line_edit(
             _("Password"), _("Stored in the system keychain when you save, never in a file")
         )
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.folder = _line(_("Folder"), _("The folder to read; INBOX is the main one"), "INBOX")
+        self.folder = line_edit(
+            _("Folder"), _("The folder to read; INBOX is the main one"), "INBOX"
+        )
         self.account = QComboBox()
         self.account.setAccessibleName(_("Sending account"))
         self.account.setToolTip(_("The sending account whose bounces and replies arrive here"))
@@ -181,7 +167,7 @@ class MailboxesDialog(QDialog):
         self.processed.setAccessibleName(_("Processed messages"))
         self.processed.setToolTip(_("What Bulletin does with a message once read; never deletes"))
         self.processed.currentIndexChanged.connect(self._update_processed)
-        self.move_to = _line(
+        self.move_to = line_edit(
             _("Move to folder"), _("The folder processed messages go to"), "Bulletin"
         )
         self.mark_read = QCheckBox(_("Also mark them as read"))
@@ -267,16 +253,6 @@ class MailboxesDialog(QDialog):
         self.save_button.setToolTip(_("Save the mailbox; the password goes to the keychain"))
         self.save_button.setShortcut(QKeySequence.StandardKey.Save)
         self.save_button.clicked.connect(self.save)
-        self.busy = QProgressBar()
-        self.busy.setRange(0, 0)
-        self.busy.setMaximumHeight(8)
-        self.busy.setTextVisible(False)
-        self.busy.setAccessibleName(_("Testing the connection"))
-        self.busy.hide()
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.status.setAccessibleName(_("Result"))
         actions = QHBoxLayout()
         actions.addWidget(self.test_button)
         actions.addWidget(self.check_button)
@@ -361,27 +337,15 @@ class MailboxesDialog(QDialog):
 
     def reload(self, select: str = "") -> None:
         """Read the mailboxes again and select ``select`` (else the first, else a new form)."""
-        self.mailboxes.blockSignals(True)
-        self.mailboxes.clear()
         try:
             listed = self.book.list()
         except MailboxError as exc:
             listed = []
             self._show_error(str(exc))
-        for mailbox in listed:
-            item = QListWidgetItem(mailbox.name)
-            item.setData(Qt.ItemDataRole.UserRole, mailbox.name)
-            item.setToolTip(f"{mailbox.username}@{mailbox.host}:{mailbox.port} — {mailbox.folder}")
-            self.mailboxes.addItem(item)
-        self.mailboxes.blockSignals(False)
-        names = [m.name for m in listed]
-        if select in names:
-            self.mailboxes.setCurrentRow(names.index(select))
-        elif names:
-            self.mailboxes.setCurrentRow(0)
-        else:
+        entries = [(m.name, f"{m.username}@{m.host}:{m.port} — {m.folder}") for m in listed]
+        if not self.fill_list(self.mailboxes, entries, select):
             self.new_mailbox()
-        self.remove_button.setEnabled(bool(names))
+        self.remove_button.setEnabled(bool(entries))
 
     def _on_selected(self, item: QListWidgetItem | None, _previous: object = None) -> None:
         if item is None:
@@ -395,9 +359,7 @@ class MailboxesDialog(QDialog):
 
     def new_mailbox(self) -> None:
         """An empty form for a new mailbox (TLS on 993, INBOX, flag processed messages)."""
-        self.mailboxes.blockSignals(True)
-        self.mailboxes.setCurrentRow(-1)
-        self.mailboxes.blockSignals(False)
+        self.clear_selection(self.mailboxes)
         self.load(Mailbox(name="", host="", port=993, security="tls", username=""))
         self.name.setFocus()
 
@@ -584,49 +546,8 @@ class MailboxesDialog(QDialog):
                 password = mailboxes.get_password(stored_name)
             return test_mailbox(mailbox, password, ssl_context=context)
 
-        self.busy.show()
-        for button in (self.test_button, self.save_button, self.check_button):
-            button.setEnabled(False)
-        self.status.setText(_("Testing the connection to {host}…").format(host=mailbox.host))
-        self.status.setStyleSheet("")
-        task = BackgroundTask(work)
-        task.succeeded.connect(self._on_tested)
-        task.failed.connect(self._on_test_error)
-        task.finished.connect(self._on_test_finished)
-        self._task = task
-        task.start()
-
-    def _on_tested(self, diagnosis: ImapDiagnosis) -> None:
-        if diagnosis.ok:
-            self._show_ok(diagnosis.message)
-        else:
-            self._show_error(f"{diagnosis.message}\n{diagnosis.hint}")
-        self.tested.emit(diagnosis)
-
-    def _on_test_error(self, error: BaseException) -> None:
-        self._show_error(str(error))
+        self.run_test(mailbox.host, work, (self.test_button, self.save_button, self.check_button))
 
     def _on_test_finished(self) -> None:
-        self._task = None
-        self.busy.hide()
-        self.test_button.setEnabled(True)
-        self.save_button.setEnabled(True)
-        self.check_button.setEnabled(bool(self._current))
-
-    def is_testing(self) -> bool:
-        return self._task is not None
-
-    # -- status
-
-    def _show_error(self, text: str) -> None:
-        self.status.setText(text)
-        self.status.setStyleSheet("color: #b91c1c;")
-
-    def _show_ok(self, text: str) -> None:
-        self.status.setText(text)
-        self.status.setStyleSheet("color: #15803d;")
-
-    def done(self, result: int) -> None:
-        if self._task is not None:
-            self._task.wait(1)  # its result is dropped with the dialog; don't block for long
-        super().done(result)
+        super()._on_test_finished()
+        self.check_button.setEnabled(bool(self._current))  # only a saved mailbox is checked
