@@ -44,7 +44,6 @@ from editor.sending.accounts import (
 from editor.sending.connect import Diagnosis, test_connection
 from editor.sending.presets import PRESETS, SES_DEFAULT_REGION, SES_REGIONS, preset
 from widgets.connection_dialog import ConnectionDialog, line_edit
-from widgets.unencrypted import ask_unencrypted, with_security_confirmed
 
 _SECURITY_CHOICES: tuple[tuple[Security, str], ...] = (
     ("tls", "TLS"),
@@ -347,25 +346,14 @@ class AccountsDialog(ConnectionDialog):
 
     def _checked_account(self) -> Account | None:
         """The form's account, validated, with the unencrypted case confirmed; None if not."""
-        account = with_security_confirmed(self.account_from_form(), self._confirm_insecure)
-        if account is None:
-            self._show_error(_("Choose TLS or STARTTLS to send to another computer."))
-            return None
-        self._insecure_confirmed = account.insecure_confirmed or self._insecure_confirmed
-        try:
-            account.validate()
-        except AccountError as exc:
-            self._show_error(str(exc))
-            return None
-        return account
-
-    def _confirm_insecure(self, host: str) -> bool:
-        return ask_unencrypted(
-            self,
-            _(
+        return self.checked(
+            self.account_from_form(),
+            refusal=_("Choose TLS or STARTTLS to send to another computer."),
+            question=_(
                 "Without TLS or STARTTLS, the password and every message travel unencrypted "
                 "to {host}: anyone on the network can read them. Send this way anyway?"
-            ).format(host=host),
+            ),
+            errors=AccountError,
         )
 
     def save(self) -> bool:

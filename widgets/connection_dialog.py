@@ -1,14 +1,17 @@
 """What the sending-accounts and mailboxes dialogs share: a list of named settings beside a
-form, a status line under a busy bar, and « Test connection » run off the UI thread.
+form, a status line under a busy bar, « Test connection » run off the UI thread, and the one
+rule for security "none": fine on this computer, asked once for another one, since the password
+and every message then cross the network readable by anyone.
 
 Each dialog keeps its own form, validation and keychain service; this holds the parts that
 were the same line for line in both."""
 
 from __future__ import annotations
 
+import dataclasses
 import ssl
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -17,13 +20,39 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QWidget,
 )
 
 from editor.i18n import _
+from editor.sending.accounts import is_loopback
 from widgets.background import BackgroundTask
+
+
+class _Connection(Protocol):
+    @property
+    def security(self) -> str: ...
+    @property
+    def host(self) -> str: ...
+    @property
+    def insecure_confirmed(self) -> bool: ...
+    def validate(self) -> None: ...
+
+
+C = TypeVar("C", bound=_Connection)
+
+
+def with_security_confirmed(item: C, ask: Callable[[str], bool]) -> C | None:
+    """``item`` with ``insecure_confirmed`` as it must be saved: True once the user accepted an
+    unencrypted connection to another computer (``ask(host)``, asked only if not yet accepted),
+    False otherwise; None when the user refused."""
+    if item.security == "none" and not is_loopback(item.host):
+        if not item.insecure_confirmed and not ask(item.host):
+            return None
+        return dataclasses.replace(item, insecure_confirmed=True)  # type: ignore[type-var]
+    return dataclasses.replace(item, insecure_confirmed=False)  # type: ignore[type-var]
 
 
 def line_edit(name: str, tip: str, placeholder: str = "") -> QLineEdit:
@@ -93,6 +122,37 @@ class ConnectionDialog(QDialog):
         widget.blockSignals(True)
         widget.setCurrentRow(-1)
         widget.blockSignals(False)
+
+    # -- the form's settings
+
+    def checked(self, item: C, *, refusal: str, question: str, errors: type[Exception]) -> C | None:
+        """``item`` with the unencrypted case confirmed (``question``, with ``{host}``, asked
+        once) and validated; None, the reason shown, when the user refused (``refusal``) or
+        it is not valid (an ``errors`` exception)."""
+        confirmed = with_security_confirmed(
+            item, lambda host: self._ask_unencrypted(question.format(host=host))
+        )
+        if confirmed is None:
+            self._show_error(refusal)
+            return None
+        self._insecure_confirmed = confirmed.insecure_confirmed or self._insecure_confirmed
+        try:
+            confirmed.validate()
+        except errors as exc:
+            self._show_error(str(exc))
+            return None
+        return confirmed
+
+    def _ask_unencrypted(self, question: str) -> bool:
+        """Yes/No (No by default) on ``question``, which names the host and what travels."""
+        answer = QMessageBox.question(
+            self,
+            _("Unencrypted connection"),
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     # -- connection test
 

@@ -50,7 +50,6 @@ from editor.inbox.mailboxes import (
 from editor.sending import secrets
 from editor.sending.accounts import AccountBook, AccountError
 from widgets.connection_dialog import ConnectionDialog, line_edit
-from widgets.unencrypted import ask_unencrypted, with_security_confirmed
 
 
 def forget_sync_state(name: str) -> None:
@@ -429,25 +428,14 @@ class MailboxesDialog(ConnectionDialog):
 
     def _checked_mailbox(self) -> Mailbox | None:
         """The form's mailbox, validated, the unencrypted case confirmed; None if not."""
-        mailbox = with_security_confirmed(self.mailbox_from_form(), self._confirm_insecure)
-        if mailbox is None:
-            self._show_error(_("Choose TLS or STARTTLS to read a mailbox on another computer."))
-            return None
-        self._insecure_confirmed = mailbox.insecure_confirmed or self._insecure_confirmed
-        try:
-            mailbox.validate()
-        except MailboxError as exc:
-            self._show_error(str(exc))
-            return None
-        return mailbox
-
-    def _confirm_insecure(self, host: str) -> bool:
-        return ask_unencrypted(
-            self,
-            _(
+        return self.checked(
+            self.mailbox_from_form(),
+            refusal=_("Choose TLS or STARTTLS to read a mailbox on another computer."),
+            question=_(
                 "Without TLS or STARTTLS, the password and every message travel unencrypted "
                 "from {host}: anyone on the network can read them. Connect this way anyway?"
-            ).format(host=host),
+            ),
+            errors=MailboxError,
         )
 
     def save(self) -> bool:
