@@ -553,18 +553,16 @@ def import_dialog(
     ) -> tuple[Tally, bool]:
         from editor.contacts.store import ContactStore
         from editor.inbox import mailboxes
-        from editor.inbox.confirm_send import send_confirmations
-        from editor.inbox.mail_import import import_messages
+        from editor.inbox.check import import_file
 
         source = mailboxes.MailboxBook().get(mailbox) if mailbox else None
         with ContactStore() as store:
-            result = import_messages(
-                store, path, mailbox=source, progress=progress, cancelled=cancelled
+            result, report = import_file(
+                store, path, source, progress=progress, cancelled=cancelled
             )
-            if source is not None and source.accept_subscriptions:
-                lines = send_confirmations(store, source).lines()
-                if lines:
-                    notes.append("\n" + "\n".join(lines))
+        lines = report.lines() if report is not None else []
+        if lines:
+            notes.append("\n" + "\n".join(lines))
         return result.tally, result.cancelled
 
     dialog = InboxSyncDialog(

@@ -25,8 +25,10 @@ from editor.inbox.imap_sync import SyncResult
 
 if TYPE_CHECKING:
     import sqlite3
+    from pathlib import Path
 
     from editor.contacts.store import ContactStore
+    from editor.inbox.mail_import import ImportResult
     from editor.inbox.mailboxes import Mailbox
     from editor.sending.accounts import Account
 
@@ -239,3 +241,22 @@ def check_mailbox(
         _counts(result),
     )
     return result
+
+
+def import_file(
+    store: ContactStore,
+    path: Path,
+    mailbox: Mailbox | None = None,
+    *,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> tuple[ImportResult, SendReport | None]:
+    """Import an mbox file or maildir (``inbox import``, Inbox ▸ Import a mailbox file), then,
+    when it came from ``mailbox``, send the confirmations its requests wait for (not after a
+    cancel: they wait for the next check or import). The report is None without a mailbox."""
+    from editor.inbox.mail_import import import_messages
+
+    result = import_messages(store, path, mailbox=mailbox, progress=progress, cancelled=cancelled)
+    if mailbox is None or result.cancelled:
+        return result, None
+    return result, send_confirmations(store, mailbox)

@@ -313,8 +313,8 @@ def cmd_inbox_sync(args: argparse.Namespace) -> int:
 
 def cmd_inbox_import(args: argparse.Namespace) -> int:
     from editor.contacts.store import ContactStore
-    from editor.inbox.confirm_send import send_confirmations
-    from editor.inbox.mail_import import MailImportError, import_messages
+    from editor.inbox.check import import_file
+    from editor.inbox.mail_import import MailImportError
 
     try:
         mailbox = MailboxBook().get(args.mailbox) if args.mailbox else None
@@ -322,12 +322,7 @@ def cmd_inbox_import(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     try:
         with ContactStore() as store:
-            result = import_messages(store, args.path, mailbox=mailbox)
-            report = (
-                send_confirmations(store, mailbox)
-                if mailbox is not None and not result.cancelled
-                else None
-            )
+            result, report = import_file(store, args.path, mailbox)
     except MailImportError as exc:
         raise CliError(str(exc)) from None
     print_tally(result.tally, args.json)
