@@ -70,6 +70,7 @@ def from_newsletter(
         images=found.images,
         forms=found.forms,
         title=found.title,
+        from_name=sender.name,
         from_address=sender.email.strip().lower(),
         reply_to=sender.reply_to.strip().lower(),
         smtp_host=smtp_host,
@@ -133,8 +134,8 @@ def from_eml(raw: bytes) -> MessageView:
 
     view = MessageView(kind="eml", headers=msg, plain=plain)
     view.subject = clean(_safe_header(msg, "Subject") or "")
-    view.from_address = _address(_safe_header(msg, "From"))
-    view.reply_to = _address(_safe_header(msg, "Reply-To"))
+    view.from_name, view.from_address = _first_address(_safe_header(msg, "From"))
+    view.reply_to = _first_address(_safe_header(msg, "Reply-To"))[1]
     if html is not None:
         found = scan(html, image_info)
         view.html = html
@@ -174,15 +175,16 @@ def _safe_header(msg: Message, name: str) -> str | None:
     return None if value is None else str(value)
 
 
-def _address(value: str | None) -> str | None:
-    """The first address of an address header, lowercase ("" when absent or unreadable)."""
+def _first_address(value: str | None) -> tuple[str, str]:
+    """The display name and the lowercase address of an address header's first address
+    (``("", "")`` when absent or unreadable)."""
     if not value:
-        return ""
+        return "", ""
     try:
         pairs = getaddresses([value])
     except (ValueError, IndexError):
-        return ""
-    return next((addr.strip().lower() for _name, addr in pairs if "@" in addr), "")
+        return "", ""
+    return next(((name, addr.strip().lower()) for name, addr in pairs if "@" in addr), ("", ""))
 
 
 def _image_blocks(newsletter: Newsletter) -> dict[str, list[str]]:

@@ -69,7 +69,8 @@ class MessageView:
         plain: the text/plain part, None when there is none or the source cannot have one.
         runs, links, images, forms: what the HTML holds, each naming its block when known.
         title: the HTML ``<title>``.
-        from_address, reply_to: addresses (lowercase), "" when absent, None when unknown.
+        from_address, reply_to: addresses (lowercase), "" when absent, None when unknown;
+            from_name: the From display name.
         smtp_host: the SMTP server the message goes through, when known.
         headers: the ``.eml``'s headers (None for the other sources).
         unsubscribe_url: the unsubscribe link the newsletter renders, when known.
@@ -89,6 +90,7 @@ class MessageView:
     images: list[Image] = field(default_factory=list)
     forms: list[Form] = field(default_factory=list)
     title: str | None = None
+    from_name: str | None = None
     from_address: str | None = None
     reply_to: str | None = None
     smtp_host: str | None = None

@@ -128,16 +128,7 @@ def display_name_address(view: MessageView) -> Iterator[Hit]:
     T_FROMNAME_SPOOFED_EMAIL)."""
     if view.kind != "eml":
         return
-    name = _display_name(view.header("From") or "")
-    found = _ADDRESS_IN_NAME.search(name)
+    found = _ADDRESS_IN_NAME.search(view.from_name or "")
     domain = view.sender_domain
     if found and domain and registrable(found.group(1).lower()) != registrable(domain):
         yield Hit(params={"shown": found.group(1).lower(), "domain": domain})
-
-
-def _display_name(value: str) -> str:
-    """The display-name part of a From header value ('' when it has none)."""
-    from email.utils import getaddresses
-
-    pairs = getaddresses([value])
-    return pairs[0][0] if pairs else ""

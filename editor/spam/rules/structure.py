@@ -222,6 +222,7 @@ _UNDISCLOSED = re.compile(
     r"undisclosed[-\s]recipients?|destinataires (inconnus|non divulgu[ée]s)|destinatari nascosti",
     re.IGNORECASE,
 )
+_HAS_ADDRESS = re.compile(r"[^\s@<>]+@[^\s@<>]+")
 
 
 @rule(
@@ -244,9 +245,6 @@ def undisclosed_recipients(view: MessageView) -> Iterator[Hit]:
     to = view.header("To")
     if to is None or _UNDISCLOSED.search(to) or not _HAS_ADDRESS.search(to):
         yield Hit()
-
-
-_HAS_ADDRESS = re.compile(r"[^\s@<>]+@[^\s@<>]+")
 
 
 @rule(
