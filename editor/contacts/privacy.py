@@ -31,6 +31,7 @@ from editor.atomic import write_atomic
 from editor.contacts.db import transaction
 from editor.contacts.store import Contact, ContactStore, iso_utc
 from editor.i18n import N_, _, pgettext
+from editor.tracking.consent import person_measurement
 
 EXPORT_FORMAT = 1
 RETENTION_DAYS_PROSPECTS = 3 * 365  # CNIL: 3 years after the last contact from a prospect
@@ -87,8 +88,6 @@ def export_person(store: ContactStore, email: str, *, now: str | None = None) ->
         {"name": name, "added_at": added} for name, added in store.memberships(contact.id)
     ]
     data["history"] = [asdict(event) for event in store.history(contact.id)]
-    from editor.tracking.consent import person_measurement  # the tracking tables: schema v6
-
     data["measurement"] = person_measurement(store.db, contact.id)
     return data
 

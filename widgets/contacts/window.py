@@ -38,6 +38,7 @@ from editor.contacts.export import export_contacts
 from editor.contacts.readers import PastedText
 from editor.contacts.store import BASES, STATUSES, Contact, ContactQuery, ContactStore
 from editor.i18n import _
+from editor.tracking.consent import give_ids, withdraw_ids
 from widgets.contacts import prompts
 from widgets.contacts.contact_dialog import ContactDialog
 from widgets.contacts.import_wizard import ImportWizard, import_file_filter, open_import_wizard
@@ -634,8 +635,6 @@ class ContactsWindow(QMainWindow):
         )
         if proof is None:
             return
-        from editor.tracking.consent import give_ids
-
         self._bulk(
             _("Recording consent…"),
             lambda store, ids: give_ids(store.db, ids, proof=proof),
@@ -644,8 +643,6 @@ class ContactsWindow(QMainWindow):
 
     def withdraw_measurement_consent(self) -> None:
         """Record the selection's withdrawal: nothing more is measured from the next campaign."""
-        from editor.tracking.consent import withdraw_ids
-
         self._bulk(
             _("Recording the withdrawal…"),
             lambda store, ids: withdraw_ids(store.db, ids),
