@@ -66,10 +66,8 @@ def load_rows() -> list[Row]:
                 check_eml(raw),
             )
         )
-    sa_ranks = ranks([r.spamassassin for r in rows])
-    rs_ranks = ranks([r.rspamd for r in rows])
-    for row, a, b in zip(rows, sa_ranks, rs_ranks, strict=True):
-        row.consensus = (a + b) / 2
+    for row, value in zip(rows, consensus_of(rows), strict=True):
+        row.consensus = value
     for row, c, p in zip(
         rows,
         ranks([r.consensus for r in rows]),
@@ -78,6 +76,13 @@ def load_rows() -> list[Row]:
     ):
         row.consensus_rank, row.bulletin_rank = c, p
     return rows
+
+
+def consensus_of(rows: Sequence[Row]) -> list[float]:
+    """Each message's mean of its two filter ranks, ranked among ``rows``."""
+    sa_ranks = ranks([r.spamassassin for r in rows])
+    rs_ranks = ranks([r.rspamd for r in rows])
+    return [(a + b) / 2 for a, b in zip(sa_ranks, rs_ranks, strict=True)]
 
 
 def filters_agreement(rows: Sequence[Row]) -> float:
@@ -92,10 +97,7 @@ def bulletin_agreement(rows: Sequence[Row]) -> float:
 def part_agreement(rows: Sequence[Row]) -> tuple[float, float]:
     """(filters with each other, Bulletin with their consensus) on a part of the corpus, the
     consensus ranked within that part."""
-    sa_ranks = ranks([r.spamassassin for r in rows])
-    rs_ranks = ranks([r.rspamd for r in rows])
-    consensus = [(a + b) / 2 for a, b in zip(sa_ranks, rs_ranks, strict=True)]
-    return filters_agreement(rows), spearman([r.report.points for r in rows], consensus)
+    return filters_agreement(rows), spearman([r.report.points for r in rows], consensus_of(rows))
 
 
 def violations(rows: Sequence[Row]) -> list[Row]:
