@@ -41,7 +41,6 @@ app's user go through the UI catalog.
 from __future__ import annotations
 
 import json
-import smtplib
 import ssl
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -60,7 +59,13 @@ from editor.contacts.model import iso_utc
 from editor.i18n import _
 from editor.reports import BOUNCE_CEILING, CampaignReport, campaign_report, trend
 from editor.sending.accounts import Account, AccountBook, AccountError
-from editor.sending.connect import Diagnosis, SmtpFailure, failure_from, open_connection
+from editor.sending.connect import (
+    Diagnosis,
+    SmtpFailure,
+    failure_from,
+    open_connection,
+    quit_quietly,
+)
 
 __all__ = [
     "COMPLAINT_WARNING",
@@ -784,10 +789,7 @@ def send_message(
         uncertain = failure.kind in ("dropped", "timeout")
         raise DigestSendError(_sentence(failure, account), uncertain=uncertain) from None
     finally:
-        try:
-            smtp.quit()
-        except (smtplib.SMTPException, OSError):
-            smtp.close()
+        quit_quietly(smtp)
 
 
 def _sentence(failure: SmtpFailure, account: Account) -> str:

@@ -170,7 +170,13 @@ def _send(
     ssl_context: ssl.SSLContext | None,
     now: datetime,
 ) -> None:
-    from editor.sending.connect import SmtpFailure, failure_from, open_connection
+    from editor.sending.connect import (
+        SmtpFailure,
+        close_quietly,
+        failure_from,
+        open_connection,
+        quit_quietly,
+    )
 
     smtp: smtplib.SMTP | None = None
     domain = account.from_email.rpartition("@")[2]
@@ -219,17 +225,14 @@ def _send(
                 _mark_sent(store, request, now)
                 report.uncertain += 1
                 report.problem, report.detail = lost.kind, lost.reply
-                _close(smtp)
+                close_quietly(smtp)
                 smtp = None
                 return
             _mark_sent(store, request, now)
             report.sent.append(request.email)
     finally:
         if smtp is not None:
-            try:
-                smtp.quit()
-            except (smtplib.SMTPException, OSError):
-                _close(smtp)
+            quit_quietly(smtp)
 
 
 class _Refused(Exception):
@@ -260,11 +263,6 @@ def _transmit(smtp: smtplib.SMTP, sender: str, to: str, raw: bytes) -> None:
     code, text = smtp.data(raw)
     if code != 250:
         raise _Refused(reply(code, text))
-
-
-def _close(smtp: smtplib.SMTP) -> None:
-    with suppress(OSError):
-        smtp.close()
 
 
 def _still_wanted(store: ContactStore, request: PendingRequest, now: datetime) -> bool:

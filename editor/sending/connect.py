@@ -207,7 +207,7 @@ def open_connection(
             smtp.login(account.username, password)
     except BaseException as exc:
         if smtp is not None:
-            _close(smtp)
+            close_quietly(smtp)
         failure = failure_from(exc)
         failure.phase = failure.phase or phase
         if password and password in failure.reply:
@@ -218,9 +218,18 @@ def open_connection(
     return smtp
 
 
-def _close(smtp: smtplib.SMTP) -> None:
-    with suppress(Exception):  # already broken: nothing more to tell
+def close_quietly(smtp: smtplib.SMTP) -> None:
+    """Drop a connection that may already be broken: nothing more to tell anyone."""
+    with suppress(Exception):
         smtp.close()
+
+
+def quit_quietly(smtp: smtplib.SMTP) -> None:
+    """Say goodbye (QUIT) after a send; a server that does not answer is simply dropped."""
+    try:
+        smtp.quit()
+    except Exception:
+        close_quietly(smtp)
 
 
 def speaks_tls(host: str, port: int, timeout: float) -> bool:
@@ -381,7 +390,7 @@ def test_connection(
         failed = failure_from(exc)
         return diagnosis(failed.kind, failed.reply, failed.code)
     finally:
-        _close(smtp)
+        close_quietly(smtp)
     return diagnosis("ok")
 
 

@@ -53,7 +53,13 @@ from editor.sending.campaigns import (
     Counts,
     utcnow,
 )
-from editor.sending.connect import SmtpFailure, failure_from, open_connection
+from editor.sending.connect import (
+    SmtpFailure,
+    close_quietly,
+    failure_from,
+    open_connection,
+    quit_quietly,
+)
 from editor.sending.quotas import QuotaGate, usage
 from editor.sending.throttle import HOUR, Throttle, shared_throttle
 
@@ -388,7 +394,7 @@ class CampaignRunner:
             with suppress(Exception):  # the database failed: recovery marks it unknown
                 self._flush()
             if smtp is not None:
-                _quit(smtp)
+                quit_quietly(smtp)
             db.disconnect()
 
     def _one(self, smtp: smtplib.SMTP | None) -> tuple[smtplib.SMTP | None, bool]:
@@ -511,7 +517,7 @@ class CampaignRunner:
             return self._refused(smtp, claimed, "data", exc.smtp_code, exc.smtp_error)
         except (OSError, smtplib.SMTPException) as exc:
             failure = failure_from(exc)
-            _close(smtp)
+            close_quietly(smtp)
             if phase == "data":
                 self._record(claimed, "unknown", failure.code, failure.reply, kind=failure.kind)
             else:
@@ -528,13 +534,13 @@ class CampaignRunner:
         text = _text(reply)
         keep: smtplib.SMTP | None = smtp
         if code == 421 or code < 200:
-            _close(smtp)
+            close_quietly(smtp)
             keep = None
         else:
             try:
                 smtp.rset()
             except (OSError, smtplib.SMTPException):
-                _close(smtp)
+                close_quietly(smtp)
                 keep = None
         if phase == "mail" and code in (530, 535, 534, 538):
             self.store.release(claimed.id, now=self.clock())
@@ -660,18 +666,6 @@ def _text(reply: bytes | str) -> str:
     if isinstance(reply, bytes):
         return reply.decode("utf-8", "replace")
     return reply
-
-
-def _close(smtp: smtplib.SMTP) -> None:
-    with suppress(Exception):  # already broken
-        smtp.close()
-
-
-def _quit(smtp: smtplib.SMTP) -> None:
-    try:
-        smtp.quit()
-    except Exception:
-        _close(smtp)
 
 
 def run_campaign(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import smtplib
 import ssl
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +21,13 @@ from editor.i18n import _
 from editor.merge import sample_values
 from editor.package import BulletinFile
 from editor.sending.accounts import Account
-from editor.sending.connect import Diagnosis, failure_from, open_connection
+from editor.sending.connect import (
+    Diagnosis,
+    close_quietly,
+    failure_from,
+    open_connection,
+    quit_quietly,
+)
 from editor.sending.frozen import FrozenNewsletter, freeze
 from editor.sending.message import MessageFactory, Recipient, make_list_id, make_message_id
 from editor.sending.tokens import SAMPLE_TOKEN
@@ -158,15 +163,12 @@ def send_test(
                     done(TestSendResult(rest, kind, failure.reply, failure.code, account))
                 break
             if failure.kind in ("dropped", "timeout"):
-                _close(smtp)
+                close_quietly(smtp)
                 smtp = None  # the next address gets a new connection
             continue
         done(TestSendResult(address, "ok", account=account))
     if smtp is not None:
-        try:
-            smtp.quit()
-        except (smtplib.SMTPException, OSError):
-            _close(smtp)
+        quit_quietly(smtp)
     return results
 
 
@@ -182,8 +184,3 @@ def _merge_values(frozen: FrozenNewsletter, contact: Mapping[str, Any] | None) -
     for name in ("first_name", "last_name", "email"):
         values[name] = str(values.get(name) or "")
     return values
-
-
-def _close(smtp: smtplib.SMTP) -> None:
-    with suppress(OSError):  # already broken: nothing more to tell
-        smtp.close()
