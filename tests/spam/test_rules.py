@@ -44,6 +44,16 @@ def _big_image() -> MessageView:
     return eml_view(msg.as_bytes())
 
 
+def _base64_text(text: str = CLEAN_TEXT) -> bytes:
+    """A clean message whose text part is base64 though ``text`` may be plain ASCII."""
+    msg = EmailMessage()
+    msg["From"] = "Les Jardins <news@jardins.example>"
+    msg["Subject"] = "Autumn market"
+    msg.set_content(text, cte="base64")
+    msg.add_alternative(page(P), subtype="html")
+    return msg.as_bytes()
+
+
 def _no_preheader(doc: object) -> None:
     doc.newsletter.preheader = ""  # type: ignore[attr-defined]
 
@@ -110,6 +120,7 @@ BAD: dict[str, Callable[[], MessageView]] = {
     "unsubscribe_clipped": _eml(P * 250),
     "text_part_missing": _eml(plain=None),
     "text_part_mismatch": _eml(plain="View this email in your browser: https://x.example/v"),
+    "text_base64_needless": lambda: eml_view(_base64_text()),
     "unsubscribe_missing": _html(P + "<p>12 rue des Lilas, 69003 Lyon</p>"),
     "list_unsubscribe_missing": _eml(omit=("List-Unsubscribe",)),
     "postal_address_missing": lambda: _starter_with(_no_address),
@@ -250,3 +261,45 @@ def test_fraud_and_extortion_wording_is_recognised(text: str, rule_id: str) -> N
     rules catch (the corpus' fraud messages scored too well before these entries)."""
     view = eml_view(eml(f"<p>{CLEAN_TEXT}</p><p>{text}</p>", plain=None))
     assert RULES[rule_id].check(view), f"{rule_id} did not fire on: {text}"
+
+
+def test_base64_is_needless_only_for_ascii_text() -> None:
+    rule = RULES["text_base64_needless"]
+    ascii_hits = list(rule.check(eml_view(_base64_text())))
+    assert [dict(h.finding.params) for h in ascii_hits] == [{"part": "plain"}]
+    # French text needs 8 bits: base64 is one fair way to carry it (rspamd agrees).
+    assert not list(rule.check(eml_view(_base64_text("Le marché d'automne a lieu samedi."))))
+
+
+def _with_message_id(value: str) -> bytes:
+    """A clean message whose Message-ID is written exactly as given (the email package would
+    repair or cut an invalid one)."""
+    raw = eml(headers={"Message-ID": "<placeholder@jardins.example>"})
+    return raw.replace(b"<placeholder@jardins.example>", value.encode())
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["c3f2a.7.x@jardins.example", "<no-at-sign>", "<a b@jardins.example>", "<x:1@jardins.example>"],
+)
+def test_an_invalid_message_id_counts_as_missing(value: str) -> None:
+    view = eml_view(_with_message_id(value))
+    hits = list(RULES["message_id_missing"].check(view))
+    assert [dict(h.finding.params) for h in hits] == [{"value": value}]
+
+
+@pytest.mark.parametrize(
+    "value", ["<c3f2a.7.x@jardins.example>", "<1234@[192.0.2.1]>", " <a.b+c@xn--bckerei-5wa.de> "]
+)
+def test_a_valid_message_id_passes(value: str) -> None:
+    view = eml_view(_with_message_id(value))
+    assert not list(RULES["message_id_missing"].check(view))
+
+
+def test_a_phrase_in_subject_and_body_counts_once_at_subject_weight() -> None:
+    rule = RULES["subject_spam_phrase"]
+    only_subject = eml_view(eml(subject="Act now for the market"))
+    both = eml_view(eml("<p>Act now: the market opens on Saturday.</p>", subject="Act now"))
+    (alone,) = list(rule.check(only_subject))
+    (shared,) = list(rule.check(both))
+    assert shared.points == pytest.approx(alone.points / 3)  # ×0.5 on top of the body's ×1

@@ -168,14 +168,20 @@ def subject_money(view: MessageView) -> Iterator[Hit]:
 )
 def subject_spam_phrase(view: MessageView) -> Iterator[Hit]:
     """Spam phrases (resources/spam/phrases-*.txt) in the subject weigh more than in the body,
-    as SpamAssassin's SUBJ_* rules do; English and French lists both apply."""
+    as SpamAssassin's SUBJ_* rules do; English and French lists both apply. A phrase also in
+    the body costs only the difference (×0.5 on top of the body's ×1): SpamAssassin reads the
+    subject as the body's first line and a rule scores once per message, however often its
+    phrase appears."""
     if not view.subject:
         return
     found: dict[str, float] = {}
+    in_body: set[str] = set()
     for language in ("en", "fr"):
         found.update(phrases(language).find(view.subject))
+        in_body.update(phrases(language).find(view.visible_text))
     for phrase, points in sorted(found.items()):
-        yield Hit(params={"phrase": phrase}, points=round(points * 1.5, 2))
+        extra = 0.5 if phrase in in_body else 1.5
+        yield Hit(params={"phrase": phrase}, points=round(points * extra, 2))
 
 
 @rule(
