@@ -266,7 +266,7 @@ def test_fraud_and_extortion_wording_is_recognised(text: str, rule_id: str) -> N
 def test_base64_is_needless_only_for_ascii_text() -> None:
     rule = RULES["text_base64_needless"]
     ascii_hits = list(rule.check(eml_view(_base64_text())))
-    assert [dict(h.finding.params) for h in ascii_hits] == [{"part": "plain"}]
+    assert [dict(h.finding.params) for h in ascii_hits] == [{"part": "text/plain"}]
     # French text needs 8 bits: base64 is one fair way to carry it (rspamd agrees).
     assert not list(rule.check(eml_view(_base64_text("Le marché d'automne a lieu samedi."))))
 

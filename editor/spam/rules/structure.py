@@ -132,7 +132,7 @@ def text_base64_needless(view: MessageView) -> Iterator[Hit]:
             continue
         payload = part.get_payload(decode=True)
         if isinstance(payload, bytes) and payload.strip() and payload.isascii():
-            yield Hit(params={"part": part.get_content_subtype()})
+            yield Hit(params={"part": part.get_content_type()})
             return
 
 
