@@ -175,9 +175,12 @@ def subject_spam_phrase(view: MessageView) -> Iterator[Hit]:
     if not view.subject:
         return
     found: dict[str, float] = {}
-    in_body: set[str] = set()
     for language in ("en", "fr"):
         found.update(phrases(language).find(view.subject))
+    if not found:
+        return
+    in_body: set[str] = set()
+    for language in ("en", "fr"):
         in_body.update(phrases(language).find(view.visible_text))
     for phrase, points in sorted(found.items()):
         extra = 0.5 if phrase in in_body else 1.5
