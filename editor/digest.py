@@ -57,6 +57,7 @@ from editor.contacts.db import Database, transaction
 from editor.contacts.emails import validate_address
 from editor.contacts.model import iso_utc
 from editor.i18n import _
+from editor.i18n import language as app_language
 from editor.reports import BOUNCE_CEILING, CampaignReport, campaign_report, trend
 from editor.sending.accounts import Account, AccountBook, AccountError
 from editor.sending.connect import (
@@ -123,6 +124,11 @@ class DigestSendError(Exception):
 # -- settings --------------------------------------------------------------------------------
 
 
+def _app_language() -> str:
+    lang = app_language()
+    return lang if lang in LANGUAGES else "fr"
+
+
 @dataclass
 class DigestSettings:
     """The owner's choices for the periodic report.
@@ -132,7 +138,8 @@ class DigestSettings:
         frequency: ``week`` (Monday to Sunday) or ``month``.
         recipients: the owner's addresses (1 to :data:`MAX_RECIPIENTS`).
         account: the name of the sending account it goes through.
-        language: the email's language, ``fr`` or ``en``.
+        language: the email's language, ``fr`` or ``en``; until the owner picks one, the app's
+            (an owner who reads the app in English expects the report in English too).
         timezone: an IANA name (``Europe/Paris``) the periods are cut in; "" is this computer's.
         since: when it was turned on (UTC ISO); periods that ended before are never sent.
         other: keys a newer version wrote, kept untouched.
@@ -142,7 +149,7 @@ class DigestSettings:
     frequency: str = "week"
     recipients: list[str] = field(default_factory=list)
     account: str = ""
-    language: str = "fr"
+    language: str = field(default_factory=_app_language)
     timezone: str = ""
     since: str | None = None
     other: dict[str, Any] = field(default_factory=dict)

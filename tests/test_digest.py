@@ -34,6 +34,7 @@ from editor.digest import (
     read_record,
     save_settings,
 )
+from editor.i18n import set_language
 from editor.inbox.classify import Classification
 from editor.inbox.review import add_to_review
 from editor.sending.campaigns import CampaignStore
@@ -66,6 +67,17 @@ def paris(*args: int) -> datetime:
 # -- settings ----------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_report_speaks_the_apps_language_until_the_owner_picks_one(lang: str) -> None:
+    set_language(lang)
+    try:
+        assert DigestSettings().language == lang
+        assert DigestSettings.from_json({"language": "de"}).language == lang
+        assert DigestSettings.from_json({"language": "fr"}).language == "fr"  # a choice stays
+    finally:
+        set_language(None)
+
+
 def test_settings_round_trip_and_defaults(bulletin_home: Path) -> None:
     assert load_settings() == DigestSettings()  # no file: off
     path = bulletin_home / "digest.json"
@@ -76,7 +88,7 @@ def test_settings_round_trip_and_defaults(bulletin_home: Path) -> None:
         encoding="utf-8",
     )
     odd = load_settings()
-    assert (odd.enabled, odd.frequency, odd.language) == (False, "week", "fr")
+    assert (odd.enabled, odd.frequency, odd.language) == (False, "week", "en")  # the app's
     now = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
     saved = save_settings(replace(odd, enabled=True, recipients=["a@example.org"]), now=now)
     assert saved.since == "2026-03-04T10:00:00Z"  # turning it on records when

@@ -80,14 +80,18 @@ def test_form_preview_and_save(qtbot: QtBot, bulletin_home: Path) -> None:
     qtbot.addWidget(dialog)
     dialog.show()
     wait_idle(qtbot)
-    # Off by default, the account's address as a first guess, the report in French.
+    # Off by default, the account's address as a first guess, the report in the app's language.
     assert not dialog.enabled.isChecked()
     assert dialog.recipients.text() == "news@boulangerie.example"
     assert dialog.account.currentData() == "Owner SMTP"
-    assert dialog.preview.toPlainText().startswith("Votre semaine avec Bulletin — ")
-    assert "votre semaine\u00a0: aucun envoi" in dialog.preview_title.text()
+    assert dialog.language.currentData() == "en"
+    assert dialog.preview.toPlainText().startswith("Your week in Bulletin — ")
     assert dialog.last.text() == "No report sent yet."
     # Language and frequency rebuild the preview.
+    dialog.language.setCurrentIndex(dialog.language.findData("fr"))
+    wait_idle(qtbot)
+    assert dialog.preview.toPlainText().startswith("Votre semaine avec Bulletin — ")
+    assert "votre semaine\u00a0: aucun envoi" in dialog.preview_title.text()
     dialog.language.setCurrentIndex(dialog.language.findData("en"))
     dialog.frequency.setCurrentIndex(dialog.frequency.findData("month"))
     wait_idle(qtbot)
