@@ -42,9 +42,32 @@ def back_to_english(qapp: QApplication) -> Iterator[None]:
     install_qt_translations(qapp, "en")
 
 
-def visible_texts(root: QWidget) -> list[str]:
+class Texts(list[str]):
+    """The texts of a screen, each also known with the widget showing it (``where``), so a
+    failure names the widget rather than only the words."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.where: dict[str, list[str]] = {}
+
+    def add(self, text: str, origin: object) -> None:
+        text = text.replace("&", "")
+        if text and text not in OWN_NAMES:
+            self.append(text)
+            name = origin.objectName() if isinstance(origin, QWidget | QAction) else ""
+            self.where.setdefault(text, []).append(f"{type(origin).__name__}#{name}")
+
+    def explain(self, pattern: re.Pattern[str]) -> str:
+        """The offending texts with their widgets, and whether Qt's own French was installed."""
+        bad = {text: self.where.get(text, []) for text in self if pattern.search(text)}
+        cancel = QCoreApplication.translate("QPlatformTheme", "Cancel")
+        return f"{bad} (Qt's « Cancel » translates to {cancel!r} now)"
+
+
+def visible_texts(root: QWidget, into: Texts | None = None) -> Texts:
     """Every text a user can read in ``root``: titles, labels, buttons, fields, menus, tips."""
-    found = [root.windowTitle()]
+    found = Texts() if into is None else into
+    found.add(root.windowTitle(), root)
     for widget in [root, *root.findChildren(QWidget)]:
         for getter in ("text", "title", "placeholderText", "toolTip", "windowTitle"):
             method = getattr(widget, getter, None)
@@ -54,13 +77,14 @@ def visible_texts(root: QWidget) -> list[str]:
                 except TypeError:  # a text(index) kind of method
                     continue
                 if isinstance(value, str):
-                    found.append(value)
+                    found.add(value, widget)
     for action in root.findChildren(QAction):
-        found += [action.text(), action.toolTip()]
-    return [text.replace("&", "") for text in found if text and text not in OWN_NAMES]
+        found.add(action.text(), action)
+        found.add(action.toolTip(), action)
+    return found
 
 
-def screens(qtbot: QtBot, lang: str) -> list[str]:
+def screens(qtbot: QtBot, lang: str) -> Texts:
     """The start dialog, the main window (menus included) and the contacts window in ``lang``."""
     set_language(lang)
     install_qt_translations(QCoreApplication.instance(), lang)  # type: ignore[arg-type]
@@ -69,21 +93,24 @@ def screens(qtbot: QtBot, lang: str) -> list[str]:
     qtbot.addWidget(dialog)
     qtbot.addWidget(window)
     contacts = window.show_contacts()
-    texts = visible_texts(dialog) + visible_texts(window) + visible_texts(contacts)
+    assert contacts is not None
+    texts = Texts()
+    for root in (dialog, window, contacts):
+        visible_texts(root, texts)
     assert len(texts) > 50
     return texts
 
 
 def test_an_english_screen_has_no_french(qtbot: QtBot) -> None:
     texts = screens(qtbot, "en")
-    assert [text for text in texts if FRENCH.search(text)] == []
+    assert [text for text in texts if FRENCH.search(text)] == [], texts.explain(FRENCH)
     assert sum(bool(ENGLISH.search(text)) for text in texts) > 20  # the check has teeth
     assert "Cancel" in texts  # Qt's own button, untranslated in English
 
 
 def test_a_french_screen_has_no_english(qtbot: QtBot) -> None:
     texts = screens(qtbot, "fr")
-    assert [text for text in texts if ENGLISH.search(text)] == []
+    assert [text for text in texts if ENGLISH.search(text)] == [], texts.explain(ENGLISH)
     assert sum(bool(FRENCH.search(text)) for text in texts) > 20
     assert "Annuler" in texts  # Qt's own button, from qtbase_fr
 
