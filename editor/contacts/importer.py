@@ -4,15 +4,24 @@ Rows are streamed from the reader, checked one by one and written in batches, so
 size imports in bounded memory with a live progress figure and a way to cancel between batches.
 Nothing is silently dropped: every row that is not imported is either counted (duplicate,
 suppressed) or listed in the report with its row number, its value and the reason.
+
+A column mapped to ``measurement_consent`` records consent to open/click measurement
+(:mod:`editor.tracking.consent`) for the contacts whose cell says yes, once every contact is
+written, in one transaction, with a proof naming the file, the column and the day. An import
+never takes consent away, never gives it back to someone who withdrew it (as it never
+resubscribes), and keeps the date and proof of a consent already recorded. A cell that is
+neither yes nor no is listed in the report; its contact is imported all the same.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +30,8 @@ from editor.contacts.batch import Batch, key_of
 from editor.contacts.bulk import PAUSE_EVERY
 from editor.contacts.emails import check_email
 from editor.contacts.mapping import (
+    MEASUREMENT_CONSENT,
+    consent_answer,
     field_name,
     guess_mapping,
     header_key,
@@ -33,6 +44,7 @@ from editor.contacts.privacy import defuse, sensitive_field_warnings, undefuse
 from editor.contacts.readers import Table, WideRow
 from editor.contacts.store import BASES, Basis, BulkWriter, ContactStore, UpsertResult
 from editor.i18n import _, ngettext, pgettext
+from editor.tracking.consent import give_ids
 
 BATCH = 20_000  # rows a transaction: SQLite commits one while Python reads the next
 MAX_NAME = 200  # characters: longer is not a name but a pasted paragraph
@@ -100,6 +112,7 @@ def target_words(target: str) -> str:
         "first_name": _("first name"),
         "last_name": _("last name"),
         "full_name": _("full name (split)"),
+        MEASUREMENT_CONSENT: _("consent to open/click measurement"),
         "ignore": _("not imported"),
     }
     return words.get(target, target)
@@ -108,7 +121,8 @@ def target_words(target: str) -> str:
 @dataclass
 class ImportReport:
     """What an import did. ``to_json`` is the CLI's ``--json`` contract (``columns`` added
-    to the first version's keys: what each column became)."""
+    to the first version's keys: what each column became; then the ``measurement_consent*``
+    keys, 0 and [] when no column holds that consent)."""
 
     added: int = 0
     updated: int = 0
@@ -120,6 +134,15 @@ class ImportReport:
     cancelled: bool = False
     warnings: list[str] = field(default_factory=list)
     columns: list[ColumnUse] = field(default_factory=list)
+    consents: int = 0  # consents to measurement recorded by this import
+    consents_kept: int = 0  # already recorded: their date and proof kept
+    consents_withdrawn: int = 0  # withdrawn earlier: an import does not give them back
+    consent_invalid: list[Rejected] = field(default_factory=list)  # neither yes nor no
+
+    @property
+    def has_consent_column(self) -> bool:
+        """Whether a column was read as consent to measurement (the report then speaks of it)."""
+        return any(use.target == MEASUREMENT_CONSENT for use in self.columns)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -131,6 +154,12 @@ class ImportReport:
             "columns": [
                 {"column": c.column, "header": c.header, "field": target_spec(c.target)}
                 for c in self.columns
+            ],
+            "measurement_consents": self.consents,
+            "measurement_consents_kept": self.consents_kept,
+            "measurement_consents_withdrawn": self.consents_withdrawn,
+            "measurement_consent_invalid": [
+                {"row": r.row, "value": r.value, "reason": r.reason} for r in self.consent_invalid
             ],
         }
 
@@ -149,9 +178,45 @@ class ImportReport:
             ),
         ]
         text = ", ".join(parts) + "."
+        if self.has_consent_column:
+            text += " " + self.consent_summary()
         if self.cancelled:
             text += " " + _("Import cancelled: the rows read before cancelling were imported.")
         return text
+
+    def consent_summary(self) -> str:
+        """« 12 consents to measurement recorded (3 already recorded, kept). »"""
+        text = ngettext(
+            "{n} consent to open/click measurement recorded",
+            "{n} consents to open/click measurement recorded",
+            self.consents,
+        ).format(n=self.consents)
+        details = []
+        if self.consents_kept:
+            details.append(
+                ngettext(
+                    "{n} already recorded, kept as it was",
+                    "{n} already recorded, kept as they were",
+                    self.consents_kept,
+                ).format(n=self.consents_kept)
+            )
+        if self.consents_withdrawn:
+            details.append(
+                ngettext(
+                    "{n} withdrawn earlier, not given back by an import",
+                    "{n} withdrawn earlier, not given back by an import",
+                    self.consents_withdrawn,
+                ).format(n=self.consents_withdrawn)
+            )
+        if self.consent_invalid:
+            details.append(
+                ngettext(
+                    "{n} answer neither yes nor no, not recorded",
+                    "{n} answers neither yes nor no, not recorded",
+                    len(self.consent_invalid),
+                ).format(n=len(self.consent_invalid))
+            )
+        return text + (f" ({'; '.join(details)})" if details else "") + "."
 
     def to_csv(self) -> bytes:
         """The report as a spreadsheet: the counts, then every rejected row (UTF-8, BOM)."""
@@ -169,6 +234,8 @@ class ImportReport:
             (_("Rejected rows"), len(self.invalid)),
         ):
             writer.writerow([label, value])
+        if self.has_consent_column:
+            writer.writerow([_("Consents to open/click measurement recorded"), self.consents])
         if self.columns:
             writer.writerow([])
             writer.writerow([_("Column"), _("Header"), _("Became")])
@@ -180,6 +247,11 @@ class ImportReport:
         writer.writerow([_("Row"), _("Value"), _("Reason")])
         for rejected in self.invalid:
             writer.writerow([rejected.row, defuse(rejected.value), rejected.reason])
+        if self.consent_invalid:
+            writer.writerow([])
+            writer.writerow([_("Row"), _("Consent to measurement"), _("Why it was not recorded")])
+            for rejected in self.consent_invalid:
+                writer.writerow([rejected.row, defuse(rejected.value), rejected.reason])
         return ("\ufeff" + out.getvalue()).encode("utf-8")
 
     def write_csv(self, path: Path) -> None:
@@ -279,10 +351,13 @@ def run_import(
     basis: Basis | None,
     progress: Callable[[float], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    source_name: str | None = None,
 ) -> ImportReport:
     """Import every row of ``table`` as ``mapping`` says, into ``list_name``, on ``basis``.
 
     ``progress`` gets 0..1 after each batch; ``cancelled`` is asked between batches.
+    ``source_name``: the file's name, for the proof of consents to measurement (None for
+    pasted text).
     """
     if basis is None or basis.kind not in BASES:
         raise ImportRefused(
@@ -312,7 +387,12 @@ def run_import(
     fields = [name for target in mapping if (name := field_name(target))]
     report.warnings = sensitive_field_warnings(fields)
     list_id = store.list_id(list_name, create=True) if list_name else None
-    builder = _RowBuilder(mapping, own_export=is_own_export(table.headers))
+    own_export = is_own_export(table.headers)
+    builder = (
+        _ConsentRowBuilder(mapping, own_export=own_export)
+        if MEASUREMENT_CONSENT in mapping
+        else _RowBuilder(mapping, own_export=own_export)
+    )
     batch = Batch(later_wins=False)
     flushed: set[int] = set()  # 64-bit digests of addresses already written (bounded memory)
     late = Batch(later_wins=False)  # repeats of addresses already written, merged
@@ -355,6 +435,9 @@ def run_import(
         report.suppressed_emails.extend(result.suppressed)
     for part in late.split(BATCH):  # already counted as duplicates
         store.upsert_batch(part, list_id=list_id, basis=basis, fill_blanks=True)
+    if isinstance(builder, _ConsentRowBuilder) and builder.consenting:
+        header = table.headers[mapping.index(MEASUREMENT_CONSENT)]
+        _record_consents(store, builder.consenting, report, consent_proof(source_name, header))
     if progress is not None:
         progress(1.0)
     return report
@@ -410,6 +493,83 @@ class _RowBuilder:
                 return None
             extra[name] = value
         return email, first, last, extra
+
+
+class _ConsentRowBuilder(_RowBuilder):
+    """A :class:`_RowBuilder` that also reads the consent to measurement column: the rows
+    saying yes are kept (their addresses), the others neither yes nor no are reported. Its own
+    class, so an import without that column runs exactly the code it ran before."""
+
+    def __init__(self, mapping: Sequence[str], *, own_export: bool = False) -> None:
+        super().__init__(mapping, own_export=own_export)
+        self.consent = mapping.index(MEASUREMENT_CONSENT)
+        self.consenting: list[str] = []  # addresses of built contacts whose cell says yes
+        self.unreadable = _(
+            "neither yes nor no: consent to measurement not recorded (the contact is imported)"
+        )
+
+    def build(self, number: int, cells: list[str], report: ImportReport) -> Checked | None:
+        contact = super().build(number, cells, report)
+        if contact is None:  # a rejected row: its consent is never recorded
+            return None
+        value = cells[self.consent]
+        if value:
+            answer = consent_answer(value)
+            if answer:
+                self.consenting.append(contact[0])
+            elif answer is None:
+                report.consent_invalid.append(Rejected(number, _shown(value), self.unreadable))
+        return contact
+
+
+MAX_PROOF_NAME = 200  # characters of the file name and the header in a consent's proof
+
+
+def consent_proof(source_name: str | None, header: str, day: date | None = None) -> str:
+    """Where imported consents come from, in the user's language: « Import of clients.csv,
+    column "Consentement mesure", 2026-12-06 » (within :data:`consent.MAX_PROOF`)."""
+    when = (day or date.today()).isoformat()
+    column = _clip(" ".join(header.split()))
+    if source_name:
+        return _('Import of {file}, column "{header}", {date}').format(
+            file=_clip(source_name), header=column, date=when
+        )
+    return _('Import of pasted text, column "{header}", {date}').format(header=column, date=when)
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_PROOF_NAME else text[: MAX_PROOF_NAME - 1] + "…"
+
+
+# The contacts an import wants consent for, with their consent state (JSON in, one query).
+_CONSENT_STATE = (
+    "SELECT c.id, t.contact_id IS NOT NULL, t.withdrawn_at IS NOT NULL FROM contacts c"
+    " LEFT JOIN tracking_consent t ON t.contact_id = c.id"
+    " WHERE c.email_key IN (SELECT value FROM json_each(?)) AND c.status = 'subscribed'"
+)
+
+
+def _record_consents(
+    store: ContactStore, emails: Sequence[str], report: ImportReport, proof: str
+) -> None:
+    """Record consent for these imported addresses, in one transaction: not for a suppressed
+    one (the import did not write it), never over a withdrawal, never over an earlier record
+    (its date and proof are the better evidence)."""
+    keys = {key_of(email) for email in emails} - {key_of(e) for e in report.suppressed_emails}
+    if not keys:
+        return
+    with store.db.transaction() as conn:
+        new: list[int] = []
+        for contact_id, recorded, withdrawn in conn.execute(
+            _CONSENT_STATE, (json.dumps(sorted(keys), ensure_ascii=False),)
+        ):
+            if withdrawn:
+                report.consents_withdrawn += 1
+            elif recorded:
+                report.consents_kept += 1
+            else:
+                new.append(int(contact_id))
+        report.consents = give_ids(store.db, new, proof=proof)
 
 
 def _undefuse_trimmed(value: str) -> str:

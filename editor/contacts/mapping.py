@@ -6,6 +6,9 @@ A mapping is one target per column, in column order:
 ``first_name``  ``last_name``
 ``full_name``   « Jean Dupont », « DUPONT Jean », « Dupont, Jean »: the pipeline splits it with
                 :func:`split_full_name`, and only fills a first or last name no other column gives
+``measurement_consent``  whether the person agreed to have opens and clicks measured (at most
+                one column; see :func:`consent_answer`). Guessed from its header only, never
+                from its values: a column of « oui » could as well be the newsletter's consent
 ``field:Name``  a custom field called ``Name``
 ``ignore``      not imported
 
@@ -37,7 +40,9 @@ from editor.settings import resources_dir
 
 __all__ = [
     "FIELD_PREFIX",
+    "MEASUREMENT_CONSENT",
     "TARGETS",
+    "consent_answer",
     "content_target",
     "field_name",
     "guess_mapping",
@@ -50,10 +55,20 @@ __all__ = [
     "target_spec",
 ]
 
-TARGETS: tuple[str, ...] = ("email", "first_name", "last_name", "full_name", "field:", "ignore")
+MEASUREMENT_CONSENT = "measurement_consent"
+TARGETS: tuple[str, ...] = (
+    "email",
+    "first_name",
+    "last_name",
+    "full_name",
+    MEASUREMENT_CONSENT,
+    "field:",
+    "ignore",
+)
 """The targets; ``field:`` stands for ``field:<Name>``, a custom field of any name."""
 FIELD_PREFIX = "field:"
-_SINGLE = ("email", "first_name", "last_name", "full_name")  # at most one column each
+# at most one column each
+_SINGLE = ("email", "first_name", "last_name", "full_name", MEASUREMENT_CONSENT)
 
 _EMAIL_CORE = frozenset(
     {"email", "e mail", "mail", "courriel", "mel", "emails", "e mails", "electronique"}
@@ -143,6 +158,47 @@ _VOCABULARY: dict[str, tuple[str, ...]] = {
         "contact",
         "identite",
         "destinataire",
+    ),
+    # Consent to open/click measurement, not to the newsletter: a bare « Consentement » is not
+    # here (it usually means the latter). ``measurement_consent`` is what the signup form posts.
+    MEASUREMENT_CONSENT: (
+        "measurement consent",
+        "consent measurement",
+        "consent to measurement",
+        "measurement opt in",
+        "audience measurement",
+        "audience measurement consent",
+        "tracking consent",
+        "consent tracking",
+        "consent to tracking",
+        "tracking opt in",
+        "email tracking consent",
+        "open tracking consent",
+        "accepts measurement",
+        "accept measurement",
+        "accepts tracking",
+        "accept tracking",
+        "consentement mesure",
+        "consentement a la mesure",
+        "consentement mesure audience",
+        "consentement a la mesure d audience",
+        "consentement mesure d audience",
+        "consentement suivi",
+        "consentement au suivi",
+        "consentement tracking",
+        "consentement au tracking",
+        "mesure d audience",
+        "mesure audience",
+        "accepte la mesure",
+        "accepte mesure",
+        "accepte la mesure d audience",
+        "accepte mesure audience",
+        "j accepte la mesure",
+        "j accepte la mesure d audience",
+        "accepte le suivi",
+        "accepte suivi",
+        "accord mesure",
+        "accord pour la mesure",
     ),
     "field:company": (
         "societe",
@@ -414,8 +470,8 @@ def field_name(target: str) -> str | None:
 
 def target_spec(target: str) -> str:
     """A target as scripts write it (``--map``, the import report's JSON): ``email``,
-    ``first_name``, ``last_name``, ``full_name``, ``ignore``, or a custom field's name —
-    ``field:<name>`` only for a field whose name is one of those words."""
+    ``first_name``, ``last_name``, ``full_name``, ``measurement_consent``, ``ignore``, or a
+    custom field's name — ``field:<name>`` only for a field whose name is one of those words."""
     name = field_name(target)
     if name is None:
         return target
@@ -435,12 +491,39 @@ def parse_target(spec: str) -> str | None:
     return FIELD_PREFIX + text if text else None
 
 
+# What a measurement consent cell may say, compared without case, accents or outer spaces.
+# Strict on purpose: consent must be unambiguous (CNIL), so « peut-être », « 2 » or « oui?»
+# are neither, and the import lists them rather than guessing.
+_CONSENT_YES = frozenset(
+    {"oui", "o", "yes", "y", "true", "vrai", "1", "x", "on"}
+    | {"accepte", "acceptee", "accepted"}
+    | {"\u2713", "\u2714", "\u2611", "\u2705"}  # ✓ ✔ ☑ ✅
+)
+_CONSENT_NO = frozenset(
+    {"", "non", "n", "no", "false", "faux", "0", "off", "-"}
+    | {"refuse", "refusee", "refused", "declined"}
+    | {"\u2717", "\u2718", "\u2610", "\u274c"}  # ✗ ✘ ☐ ❌
+)
+
+
+def consent_answer(value: str) -> bool | None:
+    """What a measurement consent cell says: True (yes-like), False (no-like or empty), or
+    None when it is neither and must not be read as either."""
+    text = unicodedata.normalize("NFKD", value.strip().casefold())
+    text = " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
+    if text in _CONSENT_YES:
+        return True
+    if text in _CONSENT_NO:
+        return False
+    return None
+
+
 def guess_mapping(headers: list[str], samples: list[list[str]]) -> list[str]:
     """One target per header, from the header names and the sample rows (``Table.preview()``).
 
-    Never two columns on ``email``, ``first_name``, ``last_name``, ``full_name`` or the same
-    field: the first (for ``email``, the one holding most valid addresses) wins, the others keep
-    their header as custom field name.
+    Never two columns on ``email``, ``first_name``, ``last_name``, ``full_name``,
+    ``measurement_consent`` or the same field: the first (for ``email``, the one holding most
+    valid addresses) wins, the others keep their header as custom field name.
     """
     columns = [[row[i] for row in samples if i < len(row) and row[i]] for i in range(len(headers))]
     targets = [
