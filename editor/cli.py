@@ -119,7 +119,8 @@ def _contacts_parsers(sub: Any) -> None:
         metavar="COLUMN=FIELD",
         help=_(
             "what a column holds (header or number from 1): email, "
-            "first_name, last_name, full_name, ignore or a custom field name; "
+            "first_name, last_name, full_name, measurement_consent (yes/no: "
+            "consent to open/click measurement), ignore or a custom field name; "
             "repeatable"
         ),
     )
@@ -293,7 +294,14 @@ def cmd_contacts_import(args: argparse.Namespace) -> int:
     with open_table(source, sheet=args.sheet) as table:
         mapping = override_mapping(table.headers, suggest_mapping(table), choices)
         with ContactStore() as store:
-            report = run_import(store, table, mapping, list_name=args.list, basis=basis)
+            report = run_import(
+                store,
+                table,
+                mapping,
+                list_name=args.list,
+                basis=basis,
+                source_name=source.name if isinstance(source, Path) else None,
+            )
     for warning in report.warnings:
         _warn(warning)
     if args.json:
@@ -307,6 +315,12 @@ def cmd_contacts_import(args: argparse.Namespace) -> int:
             print(
                 _('  row {row}: "{value}" — {reason}').format(
                     row=rejected.row, value=rejected.value, reason=rejected.reason
+                )
+            )
+        for unread in report.consent_invalid:
+            print(
+                _('  row {row}: "{value}" — {reason}').format(
+                    row=unread.row, value=unread.value, reason=unread.reason
                 )
             )
     return 0
