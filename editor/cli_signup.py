@@ -2,7 +2,9 @@
 
 Writes the HTML snippet (or, with ``--notice-only``, the information notice alone; ``--text``
 for its plain-text form) to stdout or to ``--out FILE`` (written atomically). The notice's
-language is the website's (``--lang``), by default the UI's. Bad settings exit 2 with a sentence.
+language is the website's (``--lang``), by default the UI's. ``--ask-measurement`` adds the
+optional consent to measuring opens and clicks (form and notice). Bad settings exit 2 with a
+sentence.
 """
 
 from __future__ import annotations
@@ -66,6 +68,11 @@ def add_parsers(sub: Any) -> None:
         metavar="N",
         help=_("months kept after the last contact (default: 36)"),
     )
+    p.add_argument(
+        "--ask-measurement",
+        action="store_true",
+        help=_("also ask for the optional consent to measuring opens and clicks"),
+    )
     p.add_argument("--notice-only", action="store_true", help=_("write only the privacy notice"))
     p.add_argument(
         "--text",
@@ -101,6 +108,7 @@ def cmd_signup_form(args: argparse.Namespace) -> int:
         action=args.action,
         mailto=args.mailto,
         list_name=args.list,
+        ask_measurement=args.ask_measurement,
     )
     try:
         if args.text:

@@ -67,6 +67,8 @@ class SignupSettings:
         mailto: the sender address ``local@domain``: the form opens a message to
             ``local+subscribe@domain`` instead of posting.
         list_name: the newsletter's name, shown in the consent wording.
+        ask_measurement: also ask for the optional consent to measuring opens and clicks
+            (a second, unticked box; in mailto mode a second button), and say so in the notice.
     """
 
     organisation: str
@@ -81,6 +83,7 @@ class SignupSettings:
     action: str = ""
     mailto: str = ""
     list_name: str = ""
+    ask_measurement: bool = False
 
 
 def subscribe_address(sender: str) -> str:
@@ -205,6 +208,24 @@ _WORDS: dict[str, dict[str, str]] = {
         "body": "I agree to receive the newsletter{list} from {org} by email.\n"
         "First name (optional): ",
         "required": "required",
+        "h_measurement": "Measuring opens and clicks (optional)",
+        "measurement_line": "If you agree to it, and only then, we measure for each newsletter "
+        "whether you opened it and which of its links you clicked, for you personally: the hour "
+        "of the first time and how many times, nothing more. We look at the results only as "
+        "totals, to know what interests our readers. The legal basis is your consent (GDPR "
+        "article 6.1.a; article 82 of the French Data Protection Act), which is optional: "
+        "refusing it changes nothing to your subscription. You can withdraw it at any time, "
+        "without unsubscribing, by writing to {contact}; measuring stops from the next "
+        "newsletter.",
+        "measure_consent": "Optional: I also agree that {org} measures, for me personally, "
+        "whether I open its newsletters and which of their links I click. I can withdraw this "
+        "consent at any time.",
+        "measure_submit": "Subscribe and accept measurement",
+        "measure_hint": "The second button also gives your optional consent to measuring, for "
+        "you personally, whether you open our newsletters and which of their links you click; "
+        "you can withdraw it at any time.",
+        "measure_fallback": "To also accept the measurement, use this link instead: {address}.",
+        "measure_line": "Measure my opens and clicks: yes",
     },
     "fr": {
         "title": "Comment nous utilisons vos données personnelles",
@@ -257,6 +278,24 @@ _WORDS: dict[str, dict[str, str]] = {
         "par {org}.\n"
         "Prénom (facultatif) : ",
         "required": "obligatoire",
+        "h_measurement": "Mesure des ouvertures et des clics (facultative)",
+        "measurement_line": "Si vous l’acceptez, et seulement dans ce cas, nous mesurons pour "
+        "chaque lettre si vous l’avez ouverte et sur quels liens vous avez cliqué, pour vous "
+        "personnellement : l’heure de la première fois et le nombre de fois, rien de plus. Nous "
+        "n’en consultons que les totaux, pour savoir ce qui intéresse nos lecteurs. Ce "
+        "traitement repose sur votre consentement (article 6.1.a du RGPD et article 82 de la "
+        "loi Informatique et Libertés), qui est facultatif : le refuser ne change rien à votre "
+        "abonnement. Vous pouvez le retirer à tout moment, sans vous désabonner, en écrivant à "
+        "{contact} ; la mesure cesse dès la lettre suivante.",
+        "measure_consent": "Facultatif : j’accepte aussi que {org} mesure, pour moi "
+        "personnellement, si j’ouvre ses lettres et sur quels liens je clique. Je peux retirer "
+        "cet accord à tout moment.",
+        "measure_submit": "S’abonner et accepter la mesure",
+        "measure_hint": "Le second bouton donne aussi votre accord, facultatif, à la mesure "
+        "personnelle de l’ouverture de nos lettres et des liens sur lesquels vous cliquez ; "
+        "vous pouvez le retirer à tout moment.",
+        "measure_fallback": "Pour accepter aussi la mesure, utilisez plutôt ce lien : {address}.",
+        "measure_line": "Mesure des ouvertures et des clics : oui",
     },
 }
 
@@ -297,14 +336,21 @@ def _sections(settings: SignupSettings) -> list[tuple[str, list[str]]]:
         if s.transfers.strip()
         else w["no_transfers"]
     )
+    contact = s.contact_email.strip()
+    measurement = (
+        [(w["h_measurement"], [w["measurement_line"].format(contact=contact)])]
+        if s.ask_measurement
+        else []
+    )
     return [
         (w["h_controller"], controller),
         (w["h_purpose"], [w["purpose_line"].format(purpose=purpose)]),
+        *measurement,
         (w["h_recipients"], [w["recipients_line"].format(recipients=recipients)]),
         (w["h_retention"], [w["retention_line"].format(months=s.retention_months)]),
         (
             w["h_rights"],
-            [w["rights_line"].format(contact=s.contact_email.strip()), w["complaint"]],
+            [w["rights_line"].format(contact=contact), w["complaint"]],
         ),
         (w["h_transfers"], [transfers]),
     ]
@@ -340,11 +386,24 @@ def _linked(text: str, contact: str) -> str:
     return escaped.replace(address, f'<a href="{href}">{address}</a>')
 
 
-def subscribe_mailto_url(settings: SignupSettings) -> str:
-    """``mailto:local+subscribe@domain?subject=…&body=…`` (percent-encoded), for mailto mode."""
+def _mail_body(settings: SignupSettings, measurement: bool) -> str:
+    """The request's body: the consent wording, the measurement line if asked for (the inbox
+    reads it: :func:`editor.inbox.subscribe_mail.measurement_line`), the first-name line last
+    so the person types right after it."""
+    w = _WORDS[settings.language]
+    consent, first_name = w["body"].split("\n")
+    lines = [consent.format(list=_list_suffix(settings), org=settings.organisation.strip())]
+    if measurement:
+        lines.append(w["measure_line"])
+    return "\n".join([*lines, first_name])
+
+
+def subscribe_mailto_url(settings: SignupSettings, *, measurement: bool = False) -> str:
+    """``mailto:local+subscribe@domain?subject=…&body=…`` (percent-encoded), for mailto mode;
+    ``measurement``: the body also says yes to measuring opens and clicks."""
     s = check_settings(settings)
     w = _WORDS[s.language]
-    body = w["body"].format(list=_list_suffix(s), org=s.organisation.strip())
+    body = _mail_body(s, measurement)
     query = urllib.parse.urlencode(
         {"subject": w["subject"], "body": body.replace("\n", "\r\n")},
         quote_via=urllib.parse.quote,
@@ -371,40 +430,28 @@ def signup_form(settings: SignupSettings) -> str:
     An email field (``type=email required``; not in mailto mode, where the sender's address is
     the subscriber), an optional first name, an unticked required consent checkbox saying what
     is agreed to, the short notice and the full one in a ``<details>``. In mailto mode the form
-    is a GET to the ``mailto:`` address with the subject and body as hidden fields — browsers
-    turn it into the same URL as :func:`subscribe_mailto_url`, and refuse to open it until the
-    box is ticked — plus a plain link for visitors whose browser opens nothing.
+    is a GET to the ``mailto:`` address with the subject and body as fields — browsers turn it
+    into the same URL as :func:`subscribe_mailto_url`, and refuse to open it until the box is
+    ticked — plus a plain link for visitors whose browser opens nothing.
+
+    With ``ask_measurement``, the optional consent to measuring opens and clicks: a second,
+    unticked, not required box ``measurement_consent=yes`` posted to the handler; in mailto
+    mode, where a box cannot add a line to the message, a second button whose body carries the
+    measurement line (each button sends its own ``body``: only the one clicked is submitted),
+    and a second fallback link.
     """
     s = check_settings(settings)
     w = _WORDS[s.language]
     e = html.escape
     org = s.organisation.strip()
-    lst = _list_suffix(s)
     required = f'<abbr title="{e(w["required"])}">*</abbr>'
     out = [
         f"<!-- Bulletin signup form: {e(org).replace('--', '- -')} -->",
         f'<div class="bulletin-signup" lang="{s.language}">',
         f"<style>{_CSS}</style>",
     ]
-    if s.mailto.strip():
-        address = subscribe_address(s.mailto)
-        body = w["body"].format(list=lst, org=org)
-        out += [
-            f'<form action="mailto:{e(address)}" method="get">',
-            f'<input type="hidden" name="subject" value="{e(w["subject"])}">',
-            f'<input type="hidden" name="body" value="{e(body).replace(chr(10), "&#10;")}">',
-        ]
-    else:
-        out += [
-            f'<form action="{e(s.action)}" method="post">',
-            f'<label for="bulletin-email">{e(w["email"])} {required}</label>',
-            '<input id="bulletin-email" name="email" type="email" required'
-            ' autocomplete="email" maxlength="254">',
-            f'<label for="bulletin-first-name">{e(w["first_name"])}</label>',
-            '<input id="bulletin-first-name" name="first_name" type="text"'
-            ' autocomplete="given-name" maxlength="100">',
-        ]
-    consent = w["consent"].format(list=lst, org=org)
+    out += _mail_fields(s) if s.mailto.strip() else _handler_fields(s, required)
+    consent = w["consent"].format(list=_list_suffix(s), org=org)
     # Unnamed in mailto mode: a named box would become a header of the mailto: URL.
     name = "" if s.mailto.strip() else ' name="consent" value="yes"'
     out += [
@@ -414,18 +461,16 @@ def signup_form(settings: SignupSettings) -> str:
         f'<label for="bulletin-consent">{e(consent)} {required}</label>',
         "</p>",
     ]
-    if s.mailto.strip():
+    if s.ask_measurement and not s.mailto.strip():
         out += [
-            f'<button type="submit">{e(w["mail_submit"])}</button>',
-            f"<small>{e(w['mail_hint'])}</small>",
-            "</form>",
+            '<p class="bulletin-consent">',
+            '<input id="bulletin-measurement" name="measurement_consent" value="yes"'
+            ' type="checkbox">',
+            f'<label for="bulletin-measurement">{e(w["measure_consent"].format(org=org))}</label>',
+            "</p>",
         ]
-        link = f'<a href="{e(subscribe_mailto_url(s))}">{e(subscribe_address(s.mailto))}</a>'
-        fallback = e(w["mail_fallback"]).replace(e("{address}"), link)
-        out.append(f"<p><small>{fallback}</small></p>")
-    else:
-        out += [f'<button type="submit">{e(w["submit"])}</button>', "</form>"]
-    short = w["short"].format(list=lst, org=org, contact=s.contact_email.strip())
+    out += _mail_buttons(s) if s.mailto.strip() else [_button("", w["submit"]), "</form>"]
+    short = w["short"].format(list=_list_suffix(s), org=org, contact=s.contact_email.strip())
     out += [
         f'<p id="bulletin-short-notice"><small>{_linked(short, s.contact_email.strip())}'
         "</small></p>",
@@ -435,3 +480,67 @@ def signup_form(settings: SignupSettings) -> str:
         "</div>",
     ]
     return "\n".join(out) + "\n"
+
+
+def _handler_fields(s: SignupSettings, required: str) -> list[str]:
+    """The form posting to the user's handler, its email and first-name fields."""
+    w = _WORDS[s.language]
+    e = html.escape
+    return [
+        f'<form action="{e(s.action)}" method="post">',
+        f'<label for="bulletin-email">{e(w["email"])} {required}</label>',
+        '<input id="bulletin-email" name="email" type="email" required'
+        ' autocomplete="email" maxlength="254">',
+        f'<label for="bulletin-first-name">{e(w["first_name"])}</label>',
+        '<input id="bulletin-first-name" name="first_name" type="text"'
+        ' autocomplete="given-name" maxlength="100">',
+    ]
+
+
+def _mail_fields(s: SignupSettings) -> list[str]:
+    """The GET form to the subscribe address, with its subject; the body is a hidden field,
+    or each button's own when there are two (see :func:`_mail_buttons`)."""
+    w = _WORDS[s.language]
+    e = html.escape
+    out = [
+        f'<form action="mailto:{e(subscribe_address(s.mailto))}" method="get">',
+        f'<input type="hidden" name="subject" value="{e(w["subject"])}">',
+    ]
+    if not s.ask_measurement:
+        out.append(f'<input type="hidden" name="body" value="{_attribute(_mail_body(s, False))}">')
+    return out
+
+
+def _mail_buttons(s: SignupSettings) -> list[str]:
+    """The mailto form's button(s), its hint and the fallback link(s)."""
+    w = _WORDS[s.language]
+    e = html.escape
+    address = subscribe_address(s.mailto)
+    if s.ask_measurement:
+        out = [
+            _button(_mail_body(s, False), w["mail_submit"]),
+            _button(_mail_body(s, True), w["measure_submit"]),
+            f"<small>{e(w['mail_hint'])}</small>",
+            f"<small>{e(w['measure_hint'])}</small>",
+            "</form>",
+        ]
+    else:
+        out = [_button("", w["mail_submit"]), f"<small>{e(w['mail_hint'])}</small>", "</form>"]
+    link = f'<a href="{e(subscribe_mailto_url(s))}">{e(address)}</a>'
+    out.append(f"<p><small>{e(w['mail_fallback']).replace(e('{address}'), link)}</small></p>")
+    if s.ask_measurement:
+        link = f'<a href="{e(subscribe_mailto_url(s, measurement=True))}">{e(address)}</a>'
+        fallback = e(w["measure_fallback"]).replace(e("{address}"), link)
+        out.append(f"<p><small>{fallback}</small></p>")
+    return out
+
+
+def _button(body: str, text: str) -> str:
+    """A submit button; with ``body``, it submits that as the form's ``body`` field."""
+    value = f' name="body" value="{_attribute(body)}"' if body else ""
+    return f'<button type="submit"{value}>{html.escape(text)}</button>'
+
+
+def _attribute(text: str) -> str:
+    """``text`` escaped for an attribute value, line breaks kept as ``&#10;``."""
+    return html.escape(text).replace("\n", "&#10;")

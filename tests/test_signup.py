@@ -265,3 +265,127 @@ def test_cli_prints_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
     args = ["signup-form", "--organisation", "X", "--email", "a@b.example", "--notice-only"]
     assert run([*args, "--lang", "en"]) == 0
     assert "<h2>How we use your personal data</h2>" in capsys.readouterr().out
+
+
+# -- the optional consent to measuring opens and clicks
+
+MEASURE: dict[str, dict[str, str]] = {
+    "en": {
+        "heading": "Measuring opens and clicks (optional)",
+        "line": "Measure my opens and clicks: yes",
+        "button": "Subscribe and accept measurement",
+    },
+    "fr": {
+        "heading": "Mesure des ouvertures et des clics (facultative)",
+        "line": "Mesure des ouvertures et des clics : oui",
+        "button": "S’abonner et accepter la mesure",
+    },
+}
+MEASURE_BOX = {
+    "en": ("Optional", "open", "links I click", "withdraw"),
+    "fr": ("Facultatif", "j’ouvre", "liens je clique", "retirer"),
+}
+MEASURE_NOTICE = {
+    "en": ("whether you opened it", "your consent", "withdraw it at any time"),
+    "fr": ("si vous l’avez ouverte", "votre consentement", "retirer à tout moment"),
+}
+MAILTO = {"action": "", "mailto": "news@jardin.example"}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_handler_mode_offers_an_optional_unticked_measurement_box(lang: str) -> None:
+    root = parse(signup_form(settings(language=lang, ask_measurement=True)))
+    (box,) = root.xpath("//input[@name='measurement_consent']")
+    assert box.get("type") == "checkbox" and box.get("value") == "yes"
+    assert box.get("checked") is None and box.get("required") is None
+    label = root.xpath(f"//label[@for='{box.get('id')}']")[0].text_content()
+    assert all(word in label for word in MEASURE_BOX[lang]), label
+    assert "Les Amis du Jardin" in label and "*" not in label  # not marked required
+    assert box.xpath("ancestor::form")  # posted with the rest
+    # The subscription's own box is still there, still required, before it.
+    consent, measurement = root.xpath("//input[@type='checkbox']")
+    assert consent.get("name") == "consent" and consent.get("required") is not None
+    assert measurement is box
+
+
+@pytest.mark.parametrize("mode", [{}, MAILTO])
+def test_without_the_option_nothing_about_measurement(mode: dict[str, str]) -> None:
+    for lang in ("en", "fr"):
+        snippet = signup_form(settings(language=lang, **mode))
+        root = parse(snippet)
+        assert not root.xpath("//input[@name='measurement_consent']")
+        assert len(root.xpath("//input[@type='checkbox']")) == 1
+        assert len(root.xpath("//button")) == 1
+        assert MEASURE[lang]["line"] not in snippet and MEASURE[lang]["heading"] not in snippet
+        url = urllib.parse.unquote(" ".join(root.xpath("//a/@href")))
+        assert "mesure" not in url.lower() and "measure" not in url.lower()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_mailto_mode_has_a_second_button_whose_body_says_yes_to_measurement(lang: str) -> None:
+    s = settings(language=lang, list_name="Nouvelles", ask_measurement=True, **MAILTO)
+    root = parse(signup_form(s))
+    # Still one checkbox, the required consent: an optional box cannot reach the message.
+    (box,) = root.xpath("//input[@type='checkbox']")
+    assert box.get("required") is not None and box.get("name") is None
+    assert not root.xpath("//input[@type='hidden' and @name='body']")  # each button has its own
+    plain, measured = root.xpath("//form//button")
+    assert plain.get("type") == measured.get("type") == "submit"
+    assert plain.get("name") == measured.get("name") == "body"
+    assert measured.text_content() == MEASURE[lang]["button"]
+    line = MEASURE[lang]["line"]
+    assert line not in plain.get("value") and line in measured.get("value").split("\n")
+    # The first button sends what the link sends; the second, the same plus the line.
+    for button, flag in ((plain, False), (measured, True)):
+        url = subscribe_mailto_url(s, measurement=flag)
+        body = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)["body"][0]
+        assert button.get("value").replace("\n", "\r\n") == body
+        assert url in root.xpath("//a/@href")
+    lines = measured.get("value").split("\n")
+    assert lines[-1].startswith(("First name", "Prénom"))  # typed right after, as before
+    assert len(root.xpath("//a[starts-with(@href, 'mailto:news+subscribe@')]")) == 2
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_notice_has_the_measurement_purpose_only_when_asked(lang: str) -> None:
+    asked = settings(language=lang, ask_measurement=True)
+    text = privacy_notice_text(asked)
+    html_root = parse(privacy_notice(asked))
+    headings = [h.text_content() for h in html_root.xpath("//h3")]
+    assert headings.index(MEASURE[lang]["heading"]) == 2  # right after the purpose
+    section = text.split(MEASURE[lang]["heading"] + "\n", 1)[1].split("\n\n", 1)[0]
+    assert all(phrase in section for phrase in MEASURE_NOTICE[lang]), section
+    assert "rgpd@jardin.example" in section and "6.1.a" in section
+    # The contact address in that section is a link, as in the others.
+    assert len(html_root.xpath("//a[@href='mailto:rgpd@jardin.example']")) == 2
+    for value in (privacy_notice_text(settings(language=lang)), privacy_notice(settings())):
+        assert MEASURE[lang]["heading"] not in value
+
+
+@pytest.mark.parametrize("mode", [{}, MAILTO])
+def test_measurement_wording_escapes_hostile_values(mode: dict[str, str]) -> None:
+    snippet = signup_form(settings(organisation=HOSTILE, ask_measurement=True, **mode))
+    assert "<script>" not in snippet and "<img" not in snippet
+    root = parse(snippet)
+    assert not root.xpath("//script | //img | //@*[starts-with(name(), 'on')]")
+    if mode:
+        values = root.xpath("//button/@value")
+        assert len(values) == 2 and all(HOSTILE in v for v in values)
+    else:
+        label = root.xpath("//label[@for='bulletin-measurement']")[0].text_content()
+        assert HOSTILE in label
+
+
+def test_cli_ask_measurement(tmp_path: Path) -> None:
+    out = tmp_path / "form.html"
+    args = ["signup-form", "--organisation", "Jardin", "--email", "rgpd@jardin.example"]
+    assert run([*args, "--action", "https://j.example/s", "--lang", "fr", "--out", str(out)]) == 0
+    assert "measurement_consent" not in out.read_text(encoding="utf-8")
+    assert (
+        run([*args, "--action", "https://j.example/s", "--ask-measurement", "--out", str(out)]) == 0
+    )
+    root = parse(out.read_text(encoding="utf-8"))
+    assert root.xpath("//input[@name='measurement_consent']")
+    notice = tmp_path / "notice.txt"
+    assert run([*args, "--lang", "en", "--ask-measurement", "--text", "--out", str(notice)]) == 0
+    assert MEASURE["en"]["heading"] in notice.read_text(encoding="utf-8")
