@@ -4,6 +4,11 @@ CSV: UTF-8 with a BOM (so Excel shows accents), ``;`` for French users (what Fre
 expects) and ``,`` otherwise, every cell that a spreadsheet would run as a formula prefixed
 with ``'`` (CSV injection). XLSX: every cell written as a string, so nothing is ever evaluated.
 Both stream the contacts and write atomically.
+
+The last column says whether the contact currently consents to open/click measurement
+(« oui »/« non », "yes"/"no"): its header is one the import recognises, so exporting then
+importing elsewhere keeps that consent. It comes after the custom fields, so every column an
+earlier export had keeps its place.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as _ILLEGAL_XML
 from editor.atomic import atomic_binary, atomic_text
 from editor.contacts.privacy import defuse
 from editor.contacts.store import Contact, ContactStore
-from editor.i18n import _, language
+from editor.i18n import _, language, pgettext
 
 
 class ExportError(ValueError):
@@ -42,14 +47,28 @@ def headers(fields: list[str]) -> list[str]:
         _("Created"),
         _("Updated"),
         *fields,
+        _("Measurement consent"),
     ]
 
 
 def rows(store: ContactStore, list_id: int | None) -> Iterator[list[str]]:
     fields = store.known_fields()
     yield headers(fields)
+    consenting = _consenting_ids(store)
+    answers = (
+        pgettext("editor.contacts.export", "no"),
+        pgettext("editor.contacts.export", "yes"),
+    )
     for contact in store.iter_contacts(list_id):
-        yield _row(contact, fields)
+        yield [*_row(contact, fields), answers[contact.id in consenting]]
+
+
+def _consenting_ids(store: ContactStore) -> set[int]:
+    """The contacts who consent to measurement now (a withdrawn consent is a no)."""
+    rows = store.connection.execute(
+        "SELECT contact_id FROM tracking_consent WHERE withdrawn_at IS NULL"
+    )
+    return {int(row[0]) for row in rows}
 
 
 def _row(contact: Contact, fields: list[str]) -> list[str]:

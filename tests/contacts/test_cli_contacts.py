@@ -39,7 +39,19 @@ def test_import_json_contract_and_list_json(capsys: pytest.CaptureFixture[str]) 
         "--json",
     )
     assert isinstance(report, dict)
-    assert set(report) == {"added", "updated", "duplicates", "suppressed", "invalid", "columns"}
+    assert set(report) == {
+        "added",
+        "updated",
+        "duplicates",
+        "suppressed",
+        "invalid",
+        "columns",
+        "measurement_consents",
+        "measurement_consents_kept",
+        "measurement_consents_withdrawn",
+        "measurement_consent_invalid",
+    }
+    assert report["measurement_consents"] == 0 and report["measurement_consent_invalid"] == []
     assert report["added"] > 0
     assert all(set(item) == {"row", "value", "reason"} for item in report["invalid"])
     assert report["columns"] == [
@@ -101,6 +113,10 @@ def test_import_pasted_text_from_stdin(
             {"column": 3, "header": "E-mail", "field": "email"},
             {"column": 4, "header": "Ville", "field": "city"},
         ],
+        "measurement_consents": 0,
+        "measurement_consents_kept": 0,
+        "measurement_consents_withdrawn": 0,
+        "measurement_consent_invalid": [],
     }  # type: ignore[index]
     assert run(["lists"]) == 0
     assert capsys.readouterr().out == "Clients\t1\n"

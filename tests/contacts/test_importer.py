@@ -203,6 +203,10 @@ def test_duplicates_invalid_suppressed_and_updates_are_reported(store: ContactSt
         "suppressed",
         "invalid",
         "columns",
+        "measurement_consents",
+        "measurement_consents_kept",
+        "measurement_consents_withdrawn",
+        "measurement_consent_invalid",
     }
     assert report.to_json()["columns"] == [
         {"column": 1, "header": "E-mail", "field": "email"},
