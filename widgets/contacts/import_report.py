@@ -2,7 +2,9 @@
 
 :class:`ReportView` shows an :class:`ImportReport` (counts, warnings, every rejected row with its
 row number, value and reason, the addresses skipped because they are suppressed, what each
-column of the source became) and saves it with :meth:`ImportReport.write_csv`.
+column of the source became) and saves it with :meth:`ImportReport.write_csv`. When a column held
+consent to open/click measurement, it also shows how many consents were recorded and, in a tab
+of its own, the rows whose answer was neither yes nor no.
 """
 
 from __future__ import annotations
@@ -91,10 +93,15 @@ class ReportView(QWidget):
                 _("Unsubscribed or erased, skipped:"),
             ),
             ("invalid", _("Rejected rows:")),
+            ("consents", _("Consents to open/click measurement recorded:")),
         ):
             value = QLabel()
             self.count_labels[key] = value
             counts.addRow(label, value)
+        self.counts = counts
+        self.consent_details = QLabel()  # kept, withdrawn, unreadable: said in a sentence
+        self.consent_details.setWordWrap(True)
+        counts.addRow("", self.consent_details)
         layout.addLayout(counts)
 
         self.warnings = QLabel()
@@ -114,9 +121,14 @@ class ReportView(QWidget):
         self.columns = QListView()
         self.columns.setModel(QStringListModel(self.columns))
         self.columns.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.consent_rows = QTableView()
+        self.consent_rows.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.consent_rows.verticalHeader().hide()
+        self.consent_rows.setWordWrap(False)
         self.tabs.addTab(self.rejected, "")
         self.tabs.addTab(self.skipped, "")
         self.tabs.addTab(self.columns, "")
+        self.tabs.addTab(self.consent_rows, "")
         layout.addWidget(self.tabs, 1)
 
         row = QHBoxLayout()
@@ -161,8 +173,33 @@ class ReportView(QWidget):
         self.tabs.setTabText(
             2, _("Columns ({columns_count})").format(columns_count=len(report.columns))
         )
-        # What needs a look first: rejected rows, skipped addresses, else what columns became.
-        self.tabs.setCurrentIndex(0 if report.invalid else 1 if skipped else 2)
+        self._show_consents(report)
+        # What needs a look first: rejected rows, unreadable consents, skipped addresses, else
+        # what columns became.
+        self.tabs.setCurrentIndex(
+            0 if report.invalid else 3 if report.consent_invalid else 1 if skipped else 2
+        )
+
+    def _show_consents(self, report: ImportReport) -> None:
+        """The consent to measurement part: only when a column held it."""
+        shown = report.has_consent_column
+        self.count_labels["consents"].setText(count_text(report.consents))
+        details = bool(report.consents_kept or report.consents_withdrawn or report.consent_invalid)
+        self.consent_details.setText(report.consent_summary() if shown and details else "")
+        self.counts.setRowVisible(self.count_labels["consents"], shown)
+        self.counts.setRowVisible(self.consent_details, shown and details)
+        model = RejectedModel(report.consent_invalid, self.consent_rows)
+        self.consent_rows.setModel(model)
+        self.consent_rows.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.consent_rows.setColumnWidth(1, 160)
+        self.consent_rows.horizontalHeader().setStretchLastSection(True)
+        self.tabs.setTabText(
+            3,
+            _("Consent not recorded ({count})").format(count=len(report.consent_invalid)),
+        )
+        self.tabs.setTabVisible(3, bool(report.consent_invalid))
 
     def export_report(self) -> None:
         if self.report is None:

@@ -506,6 +506,8 @@ class ImportWizard(QWizard):
         basis = self.basis_page.basis()
         list_name = self.basis_page.list_name()
 
+        name = None if isinstance(self.source, PastedText) else self.source.name
+
         def work(job: JobContext) -> ImportReport:
             return run_import(
                 job.store(interruptible=False),
@@ -515,6 +517,7 @@ class ImportWizard(QWizard):
                 basis=basis,
                 progress=job.progress,
                 cancelled=job.cancelled,
+                source_name=name,
             )
 
         self.worker = Worker(self.store.path, work, self)

@@ -58,6 +58,7 @@ def target_label(target: str) -> str:
         "first_name": _("First name"),
         "last_name": _("Last name"),
         "full_name": _("Full name (split)"),
+        "measurement_consent": _("Consent to open/click measurement (yes/no)"),
         "field:": _("Custom field"),
         "ignore": _("Ignore"),
     }

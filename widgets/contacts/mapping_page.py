@@ -1,11 +1,12 @@
 """Import wizard, page 2: what each column holds.
 
 One card per column of the source, left to right as in the spreadsheet: its header, a chooser
-(email, first name, last name, full name, custom field with an editable name, ignore) preset with
-:func:`suggest_mapping`, and sample values under it. A column without a header says that its
-target was guessed from its values. Below the cards, one line says what every column becomes
-(how many are imported, which are left out), so no column is dropped unseen. Sensitive field
-names are warned about as they are typed. The page is complete once a column holds the address.
+(email, first name, last name, full name, consent to measurement, custom field with an editable
+name, ignore) preset with :func:`suggest_mapping`, and sample values under it. A column without a
+header says that its target was guessed from its values. Below the cards, one line says what
+every column becomes (how many are imported, which are left out), so no column is dropped
+unseen. Sensitive field names are warned about as they are typed. The page is complete once a
+column holds the address.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 from editor.contacts.importer import suggest_mapping
 from editor.contacts.mapping import (
     FIELD_PREFIX,
+    MEASUREMENT_CONSENT,
     TARGETS,
     field_name,
     is_generated_header,
@@ -37,7 +39,8 @@ from editor.i18n import _, ngettext
 from widgets.contacts.labels import target_label
 
 SAMPLES = 5  # values shown under each column
-_SINGLE = ("email", "first_name", "last_name", "full_name")  # one column each
+# one column each
+_SINGLE = ("email", "first_name", "last_name", "full_name", MEASUREMENT_CONSENT)
 
 
 class ColumnCard(QFrame):
