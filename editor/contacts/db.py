@@ -134,12 +134,12 @@ def _v2(conn: sqlite3.Connection) -> None:
 
 
 from editor.inbox.inbox_db import _v4  # noqa: E402  (inbox messages, review: issue 11)
-from editor.inbox.subscription_db import _v5  # noqa: E402  (subscriptions by email: issue 11)
+from editor.inbox.subscription_db import _v5, _v7  # noqa: E402  (subscriptions by email: issue 11)
 from editor.sending.campaign_db import _v3  # noqa: E402  (campaigns, deliveries: issue 9)
 from editor.tracking.tracking_db import _v6  # noqa: E402  (opt-in measurement: issue 11)
 
 #: One function per schema version: ``MIGRATIONS[n]`` upgrades version ``n`` to ``n + 1``.
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6]
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -120,7 +120,8 @@ class Classification:
     ``message_id`` and ``date``: the message's own, the proof kept in the history.
     ``detail``: how it was recognised, in English, for logs and the review list.
     ``subscribe``: the requested address is ``sender``; ``name`` a first name the request gave,
-    ``language`` ``fr``/``en`` when its wording says so. ``confirm``: ``token`` from the
+    ``language`` ``fr``/``en`` when its wording says so, ``measurement`` its « Mesure des
+    ouvertures et des clics : oui » line as written ('' if none). ``confirm``: ``token`` from the
     ``+confirm-`` address, ``references`` the confirmation Message-IDs it replies to.
     """
 
@@ -141,6 +142,7 @@ class Classification:
     name: str = ""
     language: str = ""
     references: tuple[str, ...] = ()
+    measurement: str = ""
 
     @property
     def failure_kind(self) -> Kind:
@@ -353,7 +355,7 @@ def _subscribe_request(
     """A request to subscribe: delivered to a ``+subscribe`` address, or « subscribe » /
     « s'abonner » / « inscription » as the whole subject. The From address is the one asked
     for (the confirmation goes there, so a forged From subscribes nobody)."""
-    from editor.inbox.subscribe_mail import is_subscribe_address, one_line
+    from editor.inbox.subscribe_mail import is_subscribe_address, measurement_line, one_line
 
     to_subscribe = any(is_subscribe_address(a) for a in addresses(recipient_values))
     if not to_subscribe and not _SUBSCRIBE_SUBJECT.match(base.subject):
@@ -370,6 +372,7 @@ def _subscribe_request(
         recipients=(base.sender,),
         name=name,
         language=language,
+        measurement=measurement_line(text),
         detail="subscription request"
         + (" to the subscribe address" if to_subscribe else " in the subject"),
     )

@@ -195,6 +195,7 @@ def _send(
                     message_id=make_confirmation_id(domain),
                     date=now,
                     in_reply_to=request.request_message_id,
+                    measurement=bool(request.measurement),
                 )
             except ValueError:  # an address no header can carry: give the request up
                 _delete(store, request)

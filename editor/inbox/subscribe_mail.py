@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
@@ -33,7 +34,9 @@ __all__ = [
     "is_confirmation_id",
     "is_subscribe_address",
     "make_confirmation_id",
+    "measurement_line",
     "new_token",
+    "states_measurement",
 ]
 
 SUBSCRIBE_TAG = "subscribe"  # local+subscribe@domain (as editor.signup writes it)
@@ -97,6 +100,50 @@ def one_line(text: str, limit: int = 200) -> str:
     return " ".join(_CONTROL.sub(" ", text).split())[:limit]
 
 
+# -- the measurement line of a request
+
+#: The label of the signup form's line (:mod:`editor.signup`), accents, case and spaces folded.
+_MEASUREMENT_LABEL = re.compile(
+    r"(mesure des ouvertures et (des )?clics|measure( my)? opens and clicks"
+    r"|measurement of (my )?opens and clicks) ?: ?(?P<answer>.*)"
+)
+_QUOTED = re.compile(r"^[ \t]*(>[ \t]*)*")
+_YES = ("oui", "yes")
+MEASUREMENT_TEXT = 20_000  # characters of a body looked at, as for the « Prénom : » line
+
+
+def _fold(line: str) -> str:
+    """``line`` without accents, case-folded, its spaces (no-break ones too) made single."""
+    decomposed = unicodedata.normalize("NFKD", line)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+def measurement_line(text: str) -> str:
+    """The request's « Mesure des ouvertures et des clics : oui » / "Measure my opens and
+    clicks: yes" line as written (one line, quoting ``>`` removed), or '' when there is none.
+
+    Strict, because it is consent: the answer must be exactly yes or oui (a full stop
+    allowed), and one such line answering anything else (« non », « oui mais… ») means no.
+    """
+    found = ""
+    for raw in text[:MEASUREMENT_TEXT].splitlines():
+        line = _QUOTED.sub("", raw)
+        match = _MEASUREMENT_LABEL.fullmatch(_fold(line))
+        if match is None:
+            continue
+        if match.group("answer").rstrip(".! ") not in _YES:
+            return ""
+        found = found or one_line(line, 200)
+    return found
+
+
+def states_measurement(wording: str) -> bool:
+    """Whether a confirmation's wording (:attr:`Confirmation.wording`) told the person that
+    replying also agrees to measurement: only then does the reply record that consent."""
+    return any(words["measurement"].partition("{")[0] in wording for words in _WORDS.values())
+
+
 # -- the message
 
 _WORDS = {
@@ -107,6 +154,7 @@ _WORDS = {
             "Someone, probably you, asked to subscribe the address {email} to {what}.\n\n"
             "To confirm, reply to this message: what you write does not matter, replying is "
             "enough.\n\n"
+            "{measurement}"
             "If you did not ask, ignore this message: nothing happens, you will not be "
             "subscribed and the request is deleted in 7 days.\n\n"
             "{sender}"
@@ -114,6 +162,12 @@ _WORDS = {
         "newsletter": "the newsletter",
         "named": "the newsletter « {name} »",
         "from": "the newsletter of {sender}",
+        "measurement": (
+            "Your request also says that you agree to our measuring, for you personally, "
+            "whether you open our newsletters and which of their links you click. By replying, "
+            "you agree to this too. It is optional: you can withdraw it at any time, without "
+            "unsubscribing, by writing to {address}.\n\n"
+        ),
     },
     "fr": {
         "subject": "Merci de confirmer votre inscription à {what}",
@@ -123,6 +177,7 @@ _WORDS = {
             "{what}.\n\n"
             "Pour confirmer, répondez à ce message : le contenu de votre réponse n’a pas "
             "d’importance, il suffit de répondre.\n\n"
+            "{measurement}"
             "Si vous n’avez rien demandé, ignorez ce message : il ne se passe rien, vous ne "
             "serez pas inscrit et la demande est effacée dans 7 jours.\n\n"
             "{sender}"
@@ -130,6 +185,12 @@ _WORDS = {
         "newsletter": "la lettre d’information",
         "named": "la lettre d’information « {name} »",
         "from": "la lettre d’information de {sender}",
+        "measurement": (
+            "Votre demande indique aussi que vous acceptez que nous mesurions, pour vous "
+            "personnellement, si vous ouvrez nos lettres et sur quels liens vous cliquez. En "
+            "répondant, vous l’acceptez aussi. C’est facultatif : vous pouvez retirer cet "
+            "accord à tout moment, sans vous désabonner, en écrivant à {address}.\n\n"
+        ),
     },
 }
 
@@ -160,10 +221,13 @@ def compose(
     message_id: str,
     date: datetime,
     in_reply_to: str = "",
+    measurement: bool = False,
 ) -> Confirmation:
     """The confirmation email (RFC 5322 bytes, CRLF): From the account's sender, Reply-To the
     ``+confirm-TOKEN`` address, Auto-Submitted (it answers a request) and
-    X-Auto-Response-Suppress (so Exchange's out-of-office does not answer it)."""
+    X-Auto-Response-Suppress (so Exchange's out-of-office does not answer it).
+    ``measurement``: the request also agreed to measuring opens and clicks; the body says so,
+    and how to withdraw it (writing to the sender address)."""
     from editor.sending.message import encode_unstructured, format_address, quoted_printable
 
     words = _WORDS[language if language in LANGUAGES else "en"]
@@ -176,7 +240,11 @@ def compose(
     else:
         what = words["newsletter"]
     subject = words["subject"].format(what=what)
-    body = words["body"].format(email=to, what=what, sender=sender or from_email).rstrip() + "\n"
+    measured = words["measurement"].format(address=from_email) if measurement else ""
+    body = words["body"].format(
+        email=to, what=what, sender=sender or from_email, measurement=measured
+    )
+    body = body.rstrip() + "\n"
     headers = [
         ("From", format_address(sender, from_email, "From")),
         ("To", format_address("", to, "To")),

@@ -1,4 +1,4 @@
-"""The subscriptions-by-email tables of the profile database (schema version 5, issue 11).
+"""The subscriptions-by-email tables of the profile database (schema versions 5 and 7, issue 11).
 
 Appended to :data:`editor.contacts.db.MIGRATIONS`, never edited once shipped.
 
@@ -11,6 +11,9 @@ Appended to :data:`editor.contacts.db.MIGRATIONS`, never edited once shipped.
   contact's lawful basis and history) or when it expires unconfirmed, 7 days after the request.
   ``state``: ``queued`` (a confirmation is to be sent), ``sending`` (handed to the SMTP server,
   not yet known to be accepted: never sent again automatically), ``sent``.
+  Version 7 adds ``measurement``: the request's « Mesure des ouvertures et des clics : oui »
+  line as written ('' when it had none), so that confirming also records the consent to
+  measurement, with that line in its proof.
 * ``mailbox_checks``: per mailbox, when it was last checked and how it went (counts as JSON,
   or the failure's kind and detail), worded when shown.
 """
@@ -60,3 +63,10 @@ def _v5(conn: sqlite3.Connection) -> None:
     ]
     for statement in statements:
         conn.execute(statement)
+
+
+def _v7(conn: sqlite3.Connection) -> None:
+    """A request's consent to measuring opens and clicks, remembered until it is confirmed."""
+    conn.execute(
+        "ALTER TABLE subscription_requests ADD COLUMN measurement TEXT NOT NULL DEFAULT ''"
+    )

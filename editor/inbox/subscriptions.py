@@ -18,6 +18,12 @@ classifier), and only with the secret token or the confirmation's Message-ID.
 GDPR minimisation: an unconfirmed request is deleted :data:`EXPIRY` after it was made
 (:func:`purge_expired`, run by every sync and import); only a first name given in the request
 is kept, not the display name.
+
+Measurement: a request carrying the signup form's « Mesure des ouvertures et des clics : oui »
+line (:func:`~editor.inbox.subscribe_mail.measurement_line`) keeps it; its confirmation says
+so, and confirming then also records the consent to measuring opens and clicks
+(:func:`editor.tracking.consent.give_ids`) with its own proof. A request without the line, or a
+confirmation whose wording did not state it, records none.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from typing import TYPE_CHECKING
 from editor.contacts.keys import email_key
 from editor.contacts.model import Basis, ContactError, ContactInput, iso_utc
 from editor.i18n import _, language
-from editor.inbox.subscribe_mail import LANGUAGES, new_token, one_line
+from editor.inbox.subscribe_mail import LANGUAGES, new_token, one_line, states_measurement
 
 if TYPE_CHECKING:
     from editor.contacts.store import ContactStore
@@ -46,6 +52,7 @@ __all__ = [
     "SubscribeSettings",
     "handle_confirmation",
     "handle_request",
+    "measurement_proof",
     "pending_requests",
     "purge_expired",
 ]
@@ -107,12 +114,14 @@ class PendingRequest:
     attempts: int
     last_error: str
     expires_at: str
+    request_date: str | None = None
+    measurement: str = ""
 
 
 _COLUMNS = (
     "id, email, name, list_name, mailbox, language, token, request_message_id, requested_at,"
     " state, confirm_message_id, confirm_sent_at, confirm_wording, attempts, last_error,"
-    " expires_at"
+    " expires_at, request_date, measurement"
 )
 
 
@@ -193,7 +202,8 @@ def handle_request(
         conn.execute(
             "UPDATE subscription_requests SET state = 'queued', name = ?, list_name = ?,"
             " mailbox = ?, language = ?, request_message_id = ?, request_date = ?,"
-            " requested_at = ?, expires_at = ?, attempts = 0, last_error = '' WHERE id = ?",
+            " requested_at = ?, expires_at = ?, attempts = 0, last_error = '',"
+            " measurement = ? WHERE id = ?",
             (
                 found.name or existing.name,
                 settings.list_name,
@@ -203,6 +213,7 @@ def handle_request(
                 request_date,
                 stamp,
                 expires,
+                found.measurement,  # the newest request's choice, stated by the new confirmation
                 existing.id,
             ),
         )
@@ -217,8 +228,8 @@ def handle_request(
         return
     conn.execute(
         "INSERT INTO subscription_requests (email, email_key, name, list_name, mailbox,"
-        " language, token, request_message_id, request_date, requested_at, state, expires_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)",
+        " language, token, request_message_id, request_date, requested_at, state, expires_at,"
+        " measurement) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)",
         (
             address,
             key,
@@ -231,6 +242,7 @@ def handle_request(
             request_date,
             stamp,
             expires,
+            found.measurement,
         ),
     )
     outcome.result = "subscription request: confirmation queued"
@@ -265,6 +277,32 @@ def proof_text(request: PendingRequest, found: Classification, when: datetime) -
     )
 
 
+def _measurement_confirmed(request: PendingRequest, found: Classification) -> bool:
+    """Whether this reply also consents to measurement: the request asked for it, and the
+    confirmation replied to said so (the last one sent, whose wording is kept; a reply
+    threaded to an earlier one, which may not have said so, does not count)."""
+    if not request.measurement or not states_measurement(request.confirm_wording):
+        return False
+    return not found.references or request.confirm_message_id in found.references
+
+
+def measurement_proof(request: PendingRequest, found: Classification, when: datetime) -> str:
+    """The proof of the consent to measurement: the request's date, Message-ID and line as
+    written, then the confirmation's Message-ID and the reply's, like :func:`proof_text`."""
+    return _(
+        "Asked for in the subscription request of {requested}, Message-ID {request}, by the "
+        "line « {line} »; confirmed by the reply of {replied}, Message-ID {reply}, to the "
+        "confirmation email {confirmation}, which stated it"
+    ).format(
+        requested=request.request_date or request.requested_at,
+        request=request.request_message_id or _("without Message-ID"),
+        line=request.measurement,
+        replied=iso_utc(when),
+        reply=found.message_id or _("without Message-ID"),
+        confirmation=request.confirm_message_id,
+    )
+
+
 def handle_confirmation(
     store: ContactStore,
     found: Classification,
@@ -276,6 +314,7 @@ def handle_confirmation(
     """Subscribe the person who replied to a confirmation, if it is theirs (see the module
     doc); ``outcome`` gets the change. Runs in the caller's transaction."""
     from editor.inbox.process import Change
+    from editor.tracking.consent import give_ids
 
     conn = store.connection
     request = _find(conn, found)
@@ -290,6 +329,9 @@ def handle_confirmation(
     reason = _("Subscribed by email, confirmed by reply (double opt-in). {proof}").format(
         proof=one_line(proof, 4000)
     )
+    measured = _measurement_confirmed(request, found)
+    if measured:
+        reason += " " + _("Consent to measuring opens and clicks recorded too.")
     where = source or _("email")
     basis = Basis(
         "consent",
@@ -321,6 +363,9 @@ def handle_confirmation(
     except ContactError:  # e.g. an address another contact took meanwhile: keep the request
         outcome.result = "confirmation: the contact could not be saved"
         return
+    if measured:
+        said = measurement_proof(request, found, when)
+        give_ids(store.db, [contact_id], proof=said, now=iso_utc(when))
     conn.execute("DELETE FROM subscription_requests WHERE id = ?", (request.id,))
     outcome.contact_id = contact_id
     outcome.result = "confirmation: subscribed" if outcome.changed else "confirmation: recorded"

@@ -7,12 +7,15 @@ import pytest
 
 from editor.inbox.classify import classify
 from editor.inbox.subscribe_mail import (
+    Confirmation,
     compose,
     confirm_address,
     confirm_token_from_address,
     is_subscribe_address,
     make_confirmation_id,
+    measurement_line,
     new_token,
+    states_measurement,
 )
 from tests.inbox.samples import out_of_office, unsubscribe_reply
 from tests.inbox.subscribe_samples import SUBSCRIBE_TO, out_of_office_reply, reply, request
@@ -180,3 +183,129 @@ def test_hostile_messages_give_an_answer(raw: bytes) -> None:
     if found.kind == "subscribe":
         assert found.sender and "@" in found.sender
         assert "evil" not in found.sender  # an address hidden in an encoded display name
+
+
+# -- the « Mesure des ouvertures et des clics : oui » line (the signup form's second button)
+
+
+@pytest.mark.parametrize(
+    ("body", "written"),
+    [
+        ("Mesure des ouvertures et des clics : oui", "Mesure des ouvertures et des clics : oui"),
+        ("Measure my opens and clicks: yes", "Measure my opens and clicks: yes"),
+        ("MESURE DES OUVERTURES ET DES CLICS : OUI", "MESURE DES OUVERTURES ET DES CLICS : OUI"),
+        ("Mésure des ouvertures et des clics: Oui.", "Mésure des ouvertures et des clics: Oui."),
+        ("Mesure des ouvertures et des clics\u00a0:\u00a0oui", None),  # no-break spaces
+        ("Mesure des ouvertures et des clics\u202f: oui", None),
+        ("  Measure   my  opens and clicks :yes  ", "Measure my opens and clicks :yes"),
+        ("> Mesure des ouvertures et des clics : oui", "Mesure des ouvertures et des clics : oui"),
+        (">> > Measure my opens and clicks: YES", "Measure my opens and clicks: YES"),
+        ("Measurement of opens and clicks: yes", "Measurement of opens and clicks: yes"),
+        ("Mesure des ouvertures et clics : oui", "Mesure des ouvertures et clics : oui"),
+        ("J’accepte…\r\nMesure des ouvertures et des clics : oui\r\nPrénom : Marie\r\n", None),
+    ],
+)
+def test_measurement_line_variants(body: str, written: str | None) -> None:
+    found = measurement_line(body)
+    assert found, body
+    if written is not None:
+        assert found == written
+    assert "\n" not in found and "\r" not in found and not found.startswith(">")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",
+        "I agree to receive the newsletter by email.\nFirst name (optional): Marie\n",
+        "Mesure des ouvertures et des clics : non",
+        "Measure my opens and clicks: no",
+        "Measure my opens and clicks:",
+        "Measure my opens and clicks: yes please",
+        "Mesure des ouvertures et des clics : oui mais non",
+        "Mesure des ouvertures et des clics : oui <script>alert(1)</script>",
+        "Mesure des ouvertures et des clics : ouiiiiii",
+        "Mesure des ouvertures et des clics : \x00oui",
+        "I refuse. Measure my opens and clicks: yes",  # not the form's line
+        "Mesure des ouvertures et des clics : oui\nMesure des ouvertures et des clics : non",
+        "Measure my opens and clicks: " + "yes" * 100_000,
+        "Measure my opens and clicks",
+    ],
+)
+def test_measurement_line_is_strict(body: str) -> None:
+    assert measurement_line(body) == ""
+
+
+def test_measurement_line_far_down_a_huge_body_is_not_read() -> None:
+    assert measurement_line("x\n" * 20_000 + "Measure my opens and clicks: yes\n") == ""
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_signup_forms_bodies_are_read_back(lang: str) -> None:
+    import urllib.parse
+
+    from editor.signup import SignupSettings, subscribe_mailto_url
+
+    s = SignupSettings(
+        "Jardin", "rgpd@jardin.example", language=lang, mailto="news@example.org", list_name="N"
+    )
+    for flag in (False, True):
+        url = subscribe_mailto_url(s, measurement=flag)
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+        body = query["body"][0] + "Marie"  # the person types her first name
+        raw = request("marie@example.net", subject=query["subject"][0], body=body)
+        found = classify(raw)
+        assert found.kind == "subscribe" and found.name == "Marie" and found.language == lang
+        assert bool(found.measurement) is flag
+        assert bool(measurement_line(body)) is flag
+
+
+def test_a_request_remembers_its_measurement_line() -> None:
+    body = "Bonjour\n> Mesure des ouvertures et des clics : oui\nPrénom : Marie\n"
+    found = classify(request("marie@example.net", subject="Abonnement", body=body))
+    assert found.kind == "subscribe" and found.name == "Marie"
+    assert found.measurement == "Mesure des ouvertures et des clics : oui"
+    assert classify(request("marie@example.net")).measurement == ""
+    # A confirmation reply carrying the line is a confirmation, nothing more.
+    assert classify(reply(confirmation(), "marie@example.net")).measurement == ""
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_confirmation_states_the_measurement_choice(lang: str) -> None:
+    def made(measurement: bool) -> Confirmation:
+        return compose(
+            to="marie@example.net",
+            from_email="news@example.org",
+            from_name="Les Nouvelles",
+            token=TOKEN,
+            language=lang,
+            list_name="Readers",
+            message_id=make_confirmation_id("example.org"),
+            date=NOW,
+            measurement=measurement,
+        )
+
+    plain, measured = made(False), made(True)
+    stated = {
+        "fr": ("nous mesurions", "sur quels liens vous cliquez", "retirer cet accord"),
+        "en": ("our measuring", "which of their links you click", "withdraw it at any time"),
+    }[lang]
+    assert all(words in measured.body for words in stated)
+    assert "by writing to news@example.org" in measured.body or "écrivant à news@" in measured.body
+    assert not any(words in plain.body for words in stated)
+    assert states_measurement(measured.wording) and not states_measurement(plain.wording)
+    # Still a plain, quoted-printable text whose confirmation paragraph comes first.
+    body = measured.body
+    assert body.index("répondez" if lang == "fr" else "reply to this") < body.index(stated[0])
+    from email import message_from_bytes
+
+    payload = message_from_bytes(measured.raw).get_payload(decode=True)
+    assert isinstance(payload, bytes) and payload.decode("utf-8") == measured.body.replace(
+        "\n", "\r\n"
+    )
+
+
+@pytest.mark.parametrize("raw", HOSTILE)
+def test_hostile_messages_give_a_bounded_measurement(raw: bytes) -> None:
+    found = classify(raw)
+    assert found.measurement == ""

@@ -177,3 +177,54 @@ def test_import_with_a_mailbox_applies_its_settings(
     assert run(["inbox", "import", str(other), "--json", "--mailbox", "News"]) == 0
     assert "1 subscription confirmation sent." in capsys.readouterr().err
     assert smtp_server.wait_for_messages(1)[0][1] == [MARIE]
+
+
+def test_measurement_consent_through_real_servers(
+    imap_server: ImapServer,
+    smtp_server: SmtpServer,
+    keychain: Keychain,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    bulletin_home: Path,
+) -> None:
+    """The signup form's second button: its request carries the measurement line; confirmed,
+    the person is subscribed AND consents to measurement, with the proof. A request without
+    the line, confirmed the same way, records no such consent."""
+    from editor.tracking import consent
+
+    paul = "paul@example.net"
+    profile(bulletin_home / "contacts.sqlite3", {"Readers": []}).close()
+    AccountBook().save(account(smtp_server.port))
+    assert add_mailbox(imap_server, monkeypatch, "--account", "local", "--subscribe-list", "R") == 0
+    capsys.readouterr()
+    line = "Mesure des ouvertures et des clics : oui"
+    body = f"J’accepte de recevoir la lettre.\r\n{line}\r\nPrénom (facultatif) : Marie\r\n"
+    imap_server.append(request(f"Marie <{MARIE}>", subject="Abonnement", body=body))
+    imap_server.append(request(paul, message_id="<req-paul@x>"))
+    data, err = sync(capsys)
+    assert data["processed"] == 2 and "2 subscription confirmations sent." in err
+    sent = {rcpts[0]: raw for _f, rcpts, raw in smtp_server.wait_for_messages(2)}
+    marie_confirmation = email.message_from_bytes(sent[MARIE])
+    text = marie_confirmation.get_payload(decode=True)
+    assert isinstance(text, bytes) and "nous mesurions" in text.decode("utf-8")
+    assert b"measuring" not in sent[paul] and b"mesurions" not in sent[paul]
+
+    imap_server.append(reply(sent[MARIE], f"Marie <{MARIE}>"))
+    imap_server.append(reply(sent[paul], paul, message_id="<reply-paul@x>"))
+    data, _err = sync(capsys)
+    assert sorted((c["email"], c["status"]) for c in data["changed"]) == [
+        (MARIE, "subscribed"),
+        (paul, "subscribed"),
+    ]
+    with ContactStore() as store:
+        for address in (MARIE, paul):
+            contact = store.get(address)
+            assert contact is not None and contact.status == "subscribed"
+        record = consent.record(store.db, MARIE)
+        assert record is not None and record.active
+        assert line in record.proof and "<req-1@mail.example.com>" in record.proof
+        assert marie_confirmation["Message-ID"] in record.proof
+        assert consent.record(store.db, paul) is None
+        assert consent.consenting_count(store.db) == 1
+    assert run(["tracking", "status", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["consenting"] == 1
