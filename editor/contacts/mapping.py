@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from editor.contacts.emails import check_email
 from editor.settings import resources_dir
@@ -506,6 +506,7 @@ _CONSENT_NO = frozenset(
 )
 
 
+@lru_cache(maxsize=1024)  # a column holds a few spellings 100,000 times
 def consent_answer(value: str) -> bool | None:
     """What a measurement consent cell says: True (yes-like), False (no-like or empty), or
     None when it is neither and must not be read as either."""
