@@ -347,9 +347,22 @@ def _sniff(head: bytes, name: str) -> str:
     if _bom(head) or _utf16_without_bom(head):
         return "text"
     controls = sum(1 for b in head if b < 32 and b not in _TEXT_CONTROLS)
-    if controls * 10 > len(head):
+    if controls * 10 > len(head) and not _utf8_without_nul(head):
         raise _not_a_table(name, _("a binary file"))
     return "text"
+
+
+def _utf8_without_nul(head: bytes) -> bool:
+    """Valid UTF-8 (the last character may be cut by the sample's end) without a NUL byte: text
+    whatever control characters its cells hold (escape or backspace codes pasted into a name),
+    where a binary file almost never decodes."""
+    if b"\0" in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.reason == "unexpected end of data" and exc.start >= len(head) - 3
+    return True
 
 
 def _bom(head: bytes) -> tuple[str, int] | None:

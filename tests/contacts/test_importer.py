@@ -337,6 +337,7 @@ cell = st.text(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @example(rows=[("'=", "''-x", "@home"), ("+33 6", "=1+1", "'plain")], delimiter=";")
+@example(rows=[("\x1b\x08\x08", "\x1b\x08\x08", "\x1b\x08\x08")] * 3, delimiter=",")
 @given(
     rows=st.lists(st.tuples(cell, cell, cell), min_size=1, max_size=8),
     delimiter=st.sampled_from([",", ";", "\t", "|"]),
