@@ -858,7 +858,7 @@ def test_many_nul_bytes_is_binary_but_a_few_are_removed(tmp_path: Path) -> None:
 def test_control_characters_in_cells_do_not_make_utf8_text_binary(tmp_path: Path) -> None:
     """Hypothesis found it: a short CSV whose names are mostly escape/backspace codes is still
     a table (each odd value is the importer's to judge), while random bytes stay binary."""
-    odd = "email,nom\r\na@exemple.fr,\x1b\x08\x08\x1b\x08\x08\x1b\x08\r\n".encode()
+    odd = b"email,nom\r\na@exemple.fr,\x1b\x08\x08\x1b\x08\x08\x1b\x08\r\n"
     with open_table(write(tmp_path, "odd.csv", odd)) as table:
         assert read_all(table) == [(2, ["a@exemple.fr", "\x1b\x08\x08\x1b\x08\x08\x1b\x08"])]
     noise = bytes(b % 32 for b in range(7, 7 + 4000)).replace(b"\0", b"\x01") + b"\xff\xfe\x80"
