@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from editor.cli import run
 from editor.contacts.store import ContactStore
+from tests.contacts.test_importer import IMPORT_JSON_KEYS
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "contacts"
 PASTE = "Prénom\tNom\tE-mail\tVille\nZoé\tMartin\tzoe@exemple.fr\tLyon\nBob\t\tpas-une-adresse\t\n"
@@ -39,18 +40,7 @@ def test_import_json_contract_and_list_json(capsys: pytest.CaptureFixture[str]) 
         "--json",
     )
     assert isinstance(report, dict)
-    assert set(report) == {
-        "added",
-        "updated",
-        "duplicates",
-        "suppressed",
-        "invalid",
-        "columns",
-        "measurement_consents",
-        "measurement_consents_kept",
-        "measurement_consents_withdrawn",
-        "measurement_consent_invalid",
-    }
+    assert set(report) == IMPORT_JSON_KEYS
     assert report["measurement_consents"] == 0 and report["measurement_consent_invalid"] == []
     assert report["added"] > 0
     assert all(set(item) == {"row", "value", "reason"} for item in report["invalid"])

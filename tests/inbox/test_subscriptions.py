@@ -5,11 +5,7 @@ with the proof; the limits (24 h, complaints, subscribed contacts, per sync) and
 from __future__ import annotations
 
 import email
-from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
-
-import pytest
 
 from editor.contacts.model import Basis, ContactInput
 from editor.contacts.store import ContactStore
@@ -20,22 +16,13 @@ from editor.inbox.review import review_count
 from editor.inbox.subscriptions import EXPIRY, SubscribeSettings, pending_requests
 from tests.inbox.subscribe_samples import out_of_office_reply, reply, request
 from tests.inbox.support import NOW
-from tests.sending.campaign_support import account, profile
+from tests.sending.campaign_support import account
 from tests.smtp_server import SmtpServer, smtp_server
 
 __all__ = ["smtp_server"]
 
 MARIE = "marie@example.net"
 SETTINGS = SubscribeSettings("News", accept=True, list_name="Readers", language="auto")
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[ContactStore]:
-    store = profile(tmp_path / "c.sqlite3", {"Readers": ["old@example.net"]})
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def mailbox(**changes: object) -> Mailbox:

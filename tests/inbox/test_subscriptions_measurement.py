@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import email
 import sqlite3
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
-
-import pytest
 
 from editor.contacts.db import MIGRATIONS, SCHEMA_VERSION, connect, migrate_schema
 from editor.contacts.model import Basis, ContactInput
@@ -21,7 +18,7 @@ from editor.tracking import consent
 from tests.inbox.subscribe_samples import reply, request
 from tests.inbox.support import NOW
 from tests.inbox.test_subscriptions import mailbox, process
-from tests.sending.campaign_support import account, profile
+from tests.sending.campaign_support import account
 from tests.smtp_server import SmtpServer, smtp_server
 
 __all__ = ["smtp_server"]
@@ -29,15 +26,6 @@ __all__ = ["smtp_server"]
 MARIE = "marie@example.net"
 LINE_FR = "Mesure des ouvertures et des clics : oui"
 WITH_LINE = f"J’accepte de recevoir la lettre.\n{LINE_FR}\nPrénom (facultatif) : Marie\n"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[ContactStore]:
-    store = profile(tmp_path / "c.sqlite3", {"Readers": ["old@example.net"]})
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def send_one(store: ContactStore, server: SmtpServer, count: int = 1) -> bytes:
