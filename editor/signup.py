@@ -529,7 +529,10 @@ def _mail_buttons(s: SignupSettings) -> list[str]:
     link = f'<a href="{e(subscribe_mailto_url(s))}">{e(address)}</a>'
     out.append(f"<p><small>{e(w['mail_fallback']).replace(e('{address}'), link)}</small></p>")
     if s.ask_measurement:
-        link = f'<a href="{e(subscribe_mailto_url(s, measurement=True))}">{e(address)}</a>'
+        # Named by what it does: the same address text twice would leave the choice unclear.
+        link = (
+            f'<a href="{e(subscribe_mailto_url(s, measurement=True))}">{e(w["measure_submit"])}</a>'
+        )
         fallback = e(w["measure_fallback"]).replace(e("{address}"), link)
         out.append(f"<p><small>{fallback}</small></p>")
     return out
