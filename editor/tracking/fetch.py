@@ -4,8 +4,10 @@
 event number already stored) answers JSON lines ``{"n", "k": "o"|"c", "t": token, "l": link,
 "at": hour}``, a page at a time. Each page is stored in one transaction together with the new
 cursor, so an interrupted fetch resumes where it stopped and never counts an event twice. Then,
-unless asked to keep them, ``?purge=1&upto=N`` tells the endpoint to forget what Bulletin has
-stored (data minimisation: the server keeps nothing it no longer needs).
+unless asked to keep them, ``?purge=1&upto=N&tokens=…`` tells the endpoint to forget what this
+profile recognised in that page (data minimisation: the server keeps nothing it no longer
+needs). Naming the tokens keeps another profile's events on an endpoint two profiles share: the
+endpoint forgets those only once they are 30 days old, time enough for their reader's fetch.
 
 An event whose token is unknown (another profile's, a person since erased, a guess) or whose
 link is not one of its campaign's is skipped and counted as ignored. The network side is
@@ -195,11 +197,18 @@ def cursor(db: Database, endpoint: str) -> int:
     return 0 if row is None else int(row[0])
 
 
-def store(db: Database, endpoint: str, events: list[Event], highest: int) -> tuple[int, int]:
+def store(
+    db: Database,
+    endpoint: str,
+    events: list[Event],
+    highest: int,
+    recognised: set[str] | None = None,
+) -> tuple[int, int]:
     """Count ``events`` and move the cursor to ``highest``, in one transaction.
 
     Returns (stored, ignored). Events at or below the cursor already stored are skipped, so a
-    page read twice counts once.
+    page read twice counts once. ``recognised`` collects the tokens of this profile's
+    deliveries among them (what the purge may name).
     """
     stored = ignored = 0
     with db.transaction() as conn:
@@ -214,6 +223,8 @@ def store(db: Database, endpoint: str, events: list[Event], highest: int) -> tup
             if row is None:
                 ignored += 1
                 continue
+            if recognised is not None:
+                recognised.add(event.token)
             delivery_id, campaign_id = int(row[0]), int(row[1])
             if event.kind == "click" and (
                 conn.execute(
@@ -252,25 +263,40 @@ def fetch(
 ) -> FetchResult:
     """Read every new event from ``endpoint`` and count it (see the module doc)."""
     result = FetchResult(cursor=cursor(db, endpoint))
+    purging = purge
     for _page in range(MAX_PAGES):
         since = cursor(db, endpoint)
         body = _post(
             endpoint, secret, {"since": str(since), "limit": str(page)}, "export=1", timeout
         )
         events, highest, bad = parse_page(body, endpoint)
-        stored, ignored = store(db, endpoint, events, highest)
+        recognised: set[str] = set()
+        stored, ignored = store(db, endpoint, events, highest, recognised)
         result.read += len(events) + bad
         result.stored += stored
         result.ignored += ignored + bad
         result.cursor = cursor(db, endpoint)
+        if purging and result.cursor > since:
+            # Page by page: a page names at most ``page`` tokens, whatever the fetch's size.
+            purging = _purge(endpoint, secret, result, recognised, timeout)
         if progress is not None:
             progress(result)
         if len(events) + bad < page or result.cursor <= since:
             break
-    if purge and result.cursor > 0:
-        try:
-            _post(endpoint, secret, {"upto": str(result.cursor)}, "purge=1", timeout)
-            result.purged = True
-        except TrackingError as exc:
-            result.purge_error = str(exc)
     return result
+
+
+def _purge(
+    endpoint: str, secret: str, result: FetchResult, tokens: set[str], timeout: float
+) -> bool:
+    """Ask the endpoint to forget this profile's events up to the cursor; False (and the
+    error in ``result``) when it could not, so the fetch stops asking but keeps reading."""
+    fields = {"upto": str(result.cursor), "tokens": "\n".join(sorted(tokens))}
+    try:
+        _post(endpoint, secret, fields, "purge=1", timeout)
+    except TrackingError as exc:
+        result.purged = False
+        result.purge_error = str(exc)
+        return False
+    result.purged = True
+    return True

@@ -13,8 +13,11 @@
  *                               use this file to send people elsewhere (no open redirect).
  *   ?export=1&since=N[&limit=M] the events after number N, as JSON lines; needs the secret in
  *                               the X-Bulletin-Secret header or a POST field "secret".
- *   ?purge=1&upto=N             forgets the events up to number N (Bulletin has them); same
- *                               secret.
+ *   ?purge=1&upto=N[&tokens=…]  forgets the events up to number N (Bulletin has them); same
+ *                               secret. With "tokens" (one a line: the ones that Bulletin
+ *                               profile recognised), only their events go, and other events
+ *                               once they are 30 days old: a second profile reading the same
+ *                               endpoint still finds its own.
  *
  * What it keeps, in bulletin-track-data.php next to it: per event a number, the kind, the
  * random token Bulletin put in the message, the link number and the hour (UTC). No IP address,
@@ -30,6 +33,8 @@ const BULLETIN_GUARD = "<?php http_response_code(404); exit; ?>\n";
 const BULLETIN_COUNTER_WIDTH = 20; // digits of the event counter, rewritten in place
 const BULLETIN_MAX_LIMIT = 10000;  // events per export page
 const BULLETIN_MAX_LINK = 9999;
+const BULLETIN_KEEP_OTHERS_DAYS = 30; // events no purge named, kept this long for their reader
+const BULLETIN_MAX_TOKENS = 20000;    // tokens named by one purge
 
 function bulletin_b64url(string $raw): string
 {
@@ -182,6 +187,18 @@ function bulletin_purge(): void
     if ($upto === null) {
         bulletin_fail(400, 'Invalid cursor.');
     }
+    $named = bulletin_param('tokens');
+    $mine = null;  // null: every event up to $upto goes (what Bulletin asked before "tokens")
+    if ($named !== null) {
+        $mine = [];
+        foreach (array_slice(explode("\n", $named), 0, BULLETIN_MAX_TOKENS) as $value) {
+            $token = bulletin_token(trim($value));
+            if ($token !== null) {
+                $mine[$token] = true;
+            }
+        }
+    }
+    $cutoff = gmdate('Y-m-d\TH:00:00\Z', time() - BULLETIN_KEEP_OTHERS_DAYS * 86400);
     $handle = bulletin_open(LOCK_EX);
     if ($handle === null) {
         bulletin_fail(500, 'The data file cannot be written.');
@@ -191,10 +208,15 @@ function bulletin_purge(): void
     $removed = 0;
     while (($line = fgets($handle)) !== false) {
         $event = json_decode($line, true);
-        if (is_array($event) && isset($event['n']) && $event['n'] > $upto) {
+        if (!is_array($event) || !isset($event['n'])) {
+            $removed++;  // a damaged line helps nobody
+        } elseif ($event['n'] > $upto) {
             $kept .= $line;
-        } else {
+        } elseif ($mine === null || isset($mine[(string) ($event['t'] ?? '')])
+            || strcmp((string) ($event['at'] ?? ''), $cutoff) < 0) {
             $removed++;
+        } else {
+            $kept .= $line;  // another reader's, not yet 30 days old
         }
     }
     ftruncate($handle, 0);

@@ -161,3 +161,27 @@ def test_php_source_fills_the_secret_once_and_refuses_quotes() -> None:
 
     with pytest.raises(TrackingError):
         php_source("it's-a-secret-0123")
+
+
+def test_a_purge_naming_tokens_keeps_other_readers_events_for_30_days(
+    endpoint: PhpEndpoint,
+) -> None:
+    mine, other, old = TOKEN, "other-profile-token-0001", "other-profile-token-0002"
+    for token in (mine, other, old, mine):
+        endpoint.get(open_url(endpoint.url, token))
+    # Event 3 happened 31 days ago: age the hour written in the data file.
+    data = endpoint.data_file.read_text(encoding="utf-8")
+    lines = data.split("\n")
+    aged = [
+        line.replace(json.loads(line)["at"], "2000-01-01T00:00:00Z") if old in line else line
+        for line in lines
+    ]
+    endpoint.data_file.write_text("\n".join(aged), encoding="utf-8")
+    purge = endpoint.get(
+        f"{endpoint.url}?purge=1",
+        data=f"upto=3&tokens={mine}%0Anot%20a%20token".encode(),
+        headers={"X-Bulletin-Secret": SECRET},
+    )
+    assert purge.status == 200 and json.loads(purge.body) == {"removed": 2}
+    # Event 1 (named) and 3 (old) are gone; 2 (another reader's, recent) and 4 (after upto) stay.
+    assert [(e["n"], e["t"]) for e in export(endpoint)[1]] == [(2, other), (4, mine)]

@@ -179,3 +179,26 @@ def test_the_secret_is_in_no_file_of_the_data_folder(sent: Sent, bulletin_home: 
     for path in files:
         if path.is_file():
             assert SECRET.encode() not in path.read_bytes(), path
+
+
+def test_two_profiles_sharing_an_endpoint_each_get_their_own_events(
+    sent: Sent, endpoint: PhpEndpoint, tmp_path: Path
+) -> None:
+    """A fetch forgets on the server only what its profile recognised: the other profile's
+    opens wait there (30 days at most) and its own fetch still counts them."""
+    with measured_profile(tmp_path / "other.sqlite3") as other_store, SmtpServer() as server:
+        other = send(other_store, server)
+        first, second, _third = CONSENTING
+        endpoint.get(pixel(sent, first, endpoint))
+        endpoint.get(pixel(other, first, endpoint))
+        endpoint.get(pixel(other, second, endpoint))
+
+        mine = fetch(sent.store.db, endpoint.url, SECRET)
+        assert (mine.read, mine.stored, mine.ignored, mine.purged) == (3, 1, 2, True)
+        assert endpoint.data_file.read_text().count('"n"') == 2  # the other profile's, kept
+
+        theirs = fetch(other_store.db, endpoint.url, SECRET)
+        assert (theirs.read, theirs.stored, theirs.ignored, theirs.purged) == (2, 2, 0, True)
+        assert endpoint.data_file.read_text().count('"n"') == 0
+        m = figures(other_store.db, other.campaign_id)
+        assert m is not None and m.unique_opens == 2
