@@ -289,7 +289,14 @@ def test_an_invalid_message_id_counts_as_missing(value: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["<c3f2a.7.x@jardins.example>", "<1234@[192.0.2.1]>", " <a.b+c@xn--bckerei-5wa.de> "]
+    "value",
+    [
+        "<c3f2a.7.x@jardins.example>",
+        "<1234@[192.0.2.1]>",
+        " <a.b+c@xn--bckerei-5wa.de> ",
+        "<CAF=x+1_y@mail.gmail.com>",
+        "<abc@jardins.example> (added by postmaster@jardins.example)",
+    ],
 )
 def test_a_valid_message_id_passes(value: str) -> None:
     view = eml_view(_with_message_id(value))

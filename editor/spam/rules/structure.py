@@ -244,6 +244,7 @@ def _raw_header(view: MessageView, name: str) -> str:
     return ""
 
 
+_COMMENT = re.compile(r"\([^()]*\)")
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+"
 _MESSAGE_ID = re.compile(rf"<{_ATEXT}@(?:{_ATEXT}|\[[^\[\]\\\s]*\])>")
 
@@ -271,9 +272,10 @@ def message_id_missing(view: MessageView) -> Iterator[Hit]:
     if view.kind != "eml":
         return
     value = _raw_header(view, "Message-ID")
+    bare = _COMMENT.sub("", value).strip()  # « <id@host> (added by postmaster) » is fine
     if not value:
         yield Hit()
-    elif not _MESSAGE_ID.fullmatch(value):
+    elif not _MESSAGE_ID.fullmatch(bare):
         yield Hit(params={"value": value[:80]})
 
 
