@@ -13,6 +13,8 @@ data is still on disk. :mod:`editor.contacts.privacy` builds forget and purge on
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -45,6 +47,7 @@ class Erasure:
             cursor = conn.execute("DELETE FROM contacts WHERE email_key = ?", (key,))
             conn.execute(UPSERT_SUPPRESSION, (self.suppression.hash_key(key), ERASED, stamp))
             scrub_addresses(conn, {key})
+            _drop_pending_requests(conn, {key})
             return cursor.rowcount > 0
 
     def erase_ids(self, ids: Iterable[int], *, now: str | None = None) -> int:
@@ -67,6 +70,7 @@ class Erasure:
                 (ids_json(r[0] for r in rows),),
             )
             scrub_addresses(conn, {r[1] for r in rows})
+            _drop_pending_requests(conn, {r[1] for r in rows})
             return len(rows)
 
     def checkpoint(self) -> bool:
@@ -101,3 +105,14 @@ class Erasure:
     def resume(self) -> bool:
         """At opening: finish an erasure a reader blocked last time (one attempt)."""
         return not self.pending or self.finish(wait_ms=200)
+
+
+def _drop_pending_requests(conn: sqlite3.Connection, keys: set[str]) -> None:
+    """Forget these addresses' unconfirmed subscription requests (address, first name, token,
+    measurement line): an erased person must get no confirmation afterwards, and their reply
+    to an earlier one must not bring them back. Runs in the caller's transaction."""
+    if keys:
+        conn.execute(
+            "DELETE FROM subscription_requests WHERE email_key IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(keys)),),
+        )

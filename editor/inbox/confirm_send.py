@@ -196,6 +196,7 @@ def _send(
                     date=now,
                     in_reply_to=request.request_message_id,
                     measurement=bool(request.measurement),
+                    subscribed=_subscribed(store, request),
                 )
             except ValueError:  # an address no header can carry: give the request up
                 _delete(store, request)
@@ -266,17 +267,27 @@ def _transmit(smtp: smtplib.SMTP, sender: str, to: str, raw: bytes) -> None:
         raise _Refused(reply(code, text))
 
 
-def _still_wanted(store: ContactStore, request: PendingRequest, now: datetime) -> bool:
-    """Checked again just before sending: a contact subscribed meanwhile, a complaint, or a
-    confirmation sent less than a day ago means no confirmation now."""
+def _subscribed(store: ContactStore, request: PendingRequest) -> bool:
     contact = store.get(request.email)
+    return contact is not None and contact.status == "subscribed"
+
+
+def _still_wanted(store: ContactStore, request: PendingRequest, now: datetime) -> bool:
+    """Checked again just before sending: a contact subscribed meanwhile (unless the request
+    asks a subscriber about measurement, not given yet), a complaint, or a confirmation sent
+    less than a day ago means no confirmation now."""
+    from editor.tracking.consent import record
+
     held = store.suppression_info(request.email)
     recent = request.confirm_sent_at is not None and datetime.fromisoformat(
         request.confirm_sent_at
     ) > (now - RESEND_AFTER)
-    if (contact is not None and contact.status == "subscribed") or (
-        held is not None and held[0] == "complained"
-    ):
+    if _subscribed(store, request):
+        given = record(store.db, request.email)
+        wanted = bool(request.measurement) and not (given is not None and given.active)
+    else:
+        wanted = not (held is not None and held[0] == "complained")
+    if not wanted:
         _delete(store, request)
         return False
     return not recent

@@ -27,6 +27,7 @@ __all__ = [
     "CONFIRM_TAG",
     "SUBSCRIBE_TAG",
     "Confirmation",
+    "asks_measurement_only",
     "compose",
     "confirm_address",
     "confirm_token_from_address",
@@ -141,7 +142,17 @@ def measurement_line(text: str) -> str:
 def states_measurement(wording: str) -> bool:
     """Whether a confirmation's wording (:attr:`Confirmation.wording`) told the person that
     replying also agrees to measurement: only then does the reply record that consent."""
-    return any(words["measurement"].partition("{")[0] in wording for words in _WORDS.values())
+    return any(
+        words[key].partition("{")[0] in wording
+        for words in _WORDS.values()
+        for key in ("measurement", "measure_subject")
+    )
+
+
+def asks_measurement_only(wording: str) -> bool:
+    """Whether a confirmation's wording asked a subscriber about measurement alone (not to
+    subscribe): its reply then changes nothing of the subscription."""
+    return any(words["measure_subject"].partition("{")[0] in wording for words in _WORDS.values())
 
 
 # -- the message
@@ -168,6 +179,19 @@ _WORDS = {
             "you agree to this too. It is optional: you can withdraw it at any time, without "
             "unsubscribing, by writing to {address}.\n\n"
         ),
+        "measure_subject": "Please confirm: measuring your opens and clicks of {what}",
+        "measure_body": (
+            "Hello,\n\n"
+            "Someone, probably you, asked that we measure, for the address {email}, which is "
+            "subscribed to {what}, whether you open our newsletters and which of their links "
+            "you click.\n\n"
+            "To agree, reply to this message: what you write does not matter, replying is "
+            "enough. It is optional: you can withdraw it at any time, without unsubscribing, "
+            "by writing to {address}.\n\n"
+            "If you did not ask, ignore this message: nothing changes and the request is "
+            "deleted in 7 days.\n\n"
+            "{sender}"
+        ),
     },
     "fr": {
         "subject": "Merci de confirmer votre inscription à {what}",
@@ -190,6 +214,18 @@ _WORDS = {
             "personnellement, si vous ouvrez nos lettres et sur quels liens vous cliquez. En "
             "répondant, vous l’acceptez aussi. C’est facultatif : vous pouvez retirer cet "
             "accord à tout moment, sans vous désabonner, en écrivant à {address}.\n\n"
+        ),
+        "measure_subject": "Merci de confirmer : mesure de vos ouvertures et clics de {what}",
+        "measure_body": (
+            "Bonjour,\n\n"
+            "Quelqu’un, sans doute vous, a demandé que nous mesurions, pour l’adresse {email}, "
+            "inscrite à {what}, si vous ouvrez nos lettres et sur quels liens vous cliquez.\n\n"
+            "Pour l’accepter, répondez à ce message : le contenu de votre réponse n’a pas "
+            "d’importance, il suffit de répondre. C’est facultatif : vous pouvez retirer cet "
+            "accord à tout moment, sans vous désabonner, en écrivant à {address}.\n\n"
+            "Si vous n’avez rien demandé, ignorez ce message : rien ne change et la demande est "
+            "effacée dans 7 jours.\n\n"
+            "{sender}"
         ),
     },
 }
@@ -222,12 +258,14 @@ def compose(
     date: datetime,
     in_reply_to: str = "",
     measurement: bool = False,
+    subscribed: bool = False,
 ) -> Confirmation:
     """The confirmation email (RFC 5322 bytes, CRLF): From the account's sender, Reply-To the
     ``+confirm-TOKEN`` address, Auto-Submitted (it answers a request) and
     X-Auto-Response-Suppress (so Exchange's out-of-office does not answer it).
     ``measurement``: the request also agreed to measuring opens and clicks; the body says so,
-    and how to withdraw it (writing to the sender address)."""
+    and how to withdraw it (writing to the sender address). ``subscribed`` with it: the person
+    is subscribed already, so the message asks about measurement alone."""
     from editor.sending.message import encode_unstructured, format_address, quoted_printable
 
     words = _WORDS[language if language in LANGUAGES else "en"]
@@ -239,11 +277,17 @@ def compose(
         what = words["from"].format(sender=sender)
     else:
         what = words["newsletter"]
-    subject = words["subject"].format(what=what)
-    measured = words["measurement"].format(address=from_email) if measurement else ""
-    body = words["body"].format(
-        email=to, what=what, sender=sender or from_email, measurement=measured
-    )
+    if measurement and subscribed:
+        subject = words["measure_subject"].format(what=what)
+        body = words["measure_body"].format(
+            email=to, what=what, sender=sender or from_email, address=from_email
+        )
+    else:
+        subject = words["subject"].format(what=what)
+        measured = words["measurement"].format(address=from_email) if measurement else ""
+        body = words["body"].format(
+            email=to, what=what, sender=sender or from_email, measurement=measured
+        )
     body = body.rstrip() + "\n"
     headers = [
         ("From", format_address(sender, from_email, "From")),

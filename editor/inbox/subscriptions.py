@@ -36,7 +36,14 @@ from typing import TYPE_CHECKING
 from editor.contacts.keys import email_key
 from editor.contacts.model import Basis, ContactError, ContactInput, iso_utc
 from editor.i18n import _, language
-from editor.inbox.subscribe_mail import LANGUAGES, new_token, one_line, states_measurement
+from editor.inbox.subscribe_mail import (
+    LANGUAGES,
+    asks_measurement_only,
+    new_token,
+    one_line,
+    states_measurement,
+)
+from editor.tracking.consent import record as consent_record
 
 if TYPE_CHECKING:
     from editor.contacts.store import ContactStore
@@ -179,8 +186,14 @@ def handle_request(
     contact = store.get(address)
     outcome.contact_id = contact.id if contact else None
     if contact is not None and contact.status == "subscribed":
-        outcome.result = "subscription request: already subscribed"
-        return
+        if not found.measurement:
+            outcome.result = "subscription request: already subscribed"
+            return
+        given = consent_record(store.db, address)
+        if given is not None and given.active:
+            outcome.result = "subscription request: already subscribed and measured"
+            return
+        # A subscriber asking to be measured: a confirmation about measurement alone.
     held = store.suppression_info(address)
     if held is not None and held[0] == "complained":
         outcome.result = "subscription request: address complained of spam, no confirmation"
@@ -325,6 +338,19 @@ def handle_confirmation(
         outcome.result = "confirmation: not from the requested address, ignored"
         return
     when = found.date if found.date is not None and found.date <= now + MAX_FUTURE else now
+    contact = store.get(request.email)
+    if asks_measurement_only(request.confirm_wording):
+        # A subscriber asked about measurement alone: the subscription, its basis and lists
+        # stay as they are, and a contact erased meanwhile is not brought back.
+        if contact is not None and _measurement_confirmed(request, found):
+            said = measurement_proof(request, found, when)
+            give_ids(store.db, [contact.id], proof=said, now=iso_utc(when))
+            outcome.result = "confirmation: consent to measurement recorded"
+        else:
+            outcome.result = "confirmation: nothing to record"
+        conn.execute("DELETE FROM subscription_requests WHERE id = ?", (request.id,))
+        outcome.contact_id = contact.id if contact is not None else None
+        return
     proof = proof_text(request, found, when)
     reason = _("Subscribed by email, confirmed by reply (double opt-in). {proof}").format(
         proof=one_line(proof, 4000)

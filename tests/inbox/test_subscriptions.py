@@ -298,3 +298,28 @@ def test_hostile_requests_break_nothing(store: ContactStore, smtp_server: SmtpSe
         assert rcpts[0] in queued and b"evil" not in raw
         head = raw.split(b"\r\n\r\n", 1)[0]
         assert all(len(line) <= 998 for line in head.split(b"\r\n"))
+
+
+def test_erasing_an_address_drops_its_pending_request(
+    store: ContactStore, smtp_server: SmtpServer
+) -> None:
+    """Right to erasure: the request goes with the rest (no confirmation after it, and a reply
+    to an earlier one subscribes nobody); purging contacts does the same."""
+    from editor.contacts.privacy import forget, purge
+
+    process(store, request(MARIE))
+    send(store, smtp_server)
+    raw = smtp_server.wait_for_messages(1)[-1][2]
+    assert len(pending_requests(store)) == 1
+    forget(store, MARIE)
+    assert pending_requests(store) == []
+    tally = process(store, reply(raw, MARIE), now=NOW + timedelta(hours=1))
+    assert tally.changed == [] and store.get(MARIE) is None
+
+    paul = "paul@example.net"
+    contact_id = store.add(ContactInput(paul), Basis("consent"))
+    store.set_status([contact_id], "unsubscribed", "test", "test")
+    process(store, request(paul, message_id="<req-paul@mail.example.com>"))
+    assert [p.email for p in pending_requests(store)] == [paul]
+    assert purge(store, [contact_id]) == 1
+    assert pending_requests(store) == []

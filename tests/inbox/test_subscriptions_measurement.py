@@ -213,3 +213,62 @@ def test_a_new_database_has_the_column(tmp_path: Path) -> None:
         assert "measurement" in columns
     finally:
         conn.close()
+
+
+# -- a subscriber asking for measurement alone (the signup form's second button, used again)
+
+
+def _subscriber(store: ContactStore) -> None:
+    """Marie, subscribed as a customer on the list « Clients » (not the mailbox's « Readers »)."""
+    list_id = store.list_id("Clients", create=True)
+    store.add(ContactInput(MARIE, first_name="Marie"), Basis("customer"), list_id)
+
+
+def test_a_subscriber_asking_for_measurement_gets_a_confirmation_about_it_alone(
+    store: ContactStore, smtp_server: SmtpServer
+) -> None:
+    _subscriber(store)
+    process(store, request(f"Marie <{MARIE}>", subject="Abonnement", body=WITH_LINE))
+    (pending,) = pending_requests(store)
+    raw = send_one(store, smtp_server)
+    message = email.message_from_bytes(raw)
+    subject = str(email.header.make_header(email.header.decode_header(message["Subject"])))
+    assert subject.startswith("Merci de confirmer : mesure de vos ouvertures et clics")
+    text = body_of(raw)
+    assert "inscrite à" in text and "en écrivant à news@example.org" in text
+    assert "inscription" not in text  # it does not offer to subscribe
+    tally = process(store, reply(raw, f"Marie <{MARIE}>"), now=NOW + timedelta(hours=1))
+    assert tally.changed == []  # no status changed
+    record = consent.record(store.db, MARIE)
+    assert record is not None and record.active and LINE_FR in record.proof
+    assert message["Message-ID"] in record.proof
+    contact = store.get(MARIE)
+    assert contact is not None
+    assert (contact.status, contact.basis, contact.lists) == ("subscribed", "customer", ["Clients"])
+    assert pending_requests(store) == []
+    assert pending.measurement == LINE_FR
+
+
+def test_a_subscriber_without_the_line_or_already_measured_gets_nothing(
+    store: ContactStore, smtp_server: SmtpServer
+) -> None:
+    _subscriber(store)
+    process(store, request(MARIE))  # subscribing again: nothing to do
+    assert pending_requests(store) == []
+    consent.give(store.db, [MARIE], proof="asked at the shop")
+    process(store, request(MARIE, body=WITH_LINE))  # measured already
+    assert pending_requests(store) == []
+
+
+def test_a_measurement_confirmation_never_subscribes_or_brings_back_anyone(
+    store: ContactStore, smtp_server: SmtpServer
+) -> None:
+    from editor.contacts.privacy import forget
+
+    _subscriber(store)
+    process(store, request(MARIE, body=WITH_LINE))
+    raw = send_one(store, smtp_server)
+    forget(store, MARIE)  # erased before replying
+    tally = process(store, reply(raw, MARIE), now=NOW + timedelta(hours=1))
+    assert tally.changed == [] and store.get(MARIE) is None
+    assert consent.record(store.db, MARIE) is None and pending_requests(store) == []
