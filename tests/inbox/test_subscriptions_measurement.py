@@ -272,3 +272,29 @@ def test_a_measurement_confirmation_never_subscribes_or_brings_back_anyone(
     tally = process(store, reply(raw, MARIE), now=NOW + timedelta(hours=1))
     assert tally.changed == [] and store.get(MARIE) is None
     assert consent.record(store.db, MARIE) is None and pending_requests(store) == []
+
+
+def test_the_measurement_only_wording_in_english_is_recognised_as_such() -> None:
+    from editor.inbox.subscribe_mail import asks_measurement_only, compose, states_measurement
+
+    def wording(**kw: bool) -> str:
+        return compose(
+            to=MARIE,
+            from_email="news@example.org",
+            from_name="Les Nouvelles",
+            token="t" * 24,
+            language="en",
+            list_name="",
+            message_id="<c-1@example.org>",
+            date=NOW,
+            **kw,
+        ).wording
+
+    alone = wording(measurement=True, subscribed=True)
+    assert alone.startswith("Please confirm: measuring your opens and clicks of the newsletter")
+    assert "which is subscribed to" in alone and "by writing to news@example.org" in alone
+    assert states_measurement(alone) and asks_measurement_only(alone)
+    both = wording(measurement=True)
+    assert states_measurement(both) and not asks_measurement_only(both)
+    plain = wording(subscribed=True)  # no line: an ordinary confirmation
+    assert not states_measurement(plain) and not asks_measurement_only(plain)
