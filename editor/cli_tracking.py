@@ -201,9 +201,9 @@ def cmd_consent(args: argparse.Namespace) -> int:
     emails = _addresses(args)
     with ContactStore() as store:
         if args.withdraw:
-            change = consent.withdraw(store.db, emails)
+            change = consent.withdraw(store.db, emails, source=_("command line"))
         else:
-            change = consent.give(store.db, emails, proof=args.proof)
+            change = consent.give(store.db, emails, proof=args.proof, source=_("command line"))
     for email in change.unknown:
         sys.stderr.write(
             _("{email} is not a contact: nothing recorded.").format(email=email) + "\n"

@@ -7,6 +7,7 @@ import gettext
 import io
 import shutil
 import string
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -69,6 +70,27 @@ def test_catalog_compiles_with_every_entry() -> None:
             assert compiled.pgettext(m.context, ids[0]) == m.string
         else:
             assert compiled.gettext(ids[0]) == m.string
+
+
+def test_no_message_is_defined_twice() -> None:
+    """Babel keeps the last of two entries silently, where GNU msgfmt refuses the file: a
+    merge that appends a message the catalog has already must fail here."""
+    keys: list[tuple[str, str]] = []
+    context, current, field = "", "", ""
+    for line in [*PO.read_text(encoding="utf-8").splitlines(), ""]:
+        if line.startswith('"') and field:
+            current += line
+            continue
+        if field == "msgid":
+            keys.append((context, current))
+            context = ""
+        field = ""
+        if line.startswith("msgctxt "):
+            context = line[len("msgctxt ") :]
+        elif line.startswith("msgid "):
+            field, current = "msgid", line[len("msgid ") :]
+    twice = sorted(key for key, count in Counter(keys).items() if count > 1)
+    assert len(keys) > 1000 and not twice, twice
 
 
 def test_every_message_has_a_french_translation() -> None:

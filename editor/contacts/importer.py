@@ -569,7 +569,7 @@ def _record_consents(
                 report.consents_kept += 1
             else:
                 new.append(int(contact_id))
-        report.consents = give_ids(store.db, new, proof=proof)
+        report.consents = give_ids(store.db, new, proof=proof, source=_("import"))
 
 
 def _undefuse_trimmed(value: str) -> str:

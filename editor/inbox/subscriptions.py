@@ -344,7 +344,9 @@ def handle_confirmation(
         # stay as they are, and a contact erased meanwhile is not brought back.
         if contact is not None and _measurement_confirmed(request, found):
             said = measurement_proof(request, found, when)
-            give_ids(store.db, [contact.id], proof=said, now=iso_utc(when))
+            give_ids(
+                store.db, [contact.id], proof=said, now=iso_utc(when), source=source or _("email")
+            )
             outcome.result = "confirmation: consent to measurement recorded"
         else:
             outcome.result = "confirmation: nothing to record"
@@ -391,7 +393,7 @@ def handle_confirmation(
         return
     if measured:
         said = measurement_proof(request, found, when)
-        give_ids(store.db, [contact_id], proof=said, now=iso_utc(when))
+        give_ids(store.db, [contact_id], proof=said, now=iso_utc(when), source=where)
     conn.execute("DELETE FROM subscription_requests WHERE id = ?", (request.id,))
     outcome.contact_id = contact_id
     outcome.result = "confirmation: subscribed" if outcome.changed else "confirmation: recorded"

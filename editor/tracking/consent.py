@@ -6,6 +6,10 @@ consent again after a withdrawal replaces the old record; a withdrawal keeps the
 date, as proof of when measuring stopped. A withdrawal applies from the next campaign that
 starts or resumes; counts already read back stay in the campaign's aggregates (erasing the
 contact removes them).
+
+Each consent given or withdrawn is also a line of the contact's history (kind
+``measurement``, new = ``given``/``withdrawn``, reason = the proof), in the same transaction,
+so the contacts window shows when and how it changed beside the subscription's own changes.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from dataclasses import dataclass, field
 
 from editor.contacts.db import Database
 from editor.contacts.keys import email_key
-from editor.contacts.model import iso_utc
+from editor.contacts.model import INSERT_EVENTS, iso_utc
 
 MAX_PROOF = 2000
 
@@ -45,21 +49,35 @@ def _contact_ids(db: Database, emails: Iterable[str]) -> tuple[dict[str, int], l
 
 
 def give(
-    db: Database, emails: Iterable[str], *, proof: str = "", now: str | None = None
+    db: Database,
+    emails: Iterable[str],
+    *,
+    proof: str = "",
+    now: str | None = None,
+    source: str = "",
 ) -> ConsentChange:
     """Record consent to measurement for these contacts (one transaction)."""
     found, unknown = _contact_ids(db, emails)
-    return ConsentChange(give_ids(db, found.values(), proof=proof, now=now), unknown)
+    changed = give_ids(db, found.values(), proof=proof, now=now, source=source)
+    return ConsentChange(changed, unknown)
+
+
+EVENT = "measurement"  # the history's kind for consent to measurement given or withdrawn
 
 
 def give_ids(
-    db: Database, contact_ids: Iterable[int], *, proof: str = "", now: str | None = None
+    db: Database,
+    contact_ids: Iterable[int],
+    *,
+    proof: str = "",
+    now: str | None = None,
+    source: str = "",
 ) -> int:
     """Record consent to measurement for these contacts (the contacts window's selection);
-    returns how many."""
+    returns how many. ``source``: where it came from, for the history (an import's file…)."""
     stamp = iso_utc(now)
     proof = " ".join(proof.split())[:MAX_PROOF]
-    ids = set(contact_ids)
+    ids = sorted(set(contact_ids))
     with db.transaction() as conn:
         for contact_id in ids:
             conn.execute(
@@ -68,27 +86,40 @@ def give_ids(
                 " proof = excluded.proof, withdrawn_at = NULL",
                 (contact_id, stamp, proof),
             )
+        conn.executemany(
+            INSERT_EVENTS + " VALUES (?, ?, ?, NULL, 'given', ?, ?)",
+            [(contact_id, stamp, EVENT, proof, source) for contact_id in ids],
+        )
     return len(ids)
 
 
-def withdraw(db: Database, emails: Iterable[str], *, now: str | None = None) -> ConsentChange:
+def withdraw(
+    db: Database, emails: Iterable[str], *, now: str | None = None, source: str = ""
+) -> ConsentChange:
     """Record that these contacts withdrew their consent (those who had given it)."""
     found, unknown = _contact_ids(db, emails)
-    return ConsentChange(withdraw_ids(db, found.values(), now=now), unknown)
+    return ConsentChange(withdraw_ids(db, found.values(), now=now, source=source), unknown)
 
 
-def withdraw_ids(db: Database, contact_ids: Iterable[int], *, now: str | None = None) -> int:
+def withdraw_ids(
+    db: Database, contact_ids: Iterable[int], *, now: str | None = None, source: str = ""
+) -> int:
     """Record the withdrawal for these contacts; returns how many had consented."""
     stamp = iso_utc(now)
-    changed = 0
+    changed: list[int] = []
     with db.transaction() as conn:
-        for contact_id in set(contact_ids):
-            changed += conn.execute(
+        for contact_id in sorted(set(contact_ids)):
+            if conn.execute(
                 "UPDATE tracking_consent SET withdrawn_at = ?"
                 " WHERE contact_id = ? AND withdrawn_at IS NULL",
                 (stamp, contact_id),
-            ).rowcount
-    return changed
+            ).rowcount:
+                changed.append(contact_id)
+        conn.executemany(
+            INSERT_EVENTS + " VALUES (?, ?, ?, 'given', 'withdrawn', '', ?)",
+            [(contact_id, stamp, EVENT, source) for contact_id in changed],
+        )
+    return len(changed)
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,9 @@ _EVENT_KINDS = {
     "list_added": N_("added to a list"),
     "list_removed": N_("removed from a list"),
     "list_deleted": N_("list deleted"),
+    "measurement": N_("consent to open/click measurement"),
 }
+_MEASUREMENT_VALUES = {"given": N_("given"), "withdrawn": N_("withdrawn")}
 _FIELD_NAMES = {
     "email": N_("email"),
     "first_name": N_("first name"),
@@ -112,6 +114,8 @@ def _value(kind: str, value: str | None) -> str:
         return ""
     if kind == "status":
         return status_label(value)
+    if kind == "measurement" and value in _MEASUREMENT_VALUES:
+        return _(_MEASUREMENT_VALUES[value])
     if kind in ("basis", "imported", "created") and value in (
         "consent",
         "customer",

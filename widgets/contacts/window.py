@@ -637,7 +637,7 @@ class ContactsWindow(QMainWindow):
             return
         self._bulk(
             _("Recording consent…"),
-            lambda store, ids: give_ids(store.db, ids, proof=proof),
+            lambda store, ids: give_ids(store.db, ids, proof=proof, source=by_hand()),
             _("{n}: consent to measurement recorded."),
         )
 
@@ -645,7 +645,7 @@ class ContactsWindow(QMainWindow):
         """Record the selection's withdrawal: nothing more is measured from the next campaign."""
         self._bulk(
             _("Recording the withdrawal…"),
-            lambda store, ids: withdraw_ids(store.db, ids),
+            lambda store, ids: withdraw_ids(store.db, ids, source=by_hand()),
             _("{n}: withdrawal of consent to measurement recorded."),
         )
 
