@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from email.message import Message
-from typing import Literal
+from typing import Literal, get_args
 
 from editor.inbox.arf import COMPLAINT_TYPES, feedback_report
 from editor.inbox.autoreply import auto_reply_reason
@@ -50,17 +50,7 @@ Kind = Literal[
     "subscribe",
     "confirm",
 ]
-KINDS: tuple[Kind, ...] = (
-    "bounce",
-    "soft_bounce",
-    "complaint",
-    "unsubscribe",
-    "auto_reply",
-    "backscatter",
-    "unrecognised",
-    "subscribe",
-    "confirm",
-)
+KINDS: tuple[Kind, ...] = get_args(Kind)  # the same list, to iterate over
 
 #: Headers that may hold the address a message was delivered to (ours with the token).
 RECIPIENT_HEADERS = (

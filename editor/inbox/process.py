@@ -434,6 +434,30 @@ def _proof(found: Classification) -> str:
     return _("message of {date}, without Message-ID").format(date=when)
 
 
+INSERT_MESSAGE = (
+    "INSERT INTO inbox_messages (key, kind, contact_id, campaign_id, delivery_id,"
+    " message_id, date, processed_at, source, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def message_row(
+    outcome: Outcome, found: Classification, now: datetime, source: str, result: str
+) -> tuple[object, ...]:
+    """The values of :data:`INSERT_MESSAGE` for a processed (or reviewed) message."""
+    return (
+        outcome.key,
+        "subscribe" if outcome.kind == "confirm" else outcome.kind,  # schema 4's kinds
+        outcome.contact_id,
+        outcome.campaign_id,
+        outcome.delivery_id,
+        found.message_id,
+        iso_utc(found.date) if found.date else None,
+        iso_utc(now),
+        source,
+        result,
+    )
+
+
 def _remember(
     conn: sqlite3.Connection,
     outcome: Outcome,
@@ -441,19 +465,4 @@ def _remember(
     now: datetime,
     source: str,
 ) -> None:
-    conn.execute(
-        "INSERT INTO inbox_messages (key, kind, contact_id, campaign_id, delivery_id,"
-        " message_id, date, processed_at, source, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            outcome.key,
-            "subscribe" if outcome.kind == "confirm" else outcome.kind,  # schema 4's kinds
-            outcome.contact_id,
-            outcome.campaign_id,
-            outcome.delivery_id,
-            found.message_id,
-            iso_utc(found.date) if found.date else None,
-            iso_utc(now),
-            source,
-            outcome.result,
-        ),
-    )
+    conn.execute(INSERT_MESSAGE, message_row(outcome, found, now, source, outcome.result))

@@ -12,14 +12,14 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Literal, get_args
 
 from editor.contacts.db import transaction
 from editor.contacts.model import iso_utc
 from editor.contacts.store import ContactStore
 from editor.inbox.classify import Classification, Kind, classify
 from editor.inbox.dsn import Failure
-from editor.inbox.process import Outcome, apply_classification
+from editor.inbox.process import INSERT_MESSAGE, Outcome, apply_classification, message_row
 
 __all__ = [
     "MAX_REVIEW_BYTES",
@@ -38,7 +38,7 @@ __all__ = [
 MAX_REVIEW_BYTES = 2 * 1024 * 1024
 
 Decision = Literal["bounce", "complaint", "unsubscribe", "not_relevant"]
-DECISIONS: tuple[Decision, ...] = ("bounce", "complaint", "unsubscribe", "not_relevant")
+DECISIONS: tuple[Decision, ...] = get_args(Decision)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,21 +164,8 @@ def _decided(
 ) -> None:
     conn.execute("DELETE FROM inbox_review WHERE id = ?", (item_id,))
     conn.execute(
-        "INSERT INTO inbox_messages (key, kind, contact_id, campaign_id, delivery_id,"
-        " message_id, date, processed_at, source, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, contact_id ="
+        INSERT_MESSAGE + " ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, contact_id ="
         " excluded.contact_id, campaign_id = excluded.campaign_id, delivery_id ="
         " excluded.delivery_id, processed_at = excluded.processed_at, result = excluded.result",
-        (
-            outcome.key,
-            outcome.kind,
-            outcome.contact_id,
-            outcome.campaign_id,
-            outcome.delivery_id,
-            found.message_id,
-            iso_utc(found.date) if found.date else None,
-            iso_utc(now),
-            source,
-            "decided: " + (outcome.result or ""),
-        ),
+        message_row(outcome, found, now, source, "decided: " + (outcome.result or "")),
     )
