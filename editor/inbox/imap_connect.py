@@ -21,7 +21,13 @@ from dataclasses import dataclass
 from editor.i18n import _
 from editor.inbox.mailboxes import Mailbox, MailboxError
 from editor.sending.accounts import is_loopback
-from editor.sending.connect import client_context, failure_from, speaks_tls
+from editor.sending.connect import (
+    NETWORK_HINTS,
+    NETWORK_MESSAGES,
+    client_context,
+    failure_from,
+    speaks_tls,
+)
 
 __all__ = [
     "ImapDiagnosis",
@@ -295,29 +301,18 @@ def _message(d: ImapDiagnosis) -> str:
         "security": _SECURITY_NAMES.get(d.security, d.security),
     }
     texts = {
+        **{kind: _(text) for kind, text in NETWORK_MESSAGES.items()},
         "ok": _("The connection works: the server accepted the login and the folder {folder}."),
-        "name_not_found": _("The server name {host} was not found."),
-        "refused": _("{host} refused the connection on port {port}."),
-        "timeout": _("{host} did not answer on port {port} in time."),
-        "wrong_security": _("Port {port} of {host} does not work with {security}."),
-        "certificate": _("The certificate of {host} cannot be trusted ({detail})."),
-        "no_starttls": _("{host} does not offer STARTTLS on port {port}."),
         "auth": _("The mail server refused the user name or the password ({detail})."),
         "folder_missing": _("The folder {folder} does not exist on {host}."),
         "temporary": _("The mail server is temporarily unavailable ({detail})."),
-        "dropped": _("The server closed the connection unexpectedly."),
-        "other": _("The connection failed ({detail})."),
     }
     return texts.get(d.kind, texts["other"]).format(**values)
 
 
 def _hint(d: ImapDiagnosis) -> str:
     hints = {
-        "ok": "",
-        "name_not_found": _(
-            "Check the spelling of the server name and that this computer is connected to the "
-            "Internet."
-        ),
+        **{kind: _(text) if text else "" for kind, text in NETWORK_HINTS.items()},
         "refused": _(
             "Check the port (usually 993 for TLS, 143 for STARTTLS); a firewall may also block it."
         ),
@@ -328,10 +323,6 @@ def _hint(d: ImapDiagnosis) -> str:
         "wrong_security": _(
             "Use TLS with port 993, STARTTLS with port 143, as your provider documents."
         ),
-        "certificate": _(
-            "Check the server name: it must be exactly the one your provider documents. An "
-            "expired or self-signed certificate can only be fixed by the provider."
-        ),
         "no_starttls": _("Choose TLS (usually port 993)."),
         "auth": _(
             "Check the user name and the password. Gmail and Outlook need an app password for IMAP."
@@ -339,9 +330,6 @@ def _hint(d: ImapDiagnosis) -> str:
         "folder_missing": _(
             "Check the folder's name as your mail program shows it; INBOX is the main folder."
         ),
-        "temporary": _("Try again in a few minutes."),
-        "dropped": _("Try again; if it persists, check the port and the security."),
-        "other": _("Check the server name, the port and the security."),
     }
     return hints.get(d.kind, hints["other"])
 

@@ -22,7 +22,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import Final
 
-from editor.i18n import _
+from editor.i18n import N_, _
 from editor.sending.accounts import Account, is_loopback
 
 KINDS: Final = (
@@ -287,31 +287,49 @@ def _message(d: Diagnosis) -> str:
         "security": _SECURITY_NAMES.get(d.security, d.security),
     }
     texts = {
+        **{kind: _(text) for kind, text in NETWORK_MESSAGES.items()},
         "ok": _("The connection works: the server accepted the login and the sender {sender}."),
-        "name_not_found": _("The server name {host} was not found."),
-        "refused": _("{host} refused the connection on port {port}."),
-        "timeout": _("{host} did not answer on port {port} in time."),
-        "wrong_security": _("Port {port} of {host} does not work with {security}."),
-        "certificate": _("The certificate of {host} cannot be trusted ({detail})."),
-        "no_starttls": _("{host} does not offer STARTTLS on port {port}."),
         "auth": _("The server refused the user name or the password ({detail})."),
         "sender_refused": _("The server refused the sender address {sender} ({detail})."),
         "recipient_refused": _("The server refused the recipient ({detail})."),
         "temporary": _("The server is temporarily unavailable ({detail})."),
         "permanent": _("The server refused ({detail})."),
-        "dropped": _("The server closed the connection unexpectedly."),
-        "other": _("The connection failed ({detail})."),
     }
     return texts.get(d.kind, texts["other"]).format(**values)
 
 
+NETWORK_MESSAGES: Final = {
+    "name_not_found": N_("The server name {host} was not found."),
+    "refused": N_("{host} refused the connection on port {port}."),
+    "timeout": N_("{host} did not answer on port {port} in time."),
+    "wrong_security": N_("Port {port} of {host} does not work with {security}."),
+    "certificate": N_("The certificate of {host} cannot be trusted ({detail})."),
+    "no_starttls": N_("{host} does not offer STARTTLS on port {port}."),
+    "dropped": N_("The server closed the connection unexpectedly."),
+    "other": N_("The connection failed ({detail})."),
+}
+"""What a connection test says of the failures SMTP and IMAP share (finding the server, its
+port, TLS), by kind, untranslated: each protocol words them with its own texts."""
+
+NETWORK_HINTS: Final = {
+    "ok": "",
+    "name_not_found": N_(
+        "Check the spelling of the server name and that this computer is connected to the Internet."
+    ),
+    "certificate": N_(
+        "Check the server name: it must be exactly the one your provider documents. An "
+        "expired or self-signed certificate can only be fixed by the provider."
+    ),
+    "temporary": N_("Try again in a few minutes."),
+    "dropped": N_("Try again; if it persists, check the port and the security."),
+    "other": N_("Check the server name, the port and the security."),
+}
+"""The hints both protocols give where they do not depend on the protocol's ports."""
+
+
 def _hint(d: Diagnosis) -> str:
     hints = {
-        "ok": "",
-        "name_not_found": _(
-            "Check the spelling of the server name and that this computer is connected to the "
-            "Internet."
-        ),
+        **{kind: _(text) if text else "" for kind, text in NETWORK_HINTS.items()},
         "refused": _(
             "Check the port (usually 465 for TLS, 587 for STARTTLS); a firewall or your "
             "Internet provider may also block it."
@@ -322,10 +340,6 @@ def _hint(d: Diagnosis) -> str:
         ),
         "wrong_security": _(
             "Use TLS with port 465, STARTTLS with port 587 (or 25), as your provider documents."
-        ),
-        "certificate": _(
-            "Check the server name: it must be exactly the one your provider documents. An "
-            "expired or self-signed certificate can only be fixed by the provider."
         ),
         "no_starttls": _(
             "Choose TLS (usually port 465) or the port your provider gives for STARTTLS."
@@ -338,10 +352,7 @@ def _hint(d: Diagnosis) -> str:
             "Send from an address this account may use (added and verified at your provider)."
         ),
         "recipient_refused": _("Check the recipient's address."),
-        "temporary": _("Try again in a few minutes."),
         "permanent": _("Read the server's reply; your provider's help explains its codes."),
-        "dropped": _("Try again; if it persists, check the port and the security."),
-        "other": _("Check the server name, the port and the security."),
     }
     return hints.get(d.kind, hints["other"])
 
