@@ -19,7 +19,7 @@ from email.utils import getaddresses
 from editor.document import Block, ButtonBlock, ColumnsBlock, ImageBlock, Newsletter
 from editor.render.engine import Rendered, content_id
 from editor.spam.html_scan import clean, scan
-from editor.spam.view import Image, Link, MessageView
+from editor.spam.view import Image, Link, MessageView, raw_header
 from editor.utm import add_utm, utm_params
 
 _DATA_URL = re.compile(r"data:image/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=\s]+", re.IGNORECASE)
@@ -168,10 +168,7 @@ def _safe_header(msg: Message, name: str) -> str | None:
     try:
         value = msg.get(name)
     except Exception:  # the policy failed to parse a hostile header: read it raw
-        for key, raw in msg.raw_items() if isinstance(msg, EmailMessage) else []:
-            if key.lower() == name.lower():
-                return str(raw)
-        return ""
+        return (raw_header(msg, name) if isinstance(msg, EmailMessage) else None) or ""
     return None if value is None else str(value)
 
 

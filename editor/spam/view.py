@@ -106,6 +106,11 @@ class MessageView:
         """The From address's domain, lowercase ("" when unknown)."""
         return (self.from_address or "").rpartition("@")[2].lower()
 
+    def raw_header(self, name: str) -> str | None:
+        """An ``.eml`` header's value as written (folding kept), None when absent: the parsed
+        value drops what the parser cannot read, which is what a validity check must see."""
+        return None if self.headers is None else raw_header(self.headers, name)
+
     def header(self, name: str) -> str | None:
         """An ``.eml`` header's value ("" when present but unreadable), None when absent."""
         if self.headers is None:
@@ -115,3 +120,11 @@ class MessageView:
         except Exception:  # a malformed header the policy cannot parse
             return ""
         return None if value is None else str(value)
+
+
+def raw_header(msg: EmailMessage, name: str) -> str | None:
+    """The first ``name`` header of ``msg`` as the parser stored it, None when absent."""
+    for key, value in msg.raw_items():
+        if key.lower() == name.lower():
+            return str(value)
+    return None

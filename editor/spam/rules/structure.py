@@ -233,17 +233,6 @@ def date_missing(view: MessageView) -> Iterator[Hit]:
         yield Hit()
 
 
-def _raw_header(view: MessageView, name: str) -> str:
-    """A header's value as written, unfolded ("" when absent): the parsed value drops what the
-    parser cannot read, which is what a validity check must see."""
-    if view.headers is None:
-        return ""
-    for key, value in view.headers.raw_items():
-        if key.lower() == name.lower():
-            return re.sub(r"\r?\n[ \t]", " ", str(value)).strip()
-    return ""
-
-
 _COMMENT = re.compile(r"\([^()]*\)")
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+"
 _MESSAGE_ID = re.compile(rf"<{_ATEXT}@(?:{_ATEXT}|\[[^\[\]\\\s]*\])>")
@@ -271,7 +260,7 @@ def message_id_missing(view: MessageView) -> Iterator[Hit]:
     whatever else the message gets right."""
     if view.kind != "eml":
         return
-    value = _raw_header(view, "Message-ID")
+    value = re.sub(r"\r?\n[ \t]", " ", view.raw_header("Message-ID") or "").strip()  # unfolded
     bare = _COMMENT.sub("", value).strip()  # « <id@host> (added by postmaster) » is fine
     if not value:
         yield Hit()
