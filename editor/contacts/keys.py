@@ -30,13 +30,17 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", text).casefold()
 
 
+def plain_fold(text: str) -> str:
+    """Case- and accent-folded text (« Émile » → « emile »), not cached: for text that may be
+    long or seen once (a mail's lines), where :func:`sort_key`'s cache would only fill up."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
 @lru_cache(maxsize=65536)
 def sort_key(text: str) -> str:
     """Case- and accent-folded text, so « Émile » sorts between « Élodie » and « Eric »."""
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return text.lower() if text.isascii() else plain_fold(text)
 
 
 def search_text(key: str, first: str, last: str) -> str:

@@ -36,6 +36,7 @@ from collections.abc import Callable, Sequence
 from functools import cache, lru_cache
 
 from editor.contacts.emails import check_email
+from editor.contacts.keys import plain_fold
 from editor.settings import resources_dir
 
 __all__ = [
@@ -510,8 +511,7 @@ _CONSENT_NO = frozenset(
 def consent_answer(value: str) -> bool | None:
     """What a measurement consent cell says: True (yes-like), False (no-like or empty), or
     None when it is neither and must not be read as either."""
-    text = unicodedata.normalize("NFKD", value.strip().casefold())
-    text = " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
+    text = " ".join(plain_fold(value).split())
     if text in _CONSENT_YES:
         return True
     if text in _CONSENT_NO:

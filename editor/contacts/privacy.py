@@ -19,7 +19,6 @@ import csv
 import io
 import json
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
@@ -29,6 +28,7 @@ from typing import Any, NamedTuple
 
 from editor.atomic import write_atomic
 from editor.contacts.db import transaction
+from editor.contacts.keys import plain_fold
 from editor.contacts.store import Contact, ContactStore, iso_utc
 from editor.i18n import N_, _, pgettext
 from editor.tracking.consent import person_measurement
@@ -348,9 +348,7 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 def _words(name: str) -> list[str]:
     """The words of a field name, accents and case folded; camelCase and snake_case split."""
-    spaced = _CAMEL.sub(" ", name)
-    decomposed = unicodedata.normalize("NFKD", spaced)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    plain = plain_fold(_CAMEL.sub(" ", name))
     return [word for word in _NON_WORD.split(plain) if word]
 
 

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import re
 import secrets
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
 
+from editor.contacts.keys import plain_fold
 from editor.sending.tokens import TOKEN_LENGTH, ascii_domain, new_token
 
 __all__ = [
@@ -115,9 +115,7 @@ MEASUREMENT_TEXT = 20_000  # characters of a body looked at, as for the « Prén
 
 def _fold(line: str) -> str:
     """``line`` without accents, case-folded, its spaces (no-break ones too) made single."""
-    decomposed = unicodedata.normalize("NFKD", line)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
+    return " ".join(plain_fold(line).split())
 
 
 def measurement_line(text: str) -> str:
