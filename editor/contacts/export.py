@@ -26,6 +26,7 @@ from editor.atomic import atomic_binary, atomic_text
 from editor.contacts.privacy import defuse
 from editor.contacts.store import Contact, ContactStore
 from editor.i18n import _, language, pgettext
+from editor.tracking.consent import consenting_ids
 
 
 class ExportError(ValueError):
@@ -54,21 +55,13 @@ def headers(fields: list[str]) -> list[str]:
 def rows(store: ContactStore, list_id: int | None) -> Iterator[list[str]]:
     fields = store.known_fields()
     yield headers(fields)
-    consenting = _consenting_ids(store)
+    consenting = consenting_ids(store.db)
     answers = (
         pgettext("editor.contacts.export", "no"),
         pgettext("editor.contacts.export", "yes"),
     )
     for contact in store.iter_contacts(list_id):
         yield [*_row(contact, fields), answers[contact.id in consenting]]
-
-
-def _consenting_ids(store: ContactStore) -> set[int]:
-    """The contacts who consent to measurement now (a withdrawn consent is a no)."""
-    rows = store.connection.execute(
-        "SELECT contact_id FROM tracking_consent WHERE withdrawn_at IS NULL"
-    )
-    return {int(row[0]) for row in rows}
 
 
 def _row(contact: Contact, fields: list[str]) -> list[str]:

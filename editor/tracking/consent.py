@@ -143,6 +143,14 @@ def record(db: Database, email: str) -> ConsentRecord | None:
     return None if row is None else ConsentRecord(str(row[0]), str(row[1]), row[2])
 
 
+def consenting_ids(db: Database) -> set[int]:
+    """The contacts who consent to measurement now (a withdrawn consent is not one)."""
+    rows = db.connection.execute(
+        "SELECT contact_id FROM tracking_consent WHERE withdrawn_at IS NULL"
+    )
+    return {int(row[0]) for row in rows}
+
+
 def consenting_count(db: Database) -> int:
     """How many contacts currently consent to measurement."""
     row = db.connection.execute(
